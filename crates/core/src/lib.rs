@@ -1,0 +1,29 @@
+//! The runtime-agnostic core of smartnotes: the [`Note`] model and stream operators.
+//!
+//! No I/O and no runtime here: parsing, rendering, file naming and [`futures_core::Stream`]
+//! operators only, so the same code serves tokio, smol, or a test executor.
+//!
+//! ```
+//! use smartnotes_core::{Note, UniqueNames};
+//!
+//! let note = Note::parse("# Async IO\n\nawait it\n\nTags: python, async\n")?;
+//! let mut names = UniqueNames::new();
+//! assert_eq!(names.assign(&note.title), "async-io.md");
+//! assert_eq!(names.assign(&note.title), "async-io-2.md");
+//! assert_eq!(note.render(), "# Async IO\n\nawait it\n\nTags: python, async\n");
+//! # Ok::<(), smartnotes_core::ParseError>(())
+//! ```
+//!
+//! * [`note`]: the note format, [`Note::parse`] and [`Note::render`].
+//! * [`name`]: [`file_stem`] and [`UniqueNames`], names that are safe and unique in one export.
+//! * [`stream`]: [`filter_by_tag`] and [`partition_results`].
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod name;
+pub mod note;
+pub mod stream;
+
+pub use name::{EXTENSION, FALLBACK_STEM, MAX_FILE_NAME_BYTES, UniqueNames, file_stem, slug};
+pub use note::{FrontMatter, Note, ParseError, UNTITLED};
+pub use stream::{FilterByTag, HasTags, filter_by_tag, partition_results};

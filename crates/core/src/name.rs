@@ -1,0 +1,202 @@
+//! Safe, unique file names for exported notes.
+//!
+//! [`file_stem`] turns a title into a name that is safe on every common file system:
+//! lowercase, words joined by `-`, Unicode letters and digits kept and everything else dropped.
+//! The result is never empty, never `.` or `..`, never holds a path separator, a NUL or any
+//! other punctuation, never starts with `-` or `.`, is never a reserved Windows device name
+//! (`CON`, `NUL`, `COM1`...), and fits, with its `.md` extension and any `-N` suffix, in
+//! [`MAX_FILE_NAME_BYTES`] bytes, cut on a character boundary.
+//!
+//! [`UniqueNames`] hands out names that are unique within one export: `title.md`, `title-2.md`,
+//! `title-3.md`, ... so notes that share a title all survive.
+
+use std::collections::{HashMap, HashSet};
+
+/// The longest file name, extension and uniqueness suffix included, in bytes.
+pub const MAX_FILE_NAME_BYTES: usize = 100;
+
+/// The extension given to exported notes.
+pub const EXTENSION: &str = "md";
+
+/// The stem used when a title has no letter or digit at all.
+pub const FALLBACK_STEM: &str = "untitled";
+
+const RESERVED: [&str; 4] = ["con", "prn", "aux", "nul"];
+
+/// The lowercase words of `title` joined by `-`: letters and digits kept, the rest dropped.
+///
+/// Apostrophes join (`don't` -> `dont`); any other character that is not a letter or a digit
+/// separates words. The result may be empty; [`file_stem`] never is.
+///
+/// ```
+/// assert_eq!(smartnotes_core::slug("Hello, Wörld! 42"), "hello-wörld-42");
+/// assert_eq!(smartnotes_core::slug("../../evil"), "evil");
+/// ```
+pub fn slug(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut pending_dash = false;
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c);
+        } else if !matches!(c, '\'' | '\u{2019}') {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// The file stem (name without extension) for a note titled `title`.
+///
+/// ```
+/// use smartnotes_core::file_stem;
+/// assert_eq!(file_stem("/etc/passwd"), "etc-passwd");
+/// assert_eq!(file_stem(".."), "untitled");
+/// assert_eq!(file_stem("CON"), "con-note");
+/// assert!(file_stem(&"long ".repeat(100)).len() <= 100 - ".md".len());
+/// ```
+pub fn file_stem(title: &str) -> String {
+    stem_within(&slug(title), MAX_FILE_NAME_BYTES - EXTENSION.len() - 1)
+}
+
+/// `slug` made non-empty, not reserved, and cut to at most `max` bytes.
+fn stem_within(slug: &str, max: usize) -> String {
+    let mut stem = if slug.is_empty() {
+        FALLBACK_STEM.to_owned()
+    } else {
+        slug.to_owned()
+    };
+    if is_reserved(&stem) {
+        stem.push_str("-note");
+    }
+    if stem.len() > max {
+        let mut cut = max;
+        while !stem.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        stem.truncate(cut);
+        while stem.ends_with('-') {
+            stem.pop();
+        }
+    }
+    stem
+}
+
+fn is_reserved(stem: &str) -> bool {
+    if RESERVED.contains(&stem) {
+        return true;
+    }
+    let bytes = stem.as_bytes();
+    bytes.len() == 4
+        && (stem.starts_with("com") || stem.starts_with("lpt"))
+        && matches!(bytes[3], b'1'..=b'9')
+}
+
+/// Hands out file names that are unique within one export.
+///
+/// Names are compared as written (they are already lowercase). A name already taken, whether
+/// handed out before or [reserved](UniqueNames::reserve), gets the next free `-N` suffix.
+///
+/// ```
+/// let mut names = smartnotes_core::UniqueNames::new();
+/// assert_eq!(names.assign("My Note"), "my-note.md");
+/// assert_eq!(names.assign("my note"), "my-note-2.md");
+/// assert_eq!(names.assign("My-Note-2"), "my-note-2-2.md");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct UniqueNames {
+    taken: HashSet<String>,
+    next_suffix: HashMap<String, u64>,
+}
+
+impl UniqueNames {
+    /// An empty set of names.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Marks `file_name` as taken, so it is never handed out. Returns false if it already was.
+    pub fn reserve(&mut self, file_name: impl Into<String>) -> bool {
+        self.taken.insert(file_name.into())
+    }
+
+    /// How many names are taken.
+    pub fn len(&self) -> usize {
+        self.taken.len()
+    }
+
+    /// True when no name is taken.
+    pub fn is_empty(&self) -> bool {
+        self.taken.is_empty()
+    }
+
+    /// A file name (with the `.md` extension) for `title`, unique among those handed out.
+    pub fn assign(&mut self, title: &str) -> String {
+        let stem = file_stem(title);
+        let first = format!("{stem}.{EXTENSION}");
+        if self.taken.insert(first.clone()) {
+            return first;
+        }
+        let mut n = self.next_suffix.get(&stem).copied().unwrap_or(2);
+        loop {
+            let suffix = format!("-{n}.{EXTENSION}");
+            let base = stem_within(&stem, MAX_FILE_NAME_BYTES - suffix.len());
+            let candidate = format!("{base}{suffix}");
+            n += 1;
+            if self.taken.insert(candidate.clone()) {
+                self.next_suffix.insert(stem, n);
+                return candidate;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_titles_give_plain_names() {
+        for (title, stem) in [
+            ("../../evil", "evil"),
+            ("/etc/passwd", "etc-passwd"),
+            ("a/b", "a-b"),
+            ("..", "untitled"),
+            (".", "untitled"),
+            ("", "untitled"),
+            ("C:\\x", "c-x"),
+            ("nul", "nul-note"),
+            ("LPT9", "lpt9-note"),
+            ("com10", "com10"),
+            ("🦀🦀", "untitled"),
+            ("Don't panic", "dont-panic"),
+            ("שלום עולם", "שלום-עולם"),
+            ("a\0b", "a-b"),
+        ] {
+            assert_eq!(file_stem(title), stem, "title {title:?}");
+        }
+    }
+
+    #[test]
+    fn long_titles_are_cut_on_a_char_boundary() {
+        let name = UniqueNames::new().assign(&"é".repeat(400));
+        assert!(name.len() <= MAX_FILE_NAME_BYTES, "{}", name.len());
+        assert!(name.ends_with(".md"));
+        let mut names = UniqueNames::new();
+        let title = "ab ".repeat(200);
+        let all: Vec<String> = (0..20).map(|_| names.assign(&title)).collect();
+        assert!(all.iter().all(|n| n.len() <= MAX_FILE_NAME_BYTES));
+        assert_eq!(all.iter().collect::<HashSet<_>>().len(), 20);
+    }
+
+    #[test]
+    fn reserved_names_are_skipped() {
+        let mut names = UniqueNames::new();
+        assert!(names.reserve("a.md"));
+        assert_eq!(names.assign("A"), "a-2.md");
+        assert_eq!(names.len(), 2);
+    }
+}
