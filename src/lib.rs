@@ -1,1 +1,143 @@
-//! placeholder
+//! smartnotes: async note pipelines (read a notes folder as a stream, filter by tag, export
+//! with bounded concurrency and atomic writes) that run the same on tokio or smol.
+//!
+//! The async-iteration toolkit of Python's `aiofiles` / `async for` / `asyncio.gather` /
+//! `to_thread` tutorials, done in Rust and measured.
+//!
+//! ```no_run
+//! use smartnotes::tokio as notes; // or: use smartnotes::smol as notes;
+//!
+//! let report = notes::block_on(notes::pipeline("notes", "export"))?;
+//! println!("{} exported", report.exported.len());
+//! for skipped in &report.skipped {
+//!     eprintln!("skipped {}: {}", skipped.source.display(), skipped.reason());
+//! }
+//! # Ok::<(), smartnotes::Error>(())
+//! ```
+//!
+//! # Which runtime
+//!
+//! Both give the same results; every test runs on both. Pick the one your program already uses:
+//! [`tokio`](mod@tokio) (feature `tokio`) binds `tokio::fs`, `spawn_blocking` and `tokio::time`;
+//! [`smol`](mod@smol) (feature `smol`) binds `async-fs`, `blocking` and `async-io`. Both are
+//! on by default; `default-features = false, features = ["tokio"]` keeps one.
+//!
+//! # Which strategy
+//!
+//! * Local files: [`Strategy::Blocking`] (the default) batches `std::fs` work on the blocking
+//!   pool; per-file async I/O pays a thread hop per operation and is several times slower.
+//! * A store where each operation waits (network, [`SlowFs`]): [`Strategy::Concurrent`], so the
+//!   waits overlap: the tutorials' "1 s -> 0.2 s" holds there.
+//! * [`Strategy::Sequential`] when order of side effects matters more than speed.
+//!
+//! # Crates
+//!
+//! * [`smartnotes_core`] (re-exported here): [`Note`], file names, stream operators. No I/O.
+//! * [`smartnotes_io`] (re-exported here): the [`Fs`] and [`Runtime`] traits, pipelines,
+//!   strategies, simulated stores.
+//! * `smartnotes-tokio`, `smartnotes-smol`: the adapters, behind the [`tokio`](mod@tokio) and
+//!   [`smol`](mod@smol) modules.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub use smartnotes_core::{self as core, *};
+pub use smartnotes_io::{self as io, *};
+
+/// The pipelines bound to one runtime's store, so that a call needs no store argument.
+macro_rules! runtime_module {
+    ($fs:ty) => {
+        /// The real file system on this runtime.
+        pub fn fs() -> $fs {
+            <$fs>::new()
+        }
+
+        /// [`read_notes`](crate::io::read_notes) on [`fs()`].
+        pub fn read_notes(dir: impl AsRef<std::path::Path>) -> crate::NoteStream {
+            crate::io::read_notes(&fs(), dir)
+        }
+
+        /// [`read_notes_with`](crate::io::read_notes_with) on [`fs()`].
+        pub fn read_notes_with(
+            dir: impl AsRef<std::path::Path>,
+            opts: &crate::Options,
+        ) -> crate::NoteStream {
+            crate::io::read_notes_with(&fs(), dir, opts)
+        }
+
+        /// [`export_notes`](crate::io::export_notes) on [`fs()`].
+        ///
+        /// # Errors
+        /// As [`export_notes`](crate::io::export_notes).
+        pub async fn export_notes<S>(
+            dest: impl AsRef<std::path::Path>,
+            notes: S,
+            strategy: impl Into<crate::Strategy>,
+        ) -> Result<crate::Report, crate::Error>
+        where
+            S: futures_core::Stream<Item = Result<crate::NoteFile, crate::Error>>,
+        {
+            crate::io::export_notes(&fs(), dest, notes, strategy).await
+        }
+
+        /// [`pipeline`](crate::io::pipeline) on [`fs()`].
+        ///
+        /// # Errors
+        /// As [`pipeline`](crate::io::pipeline).
+        pub async fn pipeline(
+            src: impl AsRef<std::path::Path>,
+            dest: impl AsRef<std::path::Path>,
+        ) -> Result<crate::Report, crate::Error> {
+            crate::io::pipeline(&fs(), src, dest).await
+        }
+
+        /// [`pipeline_with`](crate::io::pipeline_with) on [`fs()`].
+        ///
+        /// # Errors
+        /// As [`pipeline`](crate::io::pipeline).
+        pub async fn pipeline_with(
+            src: impl AsRef<std::path::Path>,
+            dest: impl AsRef<std::path::Path>,
+            opts: &crate::Options,
+        ) -> Result<crate::Report, crate::Error> {
+            crate::io::pipeline_with(&fs(), src, dest, opts).await
+        }
+    };
+}
+
+/// smartnotes on tokio (feature `tokio`).
+#[cfg(feature = "tokio")]
+pub mod tokio {
+    pub use smartnotes_tokio::{TokioFs, TokioRuntime};
+
+    runtime_module!(TokioFs);
+
+    /// Runs `future` to completion on a new current-thread tokio runtime with timers enabled.
+    ///
+    /// A convenience for programs and examples that have no runtime yet; inside a tokio program,
+    /// `.await` the pipelines instead.
+    ///
+    /// # Panics
+    /// If the runtime cannot be built (the OS refuses a thread or an event source), or if
+    /// called from inside a tokio runtime.
+    pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        ::tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("cannot start a tokio runtime")
+            .block_on(future)
+    }
+}
+
+/// smartnotes on smol's crates (feature `smol`).
+#[cfg(feature = "smol")]
+pub mod smol {
+    pub use smartnotes_smol::{SmolFs, SmolRuntime};
+
+    runtime_module!(SmolFs);
+
+    /// Runs `future` to completion on the current thread (`async_io::block_on`, which also drives
+    /// the timers).
+    pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        async_io::block_on(future)
+    }
+}

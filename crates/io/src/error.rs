@@ -1,0 +1,128 @@
+//! The [`Error`] of the note pipelines: every variant names the path it concerns.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What went wrong with one file or directory. Every variant carries the path.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A directory could not be listed.
+    #[error("cannot list {}: {source}", path.display())]
+    List {
+        /// The directory.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// A file is larger than the configured limit; it was not read.
+    #[error("{} is too large to be a note ({detail})", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size and the limit.
+        detail: String,
+    },
+    /// A file holds a NUL byte, so it is not a text note.
+    #[error("{} is a binary file (it holds a NUL byte at offset {offset})", path.display())]
+    Binary {
+        /// The file.
+        path: PathBuf,
+        /// The offset of the first NUL byte.
+        offset: usize,
+    },
+    /// A file is not valid UTF-8.
+    #[error("{} is not valid UTF-8 (invalid byte at offset {offset})", path.display())]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// The offset of the first invalid byte.
+        offset: usize,
+    },
+    /// A file is text but not a note (an empty file, or one of only white space).
+    #[error("{}: {source}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Why it is not a note.
+        source: smartnotes_core::ParseError,
+    },
+    /// A directory could not be created.
+    #[error("cannot create directory {}: {source}", path.display())]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// An export would replace an existing file, which [`WriteMode::CreateNew`](crate::WriteMode)
+    /// never does.
+    #[error("{} already exists; it was left as it is (nothing is overwritten)", path.display())]
+    Exists {
+        /// The existing file.
+        path: PathBuf,
+    },
+    /// A note could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The destination.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+}
+
+impl Error {
+    /// The path the error concerns.
+    pub fn path(&self) -> &Path {
+        match self {
+            Error::List { path, .. }
+            | Error::Read { path, .. }
+            | Error::TooLarge { path, .. }
+            | Error::Binary { path, .. }
+            | Error::NotUtf8 { path, .. }
+            | Error::Parse { path, .. }
+            | Error::CreateDir { path, .. }
+            | Error::Exists { path }
+            | Error::Write { path, .. } => path,
+        }
+    }
+
+    /// The underlying I/O error, where there is one.
+    pub fn io_error(&self) -> Option<&io::Error> {
+        match self {
+            Error::List { source, .. }
+            | Error::Read { source, .. }
+            | Error::CreateDir { source, .. }
+            | Error::Write { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn read(path: PathBuf, source: io::Error) -> Self {
+        if source.kind() == io::ErrorKind::FileTooLarge {
+            Error::TooLarge {
+                path,
+                detail: source.to_string(),
+            }
+        } else {
+            Error::Read { path, source }
+        }
+    }
+
+    pub(crate) fn write(path: PathBuf, source: io::Error) -> Self {
+        if source.kind() == io::ErrorKind::AlreadyExists {
+            Error::Exists { path }
+        } else {
+            Error::Write { path, source }
+        }
+    }
+}

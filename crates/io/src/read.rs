@@ -1,0 +1,237 @@
+//! Reading notes: [`read_notes`] and the steps it is made of.
+
+use std::path::{Component, Path, PathBuf};
+
+use futures_util::stream::{self, BoxStream, StreamExt};
+use smartnotes_core::{HasTags, Note};
+
+use crate::fs::{BlockingFs, EntryKind, Fs, is_temp_file_name};
+use crate::{Error, Options, Runtime, Strategy};
+
+/// A note and the file it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoteFile {
+    /// Where the note came from (for an in-memory note, any label that identifies it).
+    pub path: PathBuf,
+    /// The note.
+    pub note: Note,
+}
+
+impl NoteFile {
+    /// A note with the path (or label) that identifies it in reports.
+    pub fn new(path: impl Into<PathBuf>, note: Note) -> Self {
+        Self {
+            path: path.into(),
+            note,
+        }
+    }
+}
+
+impl HasTags for NoteFile {
+    fn has_tag(&self, tag: &str) -> bool {
+        self.note.has_tag(tag)
+    }
+}
+
+/// The stream [`read_notes`] returns: each item a note, or an error naming its file.
+pub type NoteStream = BoxStream<'static, Result<NoteFile, Error>>;
+
+/// A stream of the notes in the `*.md` files of `dir`, in sorted path order, with the
+/// [default options](Options::default).
+///
+/// Each item is a [`NoteFile`] or an [`Error`] naming the file that could not be read or
+/// parsed; the stream goes on past errors. Entries that are not `.md` files (other files,
+/// subdirectories, temporary files of an export) are skipped. If `dir` itself cannot be listed,
+/// the stream yields that one error. Nothing is read until the stream is polled, and at most
+/// the strategy's window of notes is held at once: the `async for` over `aiofiles` reads of the
+/// tutorials, without reading everything first.
+pub fn read_notes<F: Fs>(fs: &F, dir: impl AsRef<Path>) -> NoteStream {
+    read_notes_with(fs, dir, &Options::default())
+}
+
+/// [`read_notes`] with options: the [`Strategy`], a recursive walk, the size limit.
+pub fn read_notes_with<F: Fs>(fs: &F, dir: impl AsRef<Path>, opts: &Options) -> NoteStream {
+    let fs = fs.clone();
+    let dir = dir.as_ref().to_path_buf();
+    let opts = opts.clone();
+    stream::once(async move {
+        match list_notes(&fs, &dir, &opts).await {
+            Ok(listed) => load_notes(&fs, listed, &opts),
+            Err(e) => stream::iter([Err(e)]).boxed(),
+        }
+    })
+    .flatten()
+    .boxed()
+}
+
+/// The note files under `dir`, sorted by path; the first step of [`read_notes`].
+///
+/// An entry is `Err` for a subdirectory that could not be listed during a recursive walk.
+///
+/// # Errors
+/// [`Error::List`] when `dir` itself cannot be listed.
+pub async fn list_notes<F: Fs>(
+    fs: &F,
+    dir: &Path,
+    opts: &Options,
+) -> Result<Vec<Result<PathBuf, Error>>, Error> {
+    let excluded: Vec<PathBuf> = opts.exclude.iter().map(|p| lexical(p)).collect();
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let listed = match opts.strategy {
+            Strategy::Blocking { .. } => {
+                let blocking = fs.blocking();
+                let at = current.clone();
+                fs.runtime()
+                    .spawn_blocking(move || blocking.list(&at))
+                    .await
+            }
+            _ => fs.list(&current).await,
+        };
+        let entries = match listed {
+            Ok(entries) => entries,
+            Err(source) if current == dir => return Err(Error::List { path: current, source }),
+            Err(source) => {
+                found.push(Err(Error::List { path: current, source }));
+                continue;
+            }
+        };
+        for entry in entries {
+            match entry.kind {
+                EntryKind::File if is_note_path(&entry.path) => found.push(Ok(entry.path)),
+                EntryKind::Dir
+                    if opts.recursive
+                        && !is_hidden(&entry.path)
+                        && !excluded.contains(&lexical(&entry.path)) =>
+                {
+                    pending.push(entry.path)
+                }
+                _ => {}
+            }
+        }
+    }
+    found.sort_by(|a, b| sort_key(a).cmp(sort_key(b)));
+    Ok(found)
+}
+
+/// Reads and parses listed note files with the options' strategy; the second step of
+/// [`read_notes`]. `Err` entries pass through in place.
+pub fn load_notes<F: Fs>(
+    fs: &F,
+    listed: Vec<Result<PathBuf, Error>>,
+    opts: &Options,
+) -> NoteStream {
+    let limit = opts.max_note_bytes;
+    let fs = fs.clone();
+    match opts.strategy {
+        Strategy::Sequential => stream::iter(listed)
+            .then(move |item| load_async(fs.clone(), item, limit))
+            .boxed(),
+        Strategy::Concurrent { limit: n } => stream::iter(listed)
+            .map(move |item| load_async(fs.clone(), item, limit))
+            .buffered(n.max(1))
+            .boxed(),
+        Strategy::Blocking { batch, in_flight } => {
+            let runtime = fs.runtime().clone();
+            let blocking = fs.blocking();
+            let batches = chunked(listed, batch.max(1));
+            stream::iter(batches)
+                .map(move |batch| {
+                    let fs = blocking.clone();
+                    runtime.spawn_blocking(move || {
+                        batch
+                            .into_iter()
+                            .map(|item| item.and_then(|path| load_blocking(&fs, path, limit)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .buffered(in_flight.max(1))
+                .flat_map(stream::iter)
+                .boxed()
+        }
+    }
+}
+
+/// Splits `items` into vectors of at most `size`, without copying the items.
+pub(crate) fn chunked<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
+    let mut out = Vec::with_capacity(items.len().div_ceil(size));
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        out.push(items.by_ref().take(size).collect());
+    }
+    out
+}
+
+async fn load_async<F: Fs>(
+    fs: F,
+    item: Result<PathBuf, Error>,
+    limit: u64,
+) -> Result<NoteFile, Error> {
+    let path = item?;
+    match fs.read(&path, limit).await {
+        Ok(bytes) => decode(path, bytes),
+        Err(e) => Err(Error::read(path, e)),
+    }
+}
+
+fn load_blocking<B: BlockingFs>(fs: &B, path: PathBuf, limit: u64) -> Result<NoteFile, Error> {
+    match fs.read(&path, limit) {
+        Ok(bytes) => decode(path, bytes),
+        Err(e) => Err(Error::read(path, e)),
+    }
+}
+
+/// Turns the bytes of the file at `path` into a note.
+///
+/// # Errors
+/// [`Error::Binary`] for a NUL byte, [`Error::NotUtf8`] for invalid UTF-8, [`Error::Parse`]
+/// for an empty note.
+pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<NoteFile, Error> {
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::Binary { path, offset });
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            return Err(Error::NotUtf8 { path, offset });
+        }
+    };
+    match Note::parse(&text) {
+        Ok(note) => Ok(NoteFile { path, note }),
+        Err(source) => Err(Error::Parse { path, source }),
+    }
+}
+
+/// Whether `path` names a note: a `.md` extension (any case), not a temporary file.
+pub fn is_note_path(path: &Path) -> bool {
+    let is_md = path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case(smartnotes_core::EXTENSION));
+    let is_temp = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(is_temp_file_name);
+    is_md && !is_temp
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+}
+
+/// `path` without `.` components, for comparing paths as written.
+fn lexical(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
+}
+
+fn sort_key(item: &Result<PathBuf, Error>) -> &Path {
+    match item {
+        Ok(path) => path,
+        Err(e) => e.path(),
+    }
+}

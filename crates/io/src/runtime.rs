@@ -1,0 +1,26 @@
+//! The [`Runtime`] trait: what a pipeline needs from an async runtime.
+
+use std::future::Future;
+use std::time::Duration;
+
+/// What smartnotes needs from an async runtime: a pool for blocking work, and a timer.
+///
+/// Implemented by `smartnotes_tokio::TokioRuntime` and `smartnotes_smol::SmolRuntime`. Core
+/// and io code never name a runtime: anything that needs one (the
+/// [`Blocking`](crate::Strategy::Blocking) strategy, the [slow store](crate::SlowFs), back-off
+/// between retries) takes it through this trait.
+pub trait Runtime: Clone + Send + Sync + 'static {
+    /// Runs `f` on the runtime's blocking thread pool and resolves to its result.
+    ///
+    /// The work starts when this is called, not when the future is first polled, and runs to
+    /// completion even if the future is dropped: Rust cannot interrupt a running thread. Code
+    /// built on it (the atomic write, the blocking batches) relies on that: a batch that has
+    /// started finishes whole. A panic in `f` resumes on the task that awaits the result.
+    fn spawn_blocking<F, T>(&self, f: F) -> impl Future<Output = T> + Send + 'static + use<Self, F, T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static;
+
+    /// Resolves after `duration` (the `asyncio.sleep` analogue).
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send + 'static + use<Self>;
+}

@@ -1,0 +1,178 @@
+//! [`SlowFs`]: a store whose every operation waits, like a network store or a cold disk.
+
+use std::future::Future;
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::fs::{BlockingFs, Entry, Fs, WriteMode};
+use crate::Runtime;
+
+/// How long each operation of a [`SlowFs`] waits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Latency {
+    /// The fixed part of every wait.
+    pub base: Duration,
+    /// Up to this much more, drawn per operation from a deterministic sequence.
+    pub jitter: Duration,
+}
+
+impl Latency {
+    /// The same wait for every operation (the tutorials' `await asyncio.sleep(0.2)`).
+    pub const fn fixed(base: Duration) -> Self {
+        Self {
+            base,
+            jitter: Duration::ZERO,
+        }
+    }
+
+    /// `base` plus up to `jitter`, varying per operation.
+    pub const fn jittered(base: Duration, jitter: Duration) -> Self {
+        Self { base, jitter }
+    }
+}
+
+#[derive(Debug)]
+struct Clock {
+    latency: Latency,
+    draws: AtomicU64,
+}
+
+impl Clock {
+    fn next(&self) -> Duration {
+        if self.latency.jitter.is_zero() {
+            return self.latency.base;
+        }
+        // splitmix64 over a counter: deterministic, cheap, and well spread.
+        let mut z = self
+            .draws
+            .fetch_add(1, Ordering::Relaxed)
+            .wrapping_add(1)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        let jitter_ns = self.latency.jitter.as_nanos().max(1) as u64;
+        self.latency.base + Duration::from_nanos(z % jitter_ns)
+    }
+}
+
+/// Wraps a store so that each operation first waits for a [`Latency`].
+///
+/// Listing, reading, creating a directory and each atomic write count as one operation each.
+/// The async side waits with [`Runtime::sleep`], so waits overlap when operations are
+/// concurrent: five reads at 200 ms take 1 s [sequentially](crate::Strategy::Sequential) and
+/// 0.2 s [concurrently](crate::Strategy::Concurrent). Its blocking twin, [`SlowBlockingFs`],
+/// waits with `std::thread::sleep`, as a blocking client of a slow service would.
+#[derive(Clone, Debug)]
+pub struct SlowFs<F> {
+    inner: F,
+    clock: Arc<Clock>,
+}
+
+impl<F: Fs> SlowFs<F> {
+    /// `inner` with every operation delayed by `latency`.
+    pub fn new(inner: F, latency: Latency) -> Self {
+        Self {
+            inner,
+            clock: Arc::new(Clock {
+                latency,
+                draws: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// The wrapped store.
+    pub fn inner(&self) -> &F {
+        &self.inner
+    }
+}
+
+impl<F: Fs> Fs for SlowFs<F> {
+    type Runtime = F::Runtime;
+    type Blocking = SlowBlockingFs<F::Blocking>;
+
+    fn runtime(&self) -> &F::Runtime {
+        self.inner.runtime()
+    }
+
+    fn blocking(&self) -> Self::Blocking {
+        SlowBlockingFs {
+            inner: self.inner.blocking(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    async fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
+        self.runtime().sleep(self.clock.next()).await;
+        self.inner.list(dir).await
+    }
+
+    async fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        self.runtime().sleep(self.clock.next()).await;
+        self.inner.read(path, limit).await
+    }
+
+    async fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
+        self.runtime().sleep(self.clock.next()).await;
+        self.inner.create_dir_all(dir).await
+    }
+
+    fn write_atomic(
+        &self,
+        path: &Path,
+        bytes: Vec<u8>,
+        mode: WriteMode,
+    ) -> impl Future<Output = io::Result<()>> + Send {
+        let wait = self.runtime().sleep(self.clock.next());
+        let write = self.inner.write_atomic(path, bytes, mode);
+        async move {
+            wait.await;
+            write.await
+        }
+    }
+}
+
+/// The blocking twin of [`SlowFs`]: each read, listing, directory creation and new file waits
+/// with `std::thread::sleep` before reaching the inner store.
+#[derive(Clone, Debug)]
+pub struct SlowBlockingFs<B> {
+    inner: B,
+    clock: Arc<Clock>,
+}
+
+impl<B: BlockingFs> SlowBlockingFs<B> {
+    fn wait(&self) {
+        std::thread::sleep(self.clock.next());
+    }
+}
+
+impl<B: BlockingFs> BlockingFs for SlowBlockingFs<B> {
+    fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
+        self.wait();
+        self.inner.list(dir)
+    }
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        self.wait();
+        self.inner.read(path, limit)
+    }
+    fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
+        self.wait();
+        self.inner.create_dir_all(dir)
+    }
+    fn write_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        self.wait();
+        self.inner.write_new(path, bytes)
+    }
+    fn link(&self, from: &Path, to: &Path) -> io::Result<()> {
+        self.inner.link(from, to)
+    }
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        self.inner.rename(from, to)
+    }
+    fn remove_file(&self, path: &Path) -> io::Result<()> {
+        self.inner.remove_file(path)
+    }
+}

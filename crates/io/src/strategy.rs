@@ -1,0 +1,120 @@
+//! [`Strategy`] and [`Options`]: how the pipelines do their I/O.
+
+use std::path::PathBuf;
+
+use crate::WriteMode;
+
+/// How many I/O operations are in flight, and where they run.
+///
+/// Every strategy gives the same notes and the same [`Report`](crate::Report), in the same
+/// order: [`read_notes`](crate::read_notes) yields notes in sorted path order, and a report
+/// lists exported and skipped notes in input order. Only the speed differs:
+///
+/// * [`Sequential`](Strategy::Sequential): one operation at a time, each awaited.
+/// * [`Concurrent`](Strategy::Concurrent): up to `limit` async operations in flight, the
+///   bounded `asyncio.gather` analogue. Pick it for a store where each operation *waits*
+///   (network, simulated latency): the waits overlap.
+/// * [`Blocking`](Strategy::Blocking): batches of `std::fs` work inside
+///   [`Runtime::spawn_blocking`](crate::Runtime::spawn_blocking), the batched
+///   `asyncio.to_thread` analogue. Pick it for local files, where each operation is short and
+///   the cost of a trip to the blocking pool per operation dominates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Strategy {
+    /// One operation at a time.
+    Sequential,
+    /// Up to `limit` operations in flight (0 is read as 1).
+    Concurrent {
+        /// The most operations in flight.
+        limit: usize,
+    },
+    /// `batch` files per blocking job, at most `in_flight` jobs at once (0 is read as 1).
+    Blocking {
+        /// Files per blocking job.
+        batch: usize,
+        /// The most jobs running at once.
+        in_flight: usize,
+    },
+}
+
+impl Default for Strategy {
+    /// Batched blocking work, the fastest for local files (see `BENCHMARKS.md`).
+    fn default() -> Self {
+        Strategy::Blocking {
+            batch: 64,
+            in_flight: 4,
+        }
+    }
+}
+
+/// A bare number is a concurrency limit: `export_notes(&fs, dest, notes, 8)`.
+impl From<usize> for Strategy {
+    fn from(limit: usize) -> Self {
+        Strategy::Concurrent { limit }
+    }
+}
+
+/// The default largest note, in bytes: 16 MiB.
+pub const DEFAULT_MAX_NOTE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Options of [`read_notes_with`](crate::read_notes_with),
+/// [`export_notes_with`](crate::export_notes_with) and [`pipeline_with`](crate::pipeline_with).
+///
+/// ```
+/// use smartnotes_io::{Options, Strategy};
+/// let opts = Options::default().recursive(true).strategy(Strategy::Concurrent { limit: 16 });
+/// assert!(opts.recursive);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// How the I/O is done.
+    pub strategy: Strategy,
+    /// Walk subdirectories (never through symbolic links, never into hidden directories).
+    pub recursive: bool,
+    /// Files larger than this are skipped, with a reason, without being read.
+    pub max_note_bytes: u64,
+    /// What an export does when a file with the name it wants already exists.
+    pub write_mode: WriteMode,
+    /// Directories a walk never enters (the pipeline adds its export directory).
+    pub exclude: Vec<PathBuf>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            strategy: Strategy::default(),
+            recursive: false,
+            max_note_bytes: DEFAULT_MAX_NOTE_BYTES,
+            write_mode: WriteMode::CreateNew,
+            exclude: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    /// Sets [`Options::strategy`].
+    pub fn strategy(mut self, strategy: impl Into<Strategy>) -> Self {
+        self.strategy = strategy.into();
+        self
+    }
+    /// Sets [`Options::recursive`].
+    pub fn recursive(mut self, recursive: bool) -> Self {
+        self.recursive = recursive;
+        self
+    }
+    /// Sets [`Options::max_note_bytes`].
+    pub fn max_note_bytes(mut self, max: u64) -> Self {
+        self.max_note_bytes = max;
+        self
+    }
+    /// Sets [`Options::write_mode`].
+    pub fn write_mode(mut self, mode: WriteMode) -> Self {
+        self.write_mode = mode;
+        self
+    }
+    /// Adds a directory to [`Options::exclude`].
+    pub fn exclude(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.exclude.push(dir.into());
+        self
+    }
+}
