@@ -469,7 +469,8 @@ mod tests {
 
     #[test]
     fn front_matter_inline_tags_and_no_heading() {
-        let note = Note::parse("---\ntitle: T\ntags: [a, \"b\"]\n---\nfirst line is body\n").unwrap();
+        let note =
+            Note::parse("---\ntitle: T\ntags: [a, \"b\"]\n---\nfirst line is body\n").unwrap();
         assert_eq!(note.title, "T");
         assert_eq!(note.body, "first line is body");
         assert_eq!(note.tags, ["a", "b"]);

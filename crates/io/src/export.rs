@@ -74,7 +74,8 @@ impl Job {
     async fn write_async<F: Fs>(self, fs: &F, mode: WriteMode) -> Outcome {
         let result = match &self {
             Job::Write { dest, note, .. } => {
-                fs.write_atomic(dest, note.render().into_bytes(), mode).await
+                fs.write_atomic(dest, note.render().into_bytes(), mode)
+                    .await
             }
             Job::Failed { .. } => Ok(()),
         };
@@ -83,9 +84,7 @@ impl Job {
 
     fn write_blocking<B: BlockingFs>(self, fs: &B, mode: WriteMode) -> Outcome {
         let result = match &self {
-            Job::Write { dest, note, .. } => {
-                write_atomic(fs, dest, note.render().as_bytes(), mode)
-            }
+            Job::Write { dest, note, .. } => write_atomic(fs, dest, note.render().as_bytes(), mode),
             Job::Failed { .. } => Ok(()),
         };
         self.finish(result)

@@ -6,8 +6,8 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::fs::{BlockingFs, Entry, EntryKind, Fs, too_large};
 use crate::Runtime;
+use crate::fs::{BlockingFs, Entry, EntryKind, Fs, too_large};
 
 #[derive(Clone, Debug)]
 enum Node {

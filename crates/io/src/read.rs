@@ -91,9 +91,17 @@ pub async fn list_notes<F: Fs>(
         };
         let entries = match listed {
             Ok(entries) => entries,
-            Err(source) if current == dir => return Err(Error::List { path: current, source }),
+            Err(source) if current == dir => {
+                return Err(Error::List {
+                    path: current,
+                    source,
+                });
+            }
             Err(source) => {
-                found.push(Err(Error::List { path: current, source }));
+                found.push(Err(Error::List {
+                    path: current,
+                    source,
+                }));
                 continue;
             }
         };

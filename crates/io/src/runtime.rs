@@ -16,7 +16,10 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// completion even if the future is dropped: Rust cannot interrupt a running thread. Code
     /// built on it (the atomic write, the blocking batches) relies on that: a batch that has
     /// started finishes whole. A panic in `f` resumes on the task that awaits the result.
-    fn spawn_blocking<F, T>(&self, f: F) -> impl Future<Output = T> + Send + 'static + use<Self, F, T>
+    fn spawn_blocking<F, T>(
+        &self,
+        f: F,
+    ) -> impl Future<Output = T> + Send + 'static + use<Self, F, T>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static;

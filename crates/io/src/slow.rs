@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use crate::fs::{BlockingFs, Entry, Fs, WriteMode};
 use crate::Runtime;
+use crate::fs::{BlockingFs, Entry, Fs, WriteMode};
 
 /// How long each operation of a [`SlowFs`] waits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,15 +45,8 @@ impl Clock {
         if self.latency.jitter.is_zero() {
             return self.latency.base;
         }
-        // splitmix64 over a counter: deterministic, cheap, and well spread.
-        let mut z = self
-            .draws
-            .fetch_add(1, Ordering::Relaxed)
-            .wrapping_add(1)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
+        let draw = self.draws.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
+        let z = crate::corpus::mix(draw.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let jitter_ns = self.latency.jitter.as_nanos().max(1) as u64;
         self.latency.base + Duration::from_nanos(z % jitter_ns)
     }

@@ -1,0 +1,93 @@
+//! A deterministic corpus of sample notes, shared by tests, examples and benches.
+//!
+//! The same `(count, seed)` always gives the same files, byte for byte, so a bench run and a
+//! test run see the same data, and a figure can be reproduced.
+
+use std::io;
+use std::path::Path;
+
+use crate::BlockingFs;
+
+const WORDS: [&str; 32] = [
+    "async", "await", "stream", "future", "tokio", "smol", "python", "rust", "note", "export",
+    "pipeline", "batch", "buffer", "disk", "latency", "thread", "pool", "retry", "cursor", "page",
+    "gather", "select", "timer", "socket", "file", "line", "parse", "render", "title", "tag",
+    "event", "loop",
+];
+const TAGS: [&str; 8] = [
+    "python",
+    "async",
+    "rust",
+    "io",
+    "draft",
+    "todo",
+    "reference",
+    "idea",
+];
+
+/// The `i`-th note of the corpus for `seed`: a file name and its text, about `body_bytes`
+/// of body.
+///
+/// Titles repeat (every 50th note reuses an earlier title) so exports exercise unique names;
+/// one note in ten has YAML front matter; tags come from a small fixed set.
+pub fn sample_note(i: usize, seed: u64, body_bytes: usize) -> (String, String) {
+    let mut rng = SplitMix(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let title_index = if i % 50 == 49 { i / 2 } else { i };
+    let mut title_rng = SplitMix(seed ^ (title_index as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+    let title: Vec<&str> = (0..3)
+        .map(|_| WORDS[title_rng.below(WORDS.len())])
+        .collect();
+    let title = format!("{} {title_index}", title.join(" "));
+    let mut tags: Vec<&str> = (0..1 + rng.below(3))
+        .map(|_| TAGS[rng.below(TAGS.len())])
+        .collect();
+    tags.dedup();
+
+    let mut text = String::with_capacity(body_bytes + 128);
+    if i % 10 == 3 {
+        text.push_str(&format!(
+            "---\ntags: [{}]\ncreated: 2024-01-{:02}\n---\n",
+            tags[0],
+            1 + i % 28
+        ));
+    }
+    text.push_str(&format!("# {title}\n\n"));
+    let body_start = text.len();
+    while text.len() - body_start < body_bytes {
+        let words = 6 + rng.below(10);
+        let line: Vec<&str> = (0..words).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+        text.push_str(&line.join(" "));
+        text.push('\n');
+    }
+    text.push_str(&format!("\nTags: {}\n", tags.join(", ")));
+    (format!("note-{i:06}.md"), text)
+}
+
+/// Writes `count` notes of about 1 KiB (see [`sample_note`]) into `dir`, creating it.
+///
+/// # Errors
+/// The first I/O error, as is.
+pub fn write_corpus<B: BlockingFs>(fs: &B, dir: &Path, count: usize, seed: u64) -> io::Result<()> {
+    fs.create_dir_all(dir)?;
+    for i in 0..count {
+        let (name, text) = sample_note(i, seed, 1024);
+        fs.write_new(&dir.join(name), text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The splitmix64 finaliser: spreads the bits of `z` (deterministic, cheap, well mixed).
+pub(crate) fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        (mix(self.0) % n as u64) as usize
+    }
+}

@@ -1,0 +1,82 @@
+//! One test body, two runtimes: each behaviour test is an `async fn(fs)` generic over the
+//! store, and `on_both_runtimes!` instantiates it on tokio and on smol.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use futures_util::StreamExt;
+use smartnotes::{Error, Fs, NoteFile};
+
+/// Generates `mod tokio` and `mod smol`, each with a `#[test]` per listed test, running
+/// `super::name(fs)` on that runtime's real file system.
+#[macro_export]
+macro_rules! on_both_runtimes {
+    ($($name:ident),* $(,)?) => {
+        mod tokio {
+            $(
+                #[test]
+                fn $name() {
+                    smartnotes::tokio::block_on(super::$name(smartnotes::tokio::fs()));
+                }
+            )*
+        }
+        mod smol {
+            $(
+                #[test]
+                fn $name() {
+                    smartnotes::smol::block_on(super::$name(smartnotes::smol::fs()));
+                }
+            )*
+        }
+    };
+}
+
+/// A fresh temporary directory.
+pub fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("cannot create a temporary directory")
+}
+
+/// Writes `files` (relative path, contents) under `dir`, creating parents.
+pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+/// Every file under `dir` (recursively), by path relative to `dir`, with its bytes.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                out.insert(
+                    path.strip_prefix(dir).unwrap().to_owned(),
+                    std::fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Drains a note stream into (notes, errors).
+pub async fn drain(
+    stream: impl futures_core::Stream<Item = Result<NoteFile, Error>>,
+) -> (Vec<NoteFile>, Vec<Error>) {
+    smartnotes::partition_results(stream).await
+}
+
+/// Titles of the notes read from `dir` on `fs`, in stream order.
+pub async fn titles<F: Fs>(fs: &F, dir: &Path) -> Vec<String> {
+    smartnotes::read_notes(fs, dir)
+        .map(|item| item.expect("note").note.title)
+        .collect()
+        .await
+}
