@@ -54,8 +54,8 @@ impl Clock {
 
 /// Wraps a store so that each operation first waits for a [`Latency`].
 ///
-/// Listing, reading, creating a directory and each atomic write count as one operation each.
-/// The async side waits with [`Runtime::sleep`], so waits overlap when operations are
+/// Reading a note and writing a note (one atomic write) wait; listing a directory and creating
+/// one do not, since a pipeline does each once and they would only add a constant. The async side waits with [`Runtime::sleep`], so waits overlap when operations are
 /// concurrent: five reads at 200 ms take 1 s [sequentially](crate::Strategy::Sequential) and
 /// 0.2 s [concurrently](crate::Strategy::Concurrent). Its blocking twin, [`SlowBlockingFs`],
 /// waits with `std::thread::sleep`, as a blocking client of a slow service would.
@@ -99,7 +99,6 @@ impl<F: Fs> Fs for SlowFs<F> {
     }
 
     async fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
-        self.runtime().sleep(self.clock.next()).await;
         self.inner.list(dir).await
     }
 
@@ -109,7 +108,6 @@ impl<F: Fs> Fs for SlowFs<F> {
     }
 
     async fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
-        self.runtime().sleep(self.clock.next()).await;
         self.inner.create_dir_all(dir).await
     }
 
@@ -128,8 +126,8 @@ impl<F: Fs> Fs for SlowFs<F> {
     }
 }
 
-/// The blocking twin of [`SlowFs`]: each read, listing, directory creation and new file waits
-/// with `std::thread::sleep` before reaching the inner store.
+/// The blocking twin of [`SlowFs`]: each read and each new file waits with
+/// `std::thread::sleep` before reaching the inner store.
 #[derive(Clone, Debug)]
 pub struct SlowBlockingFs<B> {
     inner: B,
@@ -144,7 +142,6 @@ impl<B: BlockingFs> SlowBlockingFs<B> {
 
 impl<B: BlockingFs> BlockingFs for SlowBlockingFs<B> {
     fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
-        self.wait();
         self.inner.list(dir)
     }
     fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
@@ -152,7 +149,6 @@ impl<B: BlockingFs> BlockingFs for SlowBlockingFs<B> {
         self.inner.read(path, limit)
     }
     fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
-        self.wait();
         self.inner.create_dir_all(dir)
     }
     fn write_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {

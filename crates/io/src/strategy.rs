@@ -6,6 +6,11 @@ use crate::WriteMode;
 
 /// How many I/O operations are in flight, and where they run.
 ///
+/// In a [`pipeline`](crate::pipeline) the bound holds per stage: reading goes on while earlier
+/// notes are written, so up to `limit` reads and `limit` writes can be in flight together
+/// (`in_flight` read batches and `in_flight` write batches for `Blocking`). `Sequential` does
+/// one operation at a time in all.
+///
 /// Every strategy gives the same notes and the same [`Report`](crate::Report), in the same
 /// order: [`read_notes`](crate::read_notes) yields notes in sorted path order, and a report
 /// lists exported and skipped notes in input order. Only the speed differs:
