@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use smartnotes_core::{HasTags, Note};
 
-use crate::fs::{BlockingFs, EntryKind, Fs, is_temp_file_name};
+use crate::fs::{BlockingFs, Entry, EntryKind, Fs, is_temp_file_name};
 use crate::{Error, Options, Runtime, Strategy};
 
 /// A note and the file it was read from.
@@ -66,7 +66,10 @@ pub fn read_notes_with<F: Fs>(fs: &F, dir: impl AsRef<Path>, opts: &Options) -> 
 
 /// The note files under `dir`, sorted by path; the first step of [`read_notes`].
 ///
-/// An entry is `Err` for a subdirectory that could not be listed during a recursive walk.
+/// An entry is `Err` for a subdirectory that could not be listed during a recursive walk. With
+/// the [`Blocking`](Strategy::Blocking) strategy the whole walk is one blocking job; otherwise
+/// each directory is listed with [`Fs::list`]. Either way the executor thread only ever sorts
+/// one directory's names at a time.
 ///
 /// # Errors
 /// [`Error::List`] when `dir` itself cannot be listed.
@@ -75,52 +78,93 @@ pub async fn list_notes<F: Fs>(
     dir: &Path,
     opts: &Options,
 ) -> Result<Vec<Result<PathBuf, Error>>, Error> {
-    let excluded: Vec<PathBuf> = opts.exclude.iter().map(|p| lexical(p)).collect();
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        let listed = match opts.strategy {
-            Strategy::Blocking { .. } => {
-                let blocking = fs.blocking();
-                let at = current.clone();
-                fs.runtime()
-                    .spawn_blocking(move || blocking.list(&at))
-                    .await
-            }
-            _ => fs.list(&current).await,
-        };
-        let entries = match listed {
-            Ok(entries) => entries,
-            Err(source) if current == dir => {
-                return Err(Error::List {
-                    path: current,
-                    source,
-                });
-            }
-            Err(source) => {
-                found.push(Err(Error::List {
-                    path: current,
-                    source,
-                }));
+    let mut walk = Walk::new(dir, opts);
+    if let Strategy::Blocking { .. } = opts.strategy {
+        let blocking = fs.blocking();
+        return fs
+            .runtime()
+            .spawn_blocking(move || {
+                while let Some(next) = walk.next_dir() {
+                    let listed = blocking.list(&next);
+                    walk.visit(next, listed)?;
+                }
+                Ok(walk.found)
+            })
+            .await;
+    }
+    while let Some(next) = walk.next_dir() {
+        let listed = fs.list(&next).await;
+        walk.visit(next, listed)?;
+    }
+    Ok(walk.found)
+}
+
+/// A depth-first walk that lists each directory's entries in name order, which yields paths in
+/// sorted (component-wise) order without ever sorting whole paths. It does no I/O itself: the
+/// caller lists each directory [`Walk::next_dir`] asks for and hands the result to
+/// [`Walk::visit`], blocking or async.
+struct Walk {
+    root: PathBuf,
+    recursive: bool,
+    excluded: Vec<PathBuf>,
+    /// Entries still to visit, one sorted iterator per open directory.
+    stack: Vec<std::vec::IntoIter<Entry>>,
+    started: bool,
+    found: Vec<Result<PathBuf, Error>>,
+}
+
+impl Walk {
+    fn new(root: &Path, opts: &Options) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            recursive: opts.recursive,
+            excluded: opts.exclude.iter().map(|p| lexical(p)).collect(),
+            stack: Vec::new(),
+            started: false,
+            found: Vec::new(),
+        }
+    }
+
+    /// The next directory to list, after recording the note files met on the way.
+    fn next_dir(&mut self) -> Option<PathBuf> {
+        if !self.started {
+            self.started = true;
+            return Some(self.root.clone());
+        }
+        while let Some(entries) = self.stack.last_mut() {
+            let Some(entry) = entries.next() else {
+                self.stack.pop();
                 continue;
-            }
-        };
-        for entry in entries {
+            };
             match entry.kind {
-                EntryKind::File if is_note_path(&entry.path) => found.push(Ok(entry.path)),
+                EntryKind::File if is_note_path(&entry.path) => self.found.push(Ok(entry.path)),
                 EntryKind::Dir
-                    if opts.recursive
+                    if self.recursive
                         && !is_hidden(&entry.path)
-                        && !excluded.contains(&lexical(&entry.path)) =>
+                        && !self.excluded.contains(&lexical(&entry.path)) =>
                 {
-                    pending.push(entry.path)
+                    return Some(entry.path);
                 }
                 _ => {}
             }
         }
+        None
     }
-    found.sort_by(|a, b| sort_key(a).cmp(sort_key(b)));
-    Ok(found)
+
+    /// Takes the listing of `dir`, the directory [`Walk::next_dir`] returned last.
+    fn visit(&mut self, dir: PathBuf, listed: std::io::Result<Vec<Entry>>) -> Result<(), Error> {
+        match listed {
+            Ok(mut entries) => {
+                entries.sort_unstable_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
+                self.stack.push(entries.into_iter());
+            }
+            Err(source) if self.stack.is_empty() => {
+                return Err(Error::List { path: dir, source });
+            }
+            Err(source) => self.found.push(Err(Error::List { path: dir, source })),
+        }
+        Ok(())
+    }
 }
 
 /// Reads and parses listed note files with the options' strategy; the second step of
@@ -235,11 +279,4 @@ fn lexical(path: &Path) -> PathBuf {
     path.components()
         .filter(|c| !matches!(c, Component::CurDir))
         .collect()
-}
-
-fn sort_key(item: &Result<PathBuf, Error>) -> &Path {
-    match item {
-        Ok(path) => path,
-        Err(e) => e.path(),
-    }
 }

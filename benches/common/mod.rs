@@ -1,0 +1,260 @@
+//! What the benches share: the corpus on disk, the runtimes, the strategies compared, and the
+//! `std::fs` baselines a user would write instead of this library.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::thread;
+
+use futures_util::StreamExt;
+use smartnotes::io::corpus;
+use smartnotes::{
+    Fs, Note, Options, Report, StdFs, Strategy, UniqueNames, WriteMode, pipeline_with,
+    read_notes_with,
+};
+
+/// The seed of every bench corpus.
+pub const SEED: u64 = 2026;
+
+/// The strategies the disk and lag benches compare, with their labels.
+pub const STRATEGIES: [(&str, Strategy); 5] = [
+    ("sequential", Strategy::Sequential),
+    ("concurrent-64", Strategy::Concurrent { limit: 64 }),
+    (
+        "blocking-64x2",
+        Strategy::Blocking {
+            batch: 64,
+            in_flight: 2,
+        },
+    ),
+    (
+        "blocking-64x4",
+        Strategy::Blocking {
+            batch: 64,
+            in_flight: 4,
+        },
+    ),
+    (
+        "blocking-256x4",
+        Strategy::Blocking {
+            batch: 256,
+            in_flight: 4,
+        },
+    ),
+];
+
+/// The runtimes benched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rt {
+    Tokio,
+    Smol,
+}
+
+impl Rt {
+    pub const ALL: [Rt; 2] = [Rt::Tokio, Rt::Smol];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rt::Tokio => "tokio",
+            Rt::Smol => "smol",
+        }
+    }
+}
+
+/// A multi-thread tokio runtime with one worker per core (what `#[tokio::main]` builds).
+pub fn tokio_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+/// The number of threads of the multi-thread baseline: the cores of this machine.
+pub fn cores() -> usize {
+    thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// A fresh corpus of `n` notes of about 1 KiB under `base`, written once per process.
+pub fn corpus_dir(base: &Path, n: usize) -> PathBuf {
+    let dir = base.join(format!("corpus-{n}"));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("remove old corpus");
+    }
+    corpus::write_corpus(&StdFs, &dir, n, SEED).expect("write corpus");
+    dir
+}
+
+/// Where disk benches keep their files: `target/bench-data` (the real disk).
+pub fn disk_base() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    dir
+}
+
+/// A tmpfs base (`/dev/shm`) where the machine has one.
+pub fn tmpfs_base() -> Option<PathBuf> {
+    let shm = Path::new("/dev/shm");
+    shm.is_dir().then(|| {
+        let dir = shm.join(format!("smartnotes-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmpfs dir");
+        dir
+    })
+}
+
+/// Reads every note of `dir` with `strategy` on `fs`; the number of notes read.
+pub async fn read_all<F: Fs>(fs: &F, dir: &Path, strategy: Strategy) -> usize {
+    let opts = Options::default().strategy(strategy);
+    read_notes_with(fs, dir, &opts)
+        .fold(0, |n, item| async move {
+            item.expect("bench notes are valid");
+            n + 1
+        })
+        .await
+}
+
+/// The full pipeline from `src` to `dest` with `strategy`.
+pub async fn export_all<F: Fs>(fs: &F, src: &Path, dest: &Path, strategy: Strategy) -> Report {
+    let opts = Options::default().strategy(strategy);
+    let report = pipeline_with(fs, src, dest, &opts).await.expect("pipeline");
+    assert!(report.is_complete());
+    report
+}
+
+/// Runs `future` on `rt` (a multi-thread tokio runtime, or `async_io::block_on` for smol).
+pub fn run<T>(rt: Rt, tokio: &tokio::runtime::Runtime, future: impl Future<Output = T>) -> T {
+    match rt {
+        Rt::Tokio => tokio.block_on(future),
+        Rt::Smol => smartnotes::smol::block_on(future),
+    }
+}
+
+fn sorted_notes(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn read_parse(path: &Path) -> Note {
+    let text = std::fs::read_to_string(path).expect("read");
+    Note::parse(&text).expect("parse")
+}
+
+/// Baseline: what a user writes without this library: a `std::fs` loop on `threads` threads
+/// (contiguous slices of the sorted listing), reading and parsing each note.
+pub fn std_read(dir: &Path, threads: usize) -> usize {
+    let paths = sorted_notes(dir);
+    if threads <= 1 {
+        return paths.iter().map(|p| read_parse(p)).count();
+    }
+    let chunk = paths.len().div_ceil(threads).max(1);
+    thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|p| read_parse(p)).count()))
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("thread")).sum()
+    })
+}
+
+/// Baseline pipeline: read and parse (on `threads` threads), name the notes, then render and
+/// write each atomically (temporary file, then `rename`) on `threads` threads.
+pub fn std_pipeline(src: &Path, dest: &Path, threads: usize) -> usize {
+    std::fs::create_dir_all(dest).expect("dest");
+    let paths = sorted_notes(src);
+    let chunk = paths.len().div_ceil(threads.max(1)).max(1);
+    let notes: Vec<Note> = thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|p| read_parse(p)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    let mut names = UniqueNames::new();
+    let jobs: Vec<(PathBuf, &Note)> = notes
+        .iter()
+        .map(|n| (dest.join(names.assign(&n.title)), n))
+        .collect();
+    thread::scope(|s| {
+        for part in jobs.chunks(chunk) {
+            s.spawn(move || {
+                for (i, (path, note)) in part.iter().enumerate() {
+                    let temp =
+                        path.with_file_name(format!(".{i}-{:?}.tmp", thread::current().id()));
+                    std::fs::write(&temp, note.render()).expect("write");
+                    std::fs::rename(&temp, path).expect("rename");
+                }
+            });
+        }
+    });
+    jobs.len()
+}
+
+/// The write mode benches use when they export into the same place again.
+pub const REPLACE: WriteMode = WriteMode::Replace;
+
+/// Reads every note of `dir` with `strategy` on runtime `rt`'s own store.
+pub fn read_on(rt: Rt, tokio: &tokio::runtime::Runtime, dir: &Path, strategy: Strategy) -> usize {
+    match rt {
+        Rt::Tokio => tokio.block_on(read_all(&smartnotes::tokio::fs(), dir, strategy)),
+        Rt::Smol => smartnotes::smol::block_on(read_all(&smartnotes::smol::fs(), dir, strategy)),
+    }
+}
+
+/// The full pipeline on runtime `rt`'s own store.
+pub fn export_on(
+    rt: Rt,
+    tokio: &tokio::runtime::Runtime,
+    src: &Path,
+    dest: &Path,
+    strategy: Strategy,
+) -> usize {
+    let report = match rt {
+        Rt::Tokio => tokio.block_on(export_all(&smartnotes::tokio::fs(), src, dest, strategy)),
+        Rt::Smol => {
+            smartnotes::smol::block_on(export_all(&smartnotes::smol::fs(), src, dest, strategy))
+        }
+    };
+    report.exported.len()
+}
+
+/// A directory removed when dropped: benches return it from the timed routine so that the
+/// removal happens outside the measurement.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    /// A new, not yet existing, directory path under `base`.
+    pub fn new(base: &Path) -> Self {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        Scratch(base.join(format!("out-{}", N.fetch_add(1, Ordering::Relaxed))))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The mean time of a criterion benchmark in seconds, from its saved estimates.
+pub fn criterion_mean(group: &str, id: &str) -> Option<f64> {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let path = dir
+        .join("criterion")
+        .join(group)
+        .join(id)
+        .join("new/estimates.json");
+    let json = std::fs::read_to_string(path).ok()?;
+    let mean = &json[json.find("\"mean\"")?..];
+    let value = &mean[mean.find("\"point_estimate\":")? + "\"point_estimate\":".len()..];
+    let end = value.find([',', '}'])?;
+    value[..end].trim().parse::<f64>().ok().map(|ns| ns / 1e9)
+}

@@ -1,0 +1,140 @@
+//! disk: reading and exporting a generated corpus of ~1 KiB notes in the page cache, with every
+//! strategy on both runtimes, beside the `std::fs` loops a user would write instead (one
+//! thread, and one thread per core). Exports also run on tmpfs (`/dev/shm`).
+//!
+//! `cargo bench --bench disk` (select with a filter: `-- disk-read-10000`, `-- tmpfs`).
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::{
+    Rt, STRATEGIES, Scratch, cores, corpus_dir, criterion_mean, disk_base, export_on, read_on,
+    std_pipeline, std_read, tmpfs_base, tokio_runtime,
+};
+use criterion::{BatchSize, Criterion, Throughput};
+
+const SIZES: [usize; 2] = [1_000, 10_000];
+
+fn ids() -> Vec<String> {
+    let mut ids = vec![
+        "std-1-thread".to_owned(),
+        format!("std-{}-threads", cores()),
+    ];
+    for rt in Rt::ALL {
+        for (label, _) in STRATEGIES {
+            ids.push(format!("{}-{label}", rt.name()));
+        }
+    }
+    ids
+}
+
+fn bench_read(c: &mut Criterion, tokio: &tokio::runtime::Runtime, src: &Path, n: usize) {
+    let mut group = c.benchmark_group(format!("disk-read-{n}"));
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function("std-1-thread", |b| {
+        b.iter(|| assert_eq!(std_read(src, 1), n))
+    });
+    group.bench_function(format!("std-{}-threads", cores()), |b| {
+        b.iter(|| assert_eq!(std_read(src, cores()), n))
+    });
+    for rt in Rt::ALL {
+        for (label, strategy) in STRATEGIES {
+            group.bench_function(format!("{}-{label}", rt.name()), |b| {
+                b.iter(|| assert_eq!(read_on(rt, tokio, src, strategy), n))
+            });
+        }
+    }
+    group.finish();
+}
+
+fn bench_pipeline(
+    c: &mut Criterion,
+    tokio: &tokio::runtime::Runtime,
+    name: &str,
+    base: &Path,
+    src: &Path,
+    n: usize,
+) {
+    let mut group = c.benchmark_group(format!("{name}-pipeline-{n}"));
+    group.throughput(Throughput::Elements(n as u64));
+    let fresh = || Scratch::new(base);
+    group.bench_function("std-1-thread", |b| {
+        b.iter_batched(
+            fresh,
+            |out| (std_pipeline(src, &out.0, 1), out),
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function(format!("std-{}-threads", cores()), |b| {
+        b.iter_batched(
+            fresh,
+            |out| (std_pipeline(src, &out.0, cores()), out),
+            BatchSize::PerIteration,
+        )
+    });
+    for rt in Rt::ALL {
+        for (label, strategy) in STRATEGIES {
+            group.bench_function(format!("{}-{label}", rt.name()), |b| {
+                b.iter_batched(
+                    fresh,
+                    |out| (export_on(rt, tokio, src, &out.0, strategy), out),
+                    BatchSize::PerIteration,
+                )
+            });
+        }
+    }
+    group.finish();
+}
+
+fn summary(group: &str, n: usize) {
+    let ids = ids();
+    let baseline = format!("std-{}-threads", cores());
+    let Some(base) = criterion_mean(group, &baseline) else {
+        return;
+    };
+    println!("\n### {group}\n");
+    println!("| implementation | notes/s | % of {baseline} |");
+    println!("|---|---:|---:|");
+    for id in &ids {
+        if let Some(mean) = criterion_mean(group, id) {
+            println!(
+                "| {id} | {:.0} | {:.0}% |",
+                n as f64 / mean,
+                base / mean * 100.0
+            );
+        }
+    }
+}
+
+fn main() {
+    let mut c = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+    let tokio = tokio_runtime();
+    let disk = disk_base();
+    let tmpfs = tmpfs_base();
+    let mut groups = Vec::new();
+    for n in SIZES {
+        let src = corpus_dir(&disk, n);
+        bench_read(&mut c, &tokio, &src, n);
+        groups.push((format!("disk-read-{n}"), n));
+        bench_pipeline(&mut c, &tokio, "disk", &disk, &src, n);
+        groups.push((format!("disk-pipeline-{n}"), n));
+        if let Some(tmpfs) = &tmpfs {
+            let src = corpus_dir(tmpfs, n);
+            bench_pipeline(&mut c, &tokio, "tmpfs", tmpfs, &src, n);
+            groups.push((format!("tmpfs-pipeline-{n}"), n));
+        }
+    }
+    if let Some(tmpfs) = &tmpfs {
+        let _ = std::fs::remove_dir_all(tmpfs);
+    }
+    c.final_summary();
+    for (group, n) in groups {
+        summary(&group, n);
+    }
+}
