@@ -16,9 +16,23 @@ use smartnotes::{
 pub const SEED: u64 = 2026;
 
 /// The strategies the disk and lag benches compare, with their labels.
-pub const STRATEGIES: [(&str, Strategy); 5] = [
+pub const STRATEGIES: [(&str, Strategy); 7] = [
     ("sequential", Strategy::Sequential),
     ("concurrent-64", Strategy::Concurrent { limit: 64 }),
+    (
+        "blocking-16x2",
+        Strategy::Blocking {
+            batch: 16,
+            in_flight: 2,
+        },
+    ),
+    (
+        "blocking-32x2",
+        Strategy::Blocking {
+            batch: 32,
+            in_flight: 2,
+        },
+    ),
     (
         "blocking-64x2",
         Strategy::Blocking {

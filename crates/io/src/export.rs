@@ -156,7 +156,7 @@ where
     S: Stream<Item = Result<NoteFile, Error>>,
 {
     let dest = dest.as_ref().to_path_buf();
-    fs.create_dir_all(&dest)
+    crate::retry::retry_async(fs.runtime(), || fs.create_dir_all(&dest))
         .await
         .map_err(|source| Error::CreateDir {
             path: dest.clone(),

@@ -156,7 +156,7 @@ pub fn is_temp_file_name(name: &str) -> bool {
 /// [link](BlockingFs::link) (for [`WriteMode::CreateNew`]: fails if `path` exists, so nothing is
 /// ever overwritten, and a link at `path` is never followed) or a
 /// [rename](BlockingFs::rename) (for [`WriteMode::Replace`]). The temporary file is removed
-/// whatever happens. The data is not `fsync`ed: the write is atomic against a crash of the
+/// whatever happens. Transient errors are retried ([`crate::retry`]). The data is not `fsync`ed: the write is atomic against a crash of the
 /// process, not against a power cut.
 pub fn write_atomic<B: BlockingFs>(
     fs: &B,
@@ -164,6 +164,11 @@ pub fn write_atomic<B: BlockingFs>(
     bytes: &[u8],
     mode: WriteMode,
 ) -> io::Result<()> {
+    // Each attempt uses a fresh temporary file, so a retry never meets a partial one.
+    crate::retry::retry_blocking(|| write_once(fs, path, bytes, mode))
+}
+
+fn write_once<B: BlockingFs>(fs: &B, path: &Path, bytes: &[u8], mode: WriteMode) -> io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let dir = path.parent().unwrap_or(Path::new(""));
@@ -174,9 +179,9 @@ pub fn write_atomic<B: BlockingFs>(
     });
     let renamed = matches!((mode, &result), (WriteMode::Replace, Ok(())));
     if !renamed {
-        // After a link (or a failure) the temporary name still exists: remove it. A failure to
-        // remove it is reported, since it would leave a stray file in the export directory.
-        match fs.remove_file(&temp) {
+        // After a link (or a failure) the temporary name may still exist: remove it. A failure
+        // to remove it is reported, since it would leave a stray file in the export directory.
+        match crate::retry::retry_blocking(|| fs.remove_file(&temp)) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) if result.is_ok() => return Err(e),

@@ -9,8 +9,10 @@
 //!   [`pipeline`] (both, streaming).
 //! * How the I/O is done is a value: [`Strategy`] (`Sequential`, `Concurrent { limit }`,
 //!   `Blocking { batch, in_flight }`), same output whichever you pick.
-//! * Simulated stores for tests and benches: [`MemFs`] (in memory) and [`SlowFs`] (latency per
-//!   operation, fixed or jittered).
+//! * Simulated stores for tests and benches: [`MemFs`] (in memory), [`SlowFs`] (latency per
+//!   operation, fixed or jittered) and [`FailingFs`] (injected faults on chosen operations).
+//! * Transient errors (`Interrupted`, `TimedOut`, `WouldBlock`) are retried a bounded number of
+//!   times ([`retry`]); every other error is reported at once, with its path.
 //!
 //! ```
 //! use futures_util::StreamExt;
@@ -40,9 +42,11 @@
 pub mod corpus;
 mod error;
 pub mod export;
+pub mod failing;
 pub mod fs;
 pub mod mem;
 pub mod read;
+pub mod retry;
 mod runtime;
 pub mod slow;
 mod strategy;
@@ -51,6 +55,7 @@ pub use error::Error;
 pub use export::{
     Exported, Report, Skipped, export_notes, export_notes_with, pipeline, pipeline_with,
 };
+pub use failing::{FailingBlockingFs, FailingFs, Fault, FaultKind, Op};
 pub use fs::{BlockingFs, Entry, EntryKind, Fs, StdFs, WriteMode, write_atomic};
 pub use mem::MemFs;
 pub use read::{NoteFile, NoteStream, decode, list_notes, load_notes, read_notes, read_notes_with};

@@ -6,6 +6,7 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use smartnotes_core::{HasTags, Note};
 
 use crate::fs::{BlockingFs, Entry, EntryKind, Fs, is_temp_file_name};
+use crate::retry::{retry_async, retry_blocking};
 use crate::{Error, Options, Runtime, Strategy};
 
 /// A note and the file it was read from.
@@ -85,7 +86,7 @@ pub async fn list_notes<F: Fs>(
             .runtime()
             .spawn_blocking(move || {
                 while let Some(next) = walk.next_dir() {
-                    let listed = blocking.list(&next);
+                    let listed = retry_blocking(|| blocking.list(&next));
                     walk.visit(next, listed)?;
                 }
                 Ok(walk.found)
@@ -93,7 +94,7 @@ pub async fn list_notes<F: Fs>(
             .await;
     }
     while let Some(next) = walk.next_dir() {
-        let listed = fs.list(&next).await;
+        let listed = retry_async(fs.runtime(), || fs.list(&next)).await;
         walk.visit(next, listed)?;
     }
     Ok(walk.found)
@@ -221,14 +222,14 @@ async fn load_async<F: Fs>(
     limit: u64,
 ) -> Result<NoteFile, Error> {
     let path = item?;
-    match fs.read(&path, limit).await {
+    match retry_async(fs.runtime(), || fs.read(&path, limit)).await {
         Ok(bytes) => decode(path, bytes),
         Err(e) => Err(Error::read(path, e)),
     }
 }
 
 fn load_blocking<B: BlockingFs>(fs: &B, path: PathBuf, limit: u64) -> Result<NoteFile, Error> {
-    match fs.read(&path, limit) {
+    match retry_blocking(|| fs.read(&path, limit)) {
         Ok(bytes) => decode(path, bytes),
         Err(e) => Err(Error::read(path, e)),
     }
