@@ -26,6 +26,7 @@
 //!
 //! * Local files: [`Strategy::Blocking`] (the default) batches `std::fs` work on the blocking
 //!   pool; per-file async I/O pays a thread hop per operation and is several times slower.
+//!   On a single-threaded loop that must stay responsive, [`Strategy::responsive`].
 //! * A store where each operation waits (network, [`SlowFs`]): [`Strategy::Concurrent`], so the
 //!   waits overlap: the tutorials' "1 s -> 0.2 s" holds there.
 //! * [`Strategy::Sequential`] when order of side effects matters more than speed.

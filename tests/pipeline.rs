@@ -391,6 +391,7 @@ async fn every_strategy_gives_the_same_output<F: Fs>(fs: F) {
             in_flight: 3,
         },
         Strategy::default(),
+        Strategy::responsive(),
     ];
     let mut outputs = Vec::new();
     for (i, strategy) in strategies.into_iter().enumerate() {

@@ -8,7 +8,6 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Poll;
@@ -195,16 +194,25 @@ impl<R: Runtime> Runtime for Tracked<R> {
         G: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let running = self.running.clone();
-        running.fetch_add(1, Ordering::SeqCst);
+        self.running.fetch_add(1, Ordering::SeqCst);
+        // The guard ends the job when the closure is dropped: after it ran, or unrun, since a
+        // blocking job dropped before it started may be cancelled (smol's `blocking` does so).
+        let done = Done(self.running.clone());
         self.inner.spawn_blocking(move || {
-            let out = f();
-            running.fetch_sub(1, Ordering::SeqCst);
-            out
+            let _done = done;
+            f()
         })
     }
     fn sleep(&self, d: Duration) -> impl Future<Output = ()> + Send + 'static + use<R> {
         self.inner.sleep(d)
+    }
+}
+
+struct Done(Arc<AtomicUsize>);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -263,7 +271,7 @@ async fn a_cancelled_pipeline_leaves_only_complete_notes<F: Fs>(fs: F) {
                 .root
                 .path()
                 .join(format!("out-{strategy:?}-{polls}"));
-            let mut run = pin!(pipeline_with(&fs, &fixture.src, &dest, &opts));
+            let mut run = Box::pin(pipeline_with(&fs, &fixture.src, &dest, &opts));
             let mut count = 0;
             let finished = std::future::poll_fn(|cx| {
                 count += 1;
@@ -287,8 +295,8 @@ async fn a_cancelled_pipeline_leaves_only_complete_notes<F: Fs>(fs: F) {
         // And on a timer: drop after 0, 1, 2, ... ms.
         for ms in 0..6u64 {
             let dest = fixture.root.path().join(format!("out-{strategy:?}-t{ms}"));
-            let run = pin!(pipeline_with(&fs, &fixture.src, &dest, &opts));
-            let timer = pin!(fs.runtime().sleep(Duration::from_millis(ms)));
+            let run = Box::pin(pipeline_with(&fs, &fixture.src, &dest, &opts));
+            let timer = Box::pin(fs.runtime().sleep(Duration::from_millis(ms)));
             let finished = match futures_util::future::select(run, timer).await {
                 futures_util::future::Either::Left((report, _)) => Some(report),
                 futures_util::future::Either::Right(_) => None,

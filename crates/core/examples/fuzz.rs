@@ -58,7 +58,7 @@ fn input(rng: &mut Rng) -> String {
     let mut bytes = Vec::new();
     for _ in 0..rng.below(40) {
         match rng.below(6) {
-            0 | 1 | 2 => bytes.extend_from_slice(PIECES[rng.below(PIECES.len())].as_bytes()),
+            0..=2 => bytes.extend_from_slice(PIECES[rng.below(PIECES.len())].as_bytes()),
             3 => bytes.extend((0..rng.below(8)).map(|_| b'a' + rng.below(26) as u8)),
             4 => bytes.extend((0..rng.below(6)).map(|_| rng.next() as u8)),
             _ => {

@@ -156,7 +156,8 @@ pub fn is_temp_file_name(name: &str) -> bool {
 /// [link](BlockingFs::link) (for [`WriteMode::CreateNew`]: fails if `path` exists, so nothing is
 /// ever overwritten, and a link at `path` is never followed) or a
 /// [rename](BlockingFs::rename) (for [`WriteMode::Replace`]). The temporary file is removed
-/// whatever happens. Transient errors are retried ([`crate::retry`]). The data is not `fsync`ed: the write is atomic against a crash of the
+/// whatever happens. Transient errors are retried ([`crate::retry`]), each attempt with a
+/// fresh temporary file. The data is not `fsync`ed: the write is atomic against a crash of the
 /// process, not against a power cut.
 pub fn write_atomic<B: BlockingFs>(
     fs: &B,

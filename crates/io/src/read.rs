@@ -241,7 +241,9 @@ fn load_blocking<B: BlockingFs>(fs: &B, path: PathBuf, limit: u64) -> Result<Not
 /// [`Error::Binary`] for a NUL byte, [`Error::NotUtf8`] for invalid UTF-8, [`Error::Parse`]
 /// for an empty note.
 pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<NoteFile, Error> {
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    // `contains` on bytes is a vectorised memchr; the offset is only looked for in a binary file.
+    if bytes.contains(&0) {
+        let offset = bytes.iter().position(|&b| b == 0).unwrap_or(0);
         return Err(Error::Binary { path, offset });
     }
     let text = match String::from_utf8(bytes) {

@@ -12,10 +12,12 @@ use std::time::Duration;
 pub trait Runtime: Clone + Send + Sync + 'static {
     /// Runs `f` on the runtime's blocking thread pool and resolves to its result.
     ///
-    /// The work starts when this is called, not when the future is first polled, and runs to
-    /// completion even if the future is dropped: Rust cannot interrupt a running thread. Code
-    /// built on it (the atomic write, the blocking batches) relies on that: a batch that has
-    /// started finishes whole. A panic in `f` resumes on the task that awaits the result.
+    /// The work is queued when this is called, not when the future is first polled. Once it
+    /// has started it runs to completion even if the future is dropped: Rust cannot interrupt a
+    /// running thread. A job dropped before it started may never run (smol's `blocking`
+    /// cancels it; tokio runs it anyway). Code built on it (the atomic write, the blocking
+    /// batches) relies on exactly that: each job happens whole or not at all. A panic in `f`
+    /// resumes on the task that awaits the result.
     fn spawn_blocking<F, T>(
         &self,
         f: F,

@@ -42,13 +42,34 @@ pub enum Strategy {
 }
 
 impl Default for Strategy {
-    /// Batched blocking work, the fastest for local files (see `BENCHMARKS.md`).
+    /// The fastest for local files in `BENCHMARKS.md`: batches of 256 files, two batches in
+    /// flight per core (`Blocking { batch: 256, in_flight: 4 }` on two cores).
+    ///
+    /// On a single-threaded event loop that must answer within a millisecond, prefer
+    /// [`Strategy::responsive`]: the extra blocking threads compete with the loop's thread for
+    /// the cores (the loop is never blocked, but it waits for a core: a few ms at p99).
     fn default() -> Self {
         Strategy::Blocking {
-            batch: 64,
-            in_flight: 4,
+            batch: 256,
+            in_flight: 2 * cores(),
         }
     }
+}
+
+impl Strategy {
+    /// Batched blocking work that keeps a single-threaded event loop responsive: batches of 32,
+    /// one per core (`BENCHMARKS.md`, lag: heartbeat p99 within about 0.5-0.7 ms of idle, at
+    /// about two thirds of the throughput of a multi-thread `std::fs` loop).
+    pub fn responsive() -> Self {
+        Strategy::Blocking {
+            batch: 32,
+            in_flight: cores(),
+        }
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// A bare number is a concurrency limit: `export_notes(&fs, dest, notes, 8)`.
