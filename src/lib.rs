@@ -5,7 +5,10 @@
 //! `to_thread` tutorials, done in Rust and measured.
 //!
 //! ```no_run
-//! use smartnotes::tokio as notes; // or: use smartnotes::smol as notes;
+//! # #[cfg(feature = "tokio")]
+//! use smartnotes::tokio as notes;
+//! # #[cfg(not(feature = "tokio"))]
+//! use smartnotes::smol as notes; // the same calls, on smol
 //!
 //! let report = notes::block_on(notes::pipeline("notes", "export"))?;
 //! println!("{} exported", report.exported.len());
