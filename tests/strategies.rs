@@ -200,7 +200,33 @@ async fn every_strategy_gives_the_same_output_on_the_slow_store<F: Fs>(fs: F) {
     assert_eq!(outputs[0], outputs[2]);
 }
 
+/// A slow store's latency comes before its operation: a write dropped while it waits never
+/// happens (the simulated store behaves like a remote one, where nothing is sent yet).
+async fn a_slow_write_dropped_during_its_wait_writes_nothing<F: Fs>(fs: F) {
+    let store = SlowFs::new(
+        MemFs::new(fs.runtime().clone()),
+        Latency::fixed(Duration::from_secs(60)),
+    );
+    store.inner().insert("/out/keep.md", "x").unwrap();
+    let mut write = Box::pin(store.write_atomic(
+        Path::new("/out/a.md"),
+        b"data".to_vec(),
+        WriteMode::CreateNew,
+    ));
+    let polled =
+        std::future::poll_fn(|cx| std::task::Poll::Ready(write.as_mut().poll(cx).is_pending()))
+            .await;
+    assert!(polled, "the write waits for its latency");
+    drop(write);
+    assert_eq!(store.inner().get("/out/a.md"), None);
+    assert_eq!(
+        store.inner().files_under("/out"),
+        [Path::new("/out/keep.md")]
+    );
+}
+
 on_both_runtimes!(
+    a_slow_write_dropped_during_its_wait_writes_nothing,
     each_strategy_keeps_its_bound_on_operations_in_flight,
     every_strategy_gives_the_same_output_on_the_slow_store,
 );

@@ -8,8 +8,7 @@ use std::thread;
 use futures_util::StreamExt;
 use smartnotes::io::corpus;
 use smartnotes::{
-    Fs, Note, Options, Report, StdFs, Strategy, UniqueNames, WriteMode, pipeline_with,
-    read_notes_with,
+    Fs, Note, Options, Report, StdFs, Strategy, UniqueNames, pipeline_with, read_notes_with,
 };
 
 /// The seed of every bench corpus.
@@ -216,9 +215,6 @@ pub fn std_pipeline(src: &Path, dest: &Path, threads: usize) -> usize {
     });
     jobs.len()
 }
-
-/// The write mode benches use when they export into the same place again.
-pub const REPLACE: WriteMode = WriteMode::Replace;
 
 /// Reads every note of `dir` with `strategy` on runtime `rt`'s own store.
 pub fn read_on(rt: Rt, tokio: &tokio::runtime::Runtime, dir: &Path, strategy: Strategy) -> usize {

@@ -10,7 +10,7 @@ use crate::fs::{BlockingFs, Entry, Fs};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
     /// Listing a directory.
-    List,
+    List = 0,
     /// Reading a file.
     Read,
     /// Creating a directory.
@@ -73,7 +73,7 @@ impl Fault {
 struct Ledger {
     faults: Vec<Fault>,
     total: u64,
-    per_op: [u64; 5],
+    per_op: [u64; Op::ALL.len()],
     injected: Vec<(Op, u64)>,
 }
 
@@ -81,7 +81,7 @@ impl Ledger {
     /// Counts one `op` and returns the fault to inject, if any.
     fn step(&mut self, op: Op) -> Option<FaultKind> {
         self.total += 1;
-        let index = Op::ALL.iter().position(|o| *o == op).unwrap_or(0);
+        let index = op as usize;
         self.per_op[index] += 1;
         let (total, nth_of_op) = (self.total, self.per_op[index]);
         let fault = self.faults.iter().find(|f| match f.op {

@@ -145,11 +145,6 @@ pub trait Fs: Clone + Send + Sync + 'static {
 /// note is never read back as a note).
 pub const TEMP_SUFFIX: &str = ".smartnotes-tmp";
 
-/// Whether `name` is a temporary file of [`write_atomic`].
-pub fn is_temp_file_name(name: &str) -> bool {
-    name.starts_with('.') && name.ends_with(TEMP_SUFFIX)
-}
-
 /// Writes `bytes` to `path` atomically, through a temporary file in the same directory.
 ///
 /// The bytes go to `.<pid>-<n>.smartnotes-tmp` beside `path`, which then becomes `path` by a

@@ -1,7 +1,6 @@
 //! [`MemFs`]: an in-memory store.
 
 use std::collections::BTreeMap;
-use std::future::{Future, ready};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -234,25 +233,26 @@ impl<R: Runtime> Fs for MemFs<R> {
         self.clone()
     }
 
-    fn list(&self, dir: &Path) -> impl Future<Output = io::Result<Vec<Entry>>> + Send {
-        ready(BlockingFs::list(self, dir))
+    // Each operation runs when its future is polled, not when it is created, like any I/O.
+    async fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
+        BlockingFs::list(self, dir)
     }
 
-    fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
-        ready(BlockingFs::read(self, path, limit))
+    async fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        BlockingFs::read(self, path, limit)
     }
 
-    fn create_dir_all(&self, dir: &Path) -> impl Future<Output = io::Result<()>> + Send {
-        ready(BlockingFs::create_dir_all(self, dir))
+    async fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
+        BlockingFs::create_dir_all(self, dir)
     }
 
     /// In memory the atomic write is instant: it runs inline rather than on the blocking pool.
-    fn write_atomic(
+    async fn write_atomic(
         &self,
         path: &Path,
         bytes: Vec<u8>,
         mode: crate::WriteMode,
-    ) -> impl Future<Output = io::Result<()>> + Send {
-        ready(crate::fs::write_atomic(self, path, &bytes, mode))
+    ) -> io::Result<()> {
+        crate::fs::write_atomic(self, path, &bytes, mode)
     }
 }

@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use smartnotes_core::{HasTags, Note};
 
-use crate::fs::{BlockingFs, Entry, EntryKind, Fs, is_temp_file_name};
+use crate::fs::{BlockingFs, Entry, EntryKind, Fs};
 use crate::retry::{retry_async, retry_blocking};
 use crate::{Error, Options, Runtime, Strategy};
 
@@ -105,32 +105,33 @@ pub async fn list_notes<F: Fs>(
 /// caller lists each directory [`Walk::next_dir`] asks for and hands the result to
 /// [`Walk::visit`], blocking or async.
 struct Walk {
-    root: PathBuf,
+    /// The root, until [`Walk::next_dir`] hands it out; its listing failing is fatal.
+    root: Option<PathBuf>,
+    /// Whether the listing [`Walk::visit`] takes next is the root's.
+    at_root: bool,
     recursive: bool,
     excluded: Vec<PathBuf>,
     /// Entries still to visit, one sorted iterator per open directory.
     stack: Vec<std::vec::IntoIter<Entry>>,
-    started: bool,
     found: Vec<Result<PathBuf, Error>>,
 }
 
 impl Walk {
     fn new(root: &Path, opts: &Options) -> Self {
         Self {
-            root: root.to_path_buf(),
+            root: Some(root.to_path_buf()),
+            at_root: true,
             recursive: opts.recursive,
             excluded: opts.exclude.iter().map(|p| lexical(p)).collect(),
             stack: Vec::new(),
-            started: false,
             found: Vec::new(),
         }
     }
 
     /// The next directory to list, after recording the note files met on the way.
     fn next_dir(&mut self) -> Option<PathBuf> {
-        if !self.started {
-            self.started = true;
-            return Some(self.root.clone());
+        if let Some(root) = self.root.take() {
+            return Some(root);
         }
         while let Some(entries) = self.stack.last_mut() {
             let Some(entry) = entries.next() else {
@@ -154,14 +155,13 @@ impl Walk {
 
     /// Takes the listing of `dir`, the directory [`Walk::next_dir`] returned last.
     fn visit(&mut self, dir: PathBuf, listed: std::io::Result<Vec<Entry>>) -> Result<(), Error> {
+        let at_root = std::mem::replace(&mut self.at_root, false);
         match listed {
             Ok(mut entries) => {
                 entries.sort_unstable_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
                 self.stack.push(entries.into_iter());
             }
-            Err(source) if self.stack.is_empty() => {
-                return Err(Error::List { path: dir, source });
-            }
+            Err(source) if at_root => return Err(Error::List { path: dir, source }),
             Err(source) => self.found.push(Err(Error::List { path: dir, source })),
         }
         Ok(())
@@ -188,14 +188,18 @@ pub fn load_notes<F: Fs>(
         Strategy::Blocking { batch, in_flight } => {
             let runtime = fs.runtime().clone();
             let blocking = fs.blocking();
-            let batches = chunked(listed, batch.max(1));
-            stream::iter(batches)
+            stream::iter(listed)
+                .chunks(batch.max(1))
                 .map(move |batch| {
                     let fs = blocking.clone();
                     runtime.spawn_blocking(move || {
                         batch
                             .into_iter()
-                            .map(|item| item.and_then(|path| load_blocking(&fs, path, limit)))
+                            .map(|item| {
+                                let path = item?;
+                                let read = retry_blocking(|| fs.read(&path, limit));
+                                loaded(path, read)
+                            })
                             .collect::<Vec<_>>()
                     })
                 })
@@ -206,30 +210,19 @@ pub fn load_notes<F: Fs>(
     }
 }
 
-/// Splits `items` into vectors of at most `size`, without copying the items.
-pub(crate) fn chunked<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
-    let mut out = Vec::with_capacity(items.len().div_ceil(size));
-    let mut items = items.into_iter().peekable();
-    while items.peek().is_some() {
-        out.push(items.by_ref().take(size).collect());
-    }
-    out
-}
-
 async fn load_async<F: Fs>(
     fs: F,
     item: Result<PathBuf, Error>,
     limit: u64,
 ) -> Result<NoteFile, Error> {
     let path = item?;
-    match retry_async(fs.runtime(), || fs.read(&path, limit)).await {
-        Ok(bytes) => decode(path, bytes),
-        Err(e) => Err(Error::read(path, e)),
-    }
+    let read = retry_async(fs.runtime(), || fs.read(&path, limit)).await;
+    loaded(path, read)
 }
 
-fn load_blocking<B: BlockingFs>(fs: &B, path: PathBuf, limit: u64) -> Result<NoteFile, Error> {
-    match retry_blocking(|| fs.read(&path, limit)) {
+/// The note from the outcome of reading `path`, however it was read.
+fn loaded(path: PathBuf, read: std::io::Result<Vec<u8>>) -> Result<NoteFile, Error> {
+    match read {
         Ok(bytes) => decode(path, bytes),
         Err(e) => Err(Error::read(path, e)),
     }
@@ -259,16 +252,11 @@ pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<NoteFile, Error> {
     }
 }
 
-/// Whether `path` names a note: a `.md` extension (any case), not a temporary file.
+/// Whether `path` names a note: a `.md` extension, in any case. (The temporary files of an
+/// export end in [`TEMP_SUFFIX`](crate::fs::TEMP_SUFFIX), so they never pass.)
 pub fn is_note_path(path: &Path) -> bool {
-    let is_md = path
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case(smartnotes_core::EXTENSION));
-    let is_temp = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(is_temp_file_name);
-    is_md && !is_temp
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case(smartnotes_core::EXTENSION))
 }
 
 fn is_hidden(path: &Path) -> bool {

@@ -1,6 +1,5 @@
 //! [`SlowFs`]: a store whose every operation waits, like a network store or a cold disk.
 
-use std::future::Future;
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
@@ -111,18 +110,10 @@ impl<F: Fs> Fs for SlowFs<F> {
         self.inner.create_dir_all(dir).await
     }
 
-    fn write_atomic(
-        &self,
-        path: &Path,
-        bytes: Vec<u8>,
-        mode: WriteMode,
-    ) -> impl Future<Output = io::Result<()>> + Send {
-        let wait = self.runtime().sleep(self.clock.next());
-        let write = self.inner.write_atomic(path, bytes, mode);
-        async move {
-            wait.await;
-            write.await
-        }
+    async fn write_atomic(&self, path: &Path, bytes: Vec<u8>, mode: WriteMode) -> io::Result<()> {
+        // The wait comes first: the write is not even started until the latency has passed.
+        self.runtime().sleep(self.clock.next()).await;
+        self.inner.write_atomic(path, bytes, mode).await
     }
 }
 
