@@ -1,6 +1,6 @@
 //! [`MemFs`]: an in-memory store.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,7 +31,7 @@ enum Node {
 /// ```
 #[derive(Clone, Debug)]
 pub struct MemFs<R> {
-    tree: Arc<Mutex<BTreeMap<PathBuf, Node>>>,
+    tree: Arc<Mutex<HashMap<PathBuf, Node>>>,
     runtime: R,
 }
 
@@ -59,7 +59,7 @@ fn not_found() -> io::Error {
 impl<R: Runtime> MemFs<R> {
     /// An empty store (only `/` exists) whose futures run on `runtime`.
     pub fn new(runtime: R) -> Self {
-        let mut tree = BTreeMap::new();
+        let mut tree = HashMap::new();
         tree.insert(PathBuf::from("/"), Node::Dir);
         Self {
             tree: Arc::new(Mutex::new(tree)),
@@ -67,7 +67,7 @@ impl<R: Runtime> MemFs<R> {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, BTreeMap<PathBuf, Node>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<PathBuf, Node>> {
         // A panic while holding the lock cannot leave the map half-updated (every update is a
         // single insert or remove), so a poisoned lock is safe to keep using.
         self.tree.lock().unwrap_or_else(|e| e.into_inner())
@@ -101,11 +101,14 @@ impl<R: Runtime> MemFs<R> {
         let Ok(dir) = key(dir.as_ref()) else {
             return Vec::new();
         };
-        self.lock()
+        let mut files: Vec<PathBuf> = self
+            .lock()
             .iter()
             .filter(|(p, n)| matches!(n, Node::File(_)) && p.starts_with(&dir))
             .map(|(p, _)| p.clone())
-            .collect()
+            .collect();
+        files.sort();
+        files
     }
 }
 
@@ -118,10 +121,10 @@ impl<R: Runtime> BlockingFs for MemFs<R> {
             Some(Node::File(_)) => return Err(io::Error::from(io::ErrorKind::NotADirectory)),
             None => return Err(not_found()),
         }
+        // A scan of the whole map: listing is rare (once per directory per pipeline), while
+        // reads and writes, which are many, are one hash lookup each.
         Ok(tree
-            .range(dir.clone()..)
-            .skip(1)
-            .take_while(|(p, _)| p.starts_with(&dir))
+            .iter()
             .filter(|(p, _)| p.parent() == Some(dir.as_path()))
             .map(|(p, n)| Entry {
                 path: p.clone(),
@@ -213,7 +216,7 @@ impl<R: Runtime> BlockingFs for MemFs<R> {
     }
 }
 
-fn check_parent(tree: &BTreeMap<PathBuf, Node>, path: &Path) -> io::Result<()> {
+fn check_parent(tree: &HashMap<PathBuf, Node>, path: &Path) -> io::Result<()> {
     match path.parent().map(|p| tree.get(p)) {
         Some(Some(Node::Dir)) => Ok(()),
         Some(Some(Node::File(_))) => Err(io::Error::from(io::ErrorKind::NotADirectory)),
