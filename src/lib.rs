@@ -49,10 +49,35 @@ pub use smartnotes_io::{self as io, *};
 
 /// The pipelines bound to one runtime's store, so that a call needs no store argument.
 macro_rules! runtime_module {
-    ($fs:ty) => {
+    ($fs:ty, $rt:ty) => {
         /// The real file system on this runtime.
         pub fn fs() -> $fs {
             <$fs>::new()
+        }
+
+        /// This runtime, for the operators that need a timer or a blocking pool
+        /// ([`retry`](crate::stream::retry), [`timeout`](crate::stream::timeout), ...).
+        pub fn runtime() -> $rt {
+            <$rt>::default()
+        }
+
+        /// [`count_matching`](crate::io::count_matching) on [`fs()`]: the lines of a file
+        /// that contain `needle`, counted in bounded memory off the event loop.
+        ///
+        /// # Errors
+        /// As [`count_matching`](crate::io::count_matching).
+        pub async fn count_matching(
+            path: impl AsRef<std::path::Path>,
+            needle: impl AsRef<[u8]>,
+        ) -> Result<crate::ScanProgress, crate::Error> {
+            crate::io::count_matching(&fs(), path, needle).await
+        }
+
+        /// [`read_lines`](crate::io::read_lines) on [`fs()`] with default options.
+        pub fn read_lines(
+            path: impl AsRef<std::path::Path>,
+        ) -> futures_core::stream::BoxStream<'static, Result<crate::Line, crate::Error>> {
+            crate::io::read_lines(&fs(), path, crate::ScanOptions::default())
         }
 
         /// [`read_notes`](crate::io::read_notes) on [`fs()`].
@@ -113,7 +138,7 @@ macro_rules! runtime_module {
 pub mod tokio {
     pub use smartnotes_tokio::{TokioFs, TokioRuntime};
 
-    runtime_module!(TokioFs);
+    runtime_module!(TokioFs, TokioRuntime);
 
     /// Runs `future` to completion on a new current-thread tokio runtime with timers enabled.
     ///
@@ -137,7 +162,7 @@ pub mod tokio {
 pub mod smol {
     pub use smartnotes_smol::{SmolFs, SmolRuntime};
 
-    runtime_module!(SmolFs);
+    runtime_module!(SmolFs, SmolRuntime);
 
     /// Runs `future` to completion on the current thread (`async_io::block_on`, which also drives
     /// the timers).

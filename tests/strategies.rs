@@ -90,6 +90,10 @@ impl<F: Fs> Fs for Counting<F> {
 }
 
 impl<B: BlockingFs> BlockingFs for Counting<B> {
+    type Reader = B::Reader;
+    fn open(&self, path: &Path) -> io::Result<B::Reader> {
+        self.inner.open(path)
+    }
     fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
         self.inner.list(dir)
     }

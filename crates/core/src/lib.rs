@@ -16,14 +16,22 @@
 //!
 //! * [`note`]: the note format, [`Note::parse`] and [`Note::render`].
 //! * [`name`]: [`file_stem`] and [`UniqueNames`], names that are safe and unique in one export.
-//! * [`stream`]: [`filter_by_tag`] and [`partition_results`].
+//! * [`stream`]: the stream operators, one per async-iteration pattern of the tutorials
+//!   (prefetch, paginate, retry with back-off, timeouts, cleanup, gather, ...), with a table
+//!   from the Python pattern to its Rust home.
+//! * [`scan`]: [`LineMatcher`] and [`LineSplitter`], line scanning over chunked bytes.
+//! * [`Runtime`]: what anything that needs a timer or a blocking pool takes.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod name;
 pub mod note;
+mod runtime;
+pub mod scan;
 pub mod stream;
 
 pub use name::{EXTENSION, FALLBACK_STEM, MAX_FILE_NAME_BYTES, UniqueNames, file_stem, slug};
 pub use note::{FrontMatter, Note, ParseError, UNTITLED};
+pub use runtime::Runtime;
+pub use scan::{LineMatcher, LineSplitter};
 pub use stream::{FilterByTag, HasTags, filter_by_tag, partition_results};

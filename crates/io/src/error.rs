@@ -70,6 +70,25 @@ pub enum Error {
         /// The existing file.
         path: PathBuf,
     },
+    /// A scanned file has a line longer than the scan's limit ([`read_lines`](crate::read_lines));
+    /// the lines after it are still read.
+    #[error("{}: line {line} is longer than {limit} bytes", path.display())]
+    LineTooLong {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line number.
+        line: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// The pattern of a scan cannot match within a line ([`count_matching`](crate::count_matching)).
+    #[error("cannot scan {}: {source}", path.display())]
+    Pattern {
+        /// The file that was to be scanned.
+        path: PathBuf,
+        /// What is wrong with the pattern.
+        source: smartnotes_core::scan::NewlineInNeedle,
+    },
     /// A note could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -92,6 +111,8 @@ impl Error {
             | Error::Parse { path, .. }
             | Error::CreateDir { path, .. }
             | Error::Exists { path }
+            | Error::LineTooLong { path, .. }
+            | Error::Pattern { path, .. }
             | Error::Write { path, .. } => path,
         }
     }

@@ -192,7 +192,15 @@ pub struct FailingBlockingFs<B> {
     shared: Shared,
 }
 
+/// Opening a file counts as an [`Op::Read`].
 impl<B: BlockingFs> BlockingFs for FailingBlockingFs<B> {
+    type Reader = B::Reader;
+
+    fn open(&self, path: &Path) -> io::Result<B::Reader> {
+        self.shared.check(Op::Read)?;
+        self.inner.open(path)
+    }
+
     fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
         self.shared.check(Op::List)?;
         self.inner.list(dir)

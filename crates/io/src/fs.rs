@@ -71,11 +71,18 @@ pub enum WriteMode {
 /// the other simulated stores implement it too, so the [`Blocking`](crate::Strategy::Blocking)
 /// strategy runs on every store. Errors are plain [`io::Error`]s; the pipelines add the path.
 pub trait BlockingFs: Clone + Send + Sync + 'static {
+    /// An open file, read front to back (see [`open`](Self::open)).
+    type Reader: io::Read + Send + 'static;
+
     /// The entries of `dir`, in no particular order.
     fn list(&self, dir: &Path) -> io::Result<Vec<Entry>>;
     /// The bytes of the file at `path`; [`io::ErrorKind::FileTooLarge`] if it holds more than
     /// `limit` bytes, found without reading it all.
     fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>>;
+    /// Opens the file at `path` for reading in chunks of the caller's choosing, so that a file
+    /// of any size is read in bounded memory ([`read_lines`](crate::read_lines),
+    /// [`count_matching`](crate::count_matching)).
+    fn open(&self, path: &Path) -> io::Result<Self::Reader>;
     /// Creates `dir` and its missing parents.
     fn create_dir_all(&self, dir: &Path) -> io::Result<()>;
     /// Creates a new file at `path` (failing if anything is there) and writes `bytes` to it. On
@@ -209,6 +216,16 @@ pub fn too_large(size: u64, limit: u64) -> io::Error {
 pub struct StdFs;
 
 impl BlockingFs for StdFs {
+    type Reader = std::fs::File;
+
+    fn open(&self, path: &Path) -> io::Result<std::fs::File> {
+        let file = std::fs::File::open(path)?;
+        if file.metadata()?.is_dir() {
+            return Err(io::Error::from(io::ErrorKind::IsADirectory));
+        }
+        Ok(file)
+    }
+
     fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(dir)? {

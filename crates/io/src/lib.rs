@@ -44,10 +44,10 @@ mod error;
 pub mod export;
 pub mod failing;
 pub mod fs;
+pub mod lines;
 pub mod mem;
 pub mod read;
 pub mod retry;
-mod runtime;
 pub mod slow;
 mod strategy;
 
@@ -57,8 +57,9 @@ pub use export::{
 };
 pub use failing::{FailingBlockingFs, FailingFs, Fault, FaultKind, Op};
 pub use fs::{BlockingFs, Entry, EntryKind, Fs, StdFs, WriteMode, write_atomic};
+pub use lines::{Line, ScanOptions, ScanProgress, count_matching, read_lines, scan_matching};
 pub use mem::MemFs;
 pub use read::{NoteFile, NoteStream, decode, list_notes, load_notes, read_notes, read_notes_with};
-pub use runtime::Runtime;
 pub use slow::{Latency, SlowBlockingFs, SlowFs};
+pub use smartnotes_core::Runtime;
 pub use strategy::{DEFAULT_MAX_NOTE_BYTES, Options, Strategy};

@@ -113,6 +113,16 @@ impl<R: Runtime> MemFs<R> {
 }
 
 impl<R: Runtime> BlockingFs for MemFs<R> {
+    type Reader = io::Cursor<Arc<[u8]>>;
+
+    fn open(&self, path: &Path) -> io::Result<Self::Reader> {
+        match self.lock().get(&key(path)?) {
+            Some(Node::File(bytes)) => Ok(io::Cursor::new(Arc::clone(bytes))),
+            Some(Node::Dir) => Err(io::Error::from(io::ErrorKind::IsADirectory)),
+            None => Err(not_found()),
+        }
+    }
+
     fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
         let dir = key(dir)?;
         let tree = self.lock();

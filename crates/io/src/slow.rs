@@ -131,7 +131,14 @@ impl<B: BlockingFs> SlowBlockingFs<B> {
     }
 }
 
+/// Opening a file waits once; the reads from it do not.
 impl<B: BlockingFs> BlockingFs for SlowBlockingFs<B> {
+    type Reader = B::Reader;
+
+    fn open(&self, path: &Path) -> io::Result<B::Reader> {
+        self.wait();
+        self.inner.open(path)
+    }
     fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
         self.inner.list(dir)
     }

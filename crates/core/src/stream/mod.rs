@@ -1,12 +1,48 @@
-//! Stream operators for note pipelines, over [`futures_core::Stream`].
+//! Stream operators: the async-iteration patterns of the tutorials, over
+//! [`futures_core::Stream`], on any runtime.
 //!
-//! Everything `futures` already provides is used as is (`chunks`, `buffered`, `take`,
-//! `filter`...); this module adds what note pipelines need on top:
+//! What `futures` already provides is used as is and documented here rather than rewritten:
+//! batching is [`chunks`](futures_util::StreamExt::chunks), bounded concurrency
+//! [`buffered`](futures_util::StreamExt::buffered) and
+//! [`buffer_unordered`](futures_util::StreamExt::buffer_unordered), an async generator
+//! [`unfold`](futures_util::stream::unfold), one source after another
+//! [`chain`](futures_util::StreamExt::chain), two sources interleaved
+//! [`select`](futures_util::stream::select), early exit [`take`](futures_util::StreamExt::take)
+//! and [`take_while`](futures_util::StreamExt::take_while), a comprehension
+//! [`collect`](futures_util::StreamExt::collect). This module adds:
 //!
-//! * [`filter_by_tag`]: keep the notes that carry a tag, passing errors through so that no
-//!   failure is silently dropped on its way to a report.
-//! * [`partition_results`]: collect a stream of `Result`s into the successes and the failures,
-//!   where `try_collect` would stop at the first error.
+//! | pattern (Python) | here |
+//! |---|---|
+//! | `if tag in note.tags` in an `async for` | [`filter_by_tag`] |
+//! | prefetching the next item while this one is processed | [`prefetch`] |
+//! | paginated API as one `async for` | [`paginate`] |
+//! | retry with exponential back-off and jitter | [`retry`], [`Backoff`] |
+//! | `asyncio.wait_for`, per item and per stream | [`timeout`], [`timeout_each`], [`deadline`] |
+//! | `async with` | [`scope`]; a stream owning a resource: [`owning`] ([`cleanup`] says what runs on drop) |
+//! | a database cursor, scoped and iterated | [`cursor`] |
+//! | an infinite event stream | [`ticks`] with `take` / `take_while` |
+//! | `asyncio.gather` with a bound | [`gather`] |
+//! | a semaphore around each fetch | [`Limiter`] |
+//! | a class with `__anext__`, next to an async generator | [`Countdown`], [`countdown_unfold`] |
+//! | a list comprehension over `async for` | [`partition_results`], or `collect` (holds everything) |
+//!
+//! Anything that needs time takes a [`Runtime`](crate::Runtime): core never calls a runtime.
+
+pub mod cleanup;
+mod countdown;
+mod gather;
+mod paginate;
+mod prefetch;
+pub mod retry;
+pub mod timeout;
+
+pub use cleanup::{Owning, cursor, owning, scope};
+pub use countdown::{Countdown, countdown_unfold};
+pub use gather::{Limiter, gather};
+pub use paginate::paginate;
+pub use prefetch::{Prefetch, prefetch};
+pub use retry::{Backoff, retry};
+pub use timeout::{TimedOut, Timeout, deadline, ticks, timeout, timeout_each};
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

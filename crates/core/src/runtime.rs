@@ -6,9 +6,9 @@ use std::time::Duration;
 /// What smartnotes needs from an async runtime: a pool for blocking work, and a timer.
 ///
 /// Implemented by `smartnotes_tokio::TokioRuntime` and `smartnotes_smol::SmolRuntime`. Core
-/// and io code never name a runtime: anything that needs one (the
-/// [`Blocking`](crate::Strategy::Blocking) strategy, the [slow store](crate::SlowFs), back-off
-/// between retries) takes it through this trait.
+/// and io code never name a runtime: anything that needs one (back-off between
+/// [retries](crate::stream::retry), [timeouts](crate::stream::timeout), the blocking batches
+/// and simulated latency of `smartnotes-io`) takes it through this trait.
 pub trait Runtime: Clone + Send + Sync + 'static {
     /// Runs `f` on the runtime's blocking thread pool and resolves to its result.
     ///

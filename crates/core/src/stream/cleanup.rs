@@ -1,0 +1,195 @@
+//! The `async with` analogues: [`scope`] runs an async close whatever way its body ends, and
+//! [`Owning`] is a stream that owns a resource and releases it.
+//!
+//! # What Rust can and cannot run on drop
+//!
+//! A future or stream that is dropped before it finishes (cancelled: a `select!` took the
+//! other branch, a `take(n)` had enough, a timeout fired, the task was aborted) gets no chance
+//! to `.await` anything: `Drop` is synchronous. So:
+//!
+//! * [`scope`] runs its async `close` when the body returns, with `Ok` or `Err`, early or
+//!   late. If the whole `scope` future is dropped mid-body, `close` does not run; the resource
+//!   is dropped, so its own `Drop` (synchronous: close a file descriptor, return a connection
+//!   to a pool, set a flag) is the fallback. A panic in the body also skips `close`.
+//! * [`Owning`] runs its async `close` when the stream ends, or when you call
+//!   [`Owning::close`] after breaking out of the loop (Python's `aclose()`). Dropped without
+//!   either, it drops the resource, and only the resource's `Drop` runs.
+//!
+//! Design resources so that `Drop` alone is safe and `close` is the graceful, awaited path:
+//! that is the rule `tokio::fs::File` and database pools follow.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::{FusedStream, Stream};
+
+use crate::stream::paginate;
+
+/// Runs `body` with the resource, then `close` on it, whether `body` returned `Ok` or `Err`
+/// (Python's `async with`).
+///
+/// The result is the body's; if the body succeeded and `close` failed, the close error. If
+/// both failed, the body's error is returned and the close error is dropped, as the first
+/// failure is the one that explains the second. See the [module docs](self) for cancellation.
+///
+/// # Errors
+/// The body's error, or else `close`'s.
+///
+/// ```
+/// # futures_executor::block_on(async {
+/// use smartnotes_core::stream::scope;
+///
+/// let mut log = Vec::new();
+/// let result: Result<u32, String> = scope(
+///     vec![1, 2, 3],
+///     async |v: &mut Vec<u32>| if v.len() > 2 { Err("too long".to_string()) } else { Ok(1) },
+///     async |v: Vec<u32>| { log.push(format!("closed {}", v.len())); Ok(()) },
+/// )
+/// .await;
+/// assert_eq!(result, Err("too long".to_string()));
+/// assert_eq!(log, ["closed 3"]); // closed on the error path too
+/// # });
+/// ```
+pub async fn scope<R, T, E>(
+    mut resource: R,
+    body: impl AsyncFnOnce(&mut R) -> Result<T, E>,
+    close: impl AsyncFnOnce(R) -> Result<(), E>,
+) -> Result<T, E> {
+    let outcome = body(&mut resource).await;
+    let closed = close(resource).await;
+    match (outcome, closed) {
+        (Ok(value), Ok(())) => Ok(value),
+        (Ok(_), Err(e)) | (Err(e), _) => Err(e),
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A stream that owns a resource and releases it with an async `close`: when the stream
+    /// ends, or on [`Owning::close`]. Made by [`owning`] and [`cursor`].
+    #[must_use = "streams do nothing unless polled"]
+    pub struct Owning<S, R, C, Fut> {
+        #[pin]
+        stream: S,
+        resource: Option<(R, C)>,
+        #[pin]
+        closing: Option<Fut>,
+    }
+}
+
+/// A stream over `stream` that owns `resource` and runs `close(resource)` once, when the
+/// stream ends or on [`Owning::close`]; if it is dropped first, the resource is only dropped
+/// (see the [module docs](self)). The stream's `None` comes after `close` has finished.
+pub fn owning<S, R, C, Fut>(stream: S, resource: R, close: C) -> Owning<S, R, C, Fut>
+where
+    S: Stream,
+    C: FnOnce(R) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    Owning {
+        stream,
+        resource: Some((resource, close)),
+        closing: None,
+    }
+}
+
+impl<S, R, C, Fut> Owning<S, R, C, Fut>
+where
+    S: Stream,
+    C: FnOnce(R) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    /// The resource, until it is released.
+    pub fn resource(&self) -> Option<&R> {
+        self.resource.as_ref().map(|(r, _)| r)
+    }
+
+    /// Releases the resource now (Python's `aclose()`), for a consumer that breaks out of the
+    /// loop early; later polls of the stream yield `None`. Does nothing if it was released.
+    pub async fn close(self: Pin<&mut Self>) {
+        let mut this = self.project();
+        if let Some((resource, close)) = this.resource.take() {
+            this.closing.set(Some(close(resource)));
+        }
+        if let Some(closing) = this.closing.as_mut().as_pin_mut() {
+            closing.await;
+            this.closing.set(None);
+        }
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        let mut this = self.project();
+        if let Some((resource, close)) = this.resource.take() {
+            this.closing.set(Some(close(resource)));
+        }
+        match this.closing.as_mut().as_pin_mut() {
+            Some(closing) => match closing.poll(cx) {
+                Poll::Ready(()) => {
+                    this.closing.set(None);
+                    Poll::Ready(None)
+                }
+                Poll::Pending => Poll::Pending,
+            },
+            None => Poll::Ready(None),
+        }
+    }
+}
+
+impl<S, R, C, Fut> Stream for Owning<S, R, C, Fut>
+where
+    S: Stream,
+    C: FnOnce(R) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    type Item = S::Item;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        if self.resource.is_some() {
+            match self.as_mut().project().stream.poll_next(cx) {
+                Poll::Ready(None) => {}
+                other => return other,
+            }
+        }
+        self.poll_close(cx)
+    }
+}
+
+impl<S, R, C, Fut> FusedStream for Owning<S, R, C, Fut>
+where
+    S: Stream,
+    C: FnOnce(R) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    fn is_terminated(&self) -> bool {
+        self.resource.is_none() && self.closing.is_none()
+    }
+}
+
+/// A database-style cursor: a resource that is both scoped and iterated. The rows come from
+/// `fetch_page(handle, page)` through [`paginate`] (pages of `page_size`), and
+/// `close(handle)` runs when the rows run out or on [`Owning::close`].
+///
+/// `handle` is cloned for each fetch (an `Arc`, a connection handle), so the stream can own it
+/// while fetches borrow nothing.
+#[allow(clippy::type_complexity)]
+pub fn cursor<H, T, E, F, Fut, C, CFut>(
+    handle: H,
+    page_size: usize,
+    mut fetch_page: F,
+    close: C,
+) -> Owning<Pin<Box<dyn Stream<Item = Result<T, E>> + Send>>, H, C, CFut>
+where
+    H: Clone + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+    F: FnMut(H, usize) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Vec<T>, E>> + Send + 'static,
+    C: FnOnce(H) -> CFut,
+    CFut: Future<Output = ()>,
+{
+    let fetch_handle = handle.clone();
+    let rows = paginate(page_size, move |page| {
+        fetch_page(fetch_handle.clone(), page)
+    });
+    owning(Box::pin(rows), handle, close)
+}
