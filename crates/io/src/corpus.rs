@@ -76,6 +76,47 @@ pub fn write_corpus<B: BlockingFs>(fs: &B, dir: &Path, count: usize, seed: u64) 
     Ok(())
 }
 
+/// The `i`-th line of a sample web-server log for `seed`, with its `\n`: about 70 bytes, one
+/// line in 64 an `ERROR` (the needle the log analyzer benches look for), the rest `INFO` and
+/// `WARN` lines.
+pub fn log_line(i: u64, seed: u64) -> String {
+    let mut rng = SplitMix(seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let level = match rng.below(64) {
+        0 => "ERROR",
+        1..=4 => "WARN",
+        _ => "INFO",
+    };
+    let (h, m, s) = ((i / 3_600_000) % 24, (i / 60_000) % 60, (i / 1000) % 60);
+    format!(
+        "2026-11-21T{h:02}:{m:02}:{s:02}.{:03}Z {level} GET /notes/{} {} {}ms {}\n",
+        i % 1000,
+        rng.below(100_000),
+        [200, 200, 200, 304, 404, 500][rng.below(6)],
+        rng.below(900),
+        WORDS[rng.below(WORDS.len())],
+    )
+}
+
+/// Writes a log of at least `bytes` bytes (whole lines, see [`log_line`]) to `path` with
+/// `std::fs`, replacing it. Returns the number of lines and of lines containing `ERROR`.
+///
+/// # Errors
+/// The first I/O error, as is.
+pub fn write_log(path: &Path, bytes: u64, seed: u64) -> io::Result<(u64, u64)> {
+    use std::io::Write;
+    let mut out = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    let (mut written, mut lines, mut errors) = (0_u64, 0_u64, 0_u64);
+    while written < bytes {
+        let line = log_line(lines, seed);
+        errors += u64::from(line.contains("ERROR"));
+        out.write_all(line.as_bytes())?;
+        written += line.len() as u64;
+        lines += 1;
+    }
+    out.flush()?;
+    Ok((lines, errors))
+}
+
 /// The splitmix64 finaliser: spreads the bits of `z` (deterministic, cheap, well mixed).
 pub(crate) fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

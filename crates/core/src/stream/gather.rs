@@ -31,7 +31,7 @@ where
 ///
 /// Where the operations are one stream's items, `buffer_unordered(n)` bounds them without a
 /// semaphore; a `Limiter` bounds operations started from anywhere (several streams, spawned
-/// tasks). Waiters are served first come, first served (`async-lock`'s fair semaphore).
+/// tasks). It is `async-lock`'s semaphore: which waiter gets a freed permit is not specified.
 ///
 /// ```
 /// # futures_executor::block_on(async {

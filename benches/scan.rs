@@ -1,0 +1,259 @@
+//! scan: the log analyzer. `count_matching` over a generated log in the page cache, beside a
+//! plain `std` scan of the same file in the same run, with a 1 ms heartbeat on the same
+//! single-threaded executor, and peak memory for a small and a large file.
+//!
+//! Cases, interleaved over `--reps` repetitions (median GB/s reported):
+//! * `std + memmem`: `std::fs::File::read` into a 1 MiB buffer, `memchr::memmem` count: the
+//!   ceiling for a one-thread scan.
+//! * `count_matching` on tokio (current-thread) and on smol (`async_io::block_on`), each with a
+//!   heartbeat task beside it; its lateness is compared with the heartbeat alone (idle).
+//! * `read_lines` (one `Line` per line, the `async for line in f` shape), for scale.
+//!
+//! `cargo bench --bench scan` (`-- --reps N --mib N` to change the repetitions or the size;
+//! default 5 reps over 1024 MiB). The log is kept in `target/bench-data` between runs.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::{StreamExt, future};
+use smartnotes::{Fs, Runtime, ScanOptions, corpus};
+
+const BEAT: Duration = Duration::from_millis(1);
+const NEEDLE: &str = "ERROR";
+
+fn log_file(mib: u64) -> (PathBuf, u64) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let path = dir.join(format!("app-{mib}mib.log"));
+    let want = mib << 20;
+    let fresh = std::fs::metadata(&path).is_ok_and(|m| m.len() >= want && m.len() < want + 4096);
+    if !fresh {
+        eprintln!("writing {} ...", path.display());
+        corpus::write_log(&path, want, 2026).expect("write log");
+    }
+    let errors = std_scan(&path);
+    (path, errors)
+}
+
+/// The plain scan: read 1 MiB at a time, count the needle's occurrences with memmem. On this
+/// log a line holds at most one `ERROR`, so occurrences are matching lines.
+fn std_scan(path: &Path) -> u64 {
+    let finder = memchr::memmem::Finder::new(NEEDLE);
+    let mut file = std::fs::File::open(path).expect("open log");
+    let mut buf = vec![0; 1 << 20];
+    let (mut count, mut tail) = (0_u64, Vec::new());
+    loop {
+        let n = file.read(&mut buf).expect("read log");
+        if n == 0 {
+            return count;
+        }
+        // A match across two reads: look at the seam.
+        tail.extend_from_slice(&buf[..n.min(NEEDLE.len() - 1)]);
+        count += finder.find_iter(&tail).count() as u64;
+        count += finder.find_iter(&buf[..n]).count() as u64;
+        tail.clear();
+        tail.extend_from_slice(&buf[n.saturating_sub(NEEDLE.len() - 1)..n]);
+    }
+}
+
+async fn heartbeat<R: Runtime>(rt: &R, stop: &AtomicBool, lateness: &mut Vec<Duration>) {
+    while !stop.load(Ordering::Relaxed) {
+        let start = Instant::now();
+        rt.sleep(BEAT).await;
+        lateness.push(start.elapsed().saturating_sub(BEAT));
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Work {
+    Idle,
+    Count,
+    Lines,
+}
+
+/// One run of `work` on `fs` beside a heartbeat: (seconds, matching lines, lateness samples).
+async fn case<F: Fs>(fs: &F, path: &Path, work: Work) -> (f64, u64, Vec<Duration>) {
+    let stop = AtomicBool::new(false);
+    let mut lateness = Vec::new();
+    let start = Instant::now();
+    let job = async {
+        let n = match work {
+            Work::Idle => {
+                fs.runtime().sleep(Duration::from_millis(150)).await;
+                0
+            }
+            Work::Count => {
+                smartnotes::count_matching(fs, path, NEEDLE)
+                    .await
+                    .expect("scan")
+                    .matching_lines
+            }
+            Work::Lines => {
+                smartnotes::read_lines(fs, path, ScanOptions::default())
+                    .fold(0, |n, line| async move {
+                        let line = line.expect("line");
+                        n + u64::from(
+                            memchr::memmem::find(&line.bytes, NEEDLE.as_bytes()).is_some(),
+                        )
+                    })
+                    .await
+            }
+        };
+        stop.store(true, Ordering::Relaxed);
+        n
+    };
+    let ((), n) = future::join(heartbeat(fs.runtime(), &stop, &mut lateness), job).await;
+    (start.elapsed().as_secs_f64(), n, lateness)
+}
+
+fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len().max(1) - 1) as f64 * p).round() as usize;
+    sorted.get(i).map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Peak resident memory of this process so far (`VmHWM`), in MiB.
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+fn main() {
+    let (mut reps, mut mib, mut lines_too) = (5, 1024_u64, true);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--reps" => reps = args.next().and_then(|v| v.parse().ok()).unwrap_or(reps),
+            "--mib" => mib = args.next().and_then(|v| v.parse().ok()).unwrap_or(mib),
+            "--no-lines" => lines_too = false,
+            _ => {}
+        }
+    }
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio");
+
+    // Peak memory: a 64 MiB log first, then the big one; a scan in bounded memory leaves the
+    // high-water mark where the small file put it.
+    let (small, small_errors) = log_file(64);
+    let (big, big_errors) = log_file(mib);
+    let bytes = std::fs::metadata(&big).expect("log").len();
+    let rss_start = peak_rss_mib();
+    for path in [&small] {
+        tokio
+            .block_on(smartnotes::count_matching(
+                &smartnotes::tokio::fs(),
+                path,
+                NEEDLE,
+            ))
+            .expect("scan");
+        smartnotes::smol::block_on(smartnotes::count_matching(
+            &smartnotes::smol::fs(),
+            path,
+            NEEDLE,
+        ))
+        .expect("scan");
+    }
+    let rss_small = peak_rss_mib();
+    let checked = tokio
+        .block_on(smartnotes::count_matching(
+            &smartnotes::tokio::fs(),
+            &big,
+            NEEDLE,
+        ))
+        .expect("scan");
+    assert_eq!(checked.matching_lines, big_errors);
+    assert_eq!(checked.bytes, bytes);
+    let n = smartnotes::smol::block_on(smartnotes::count_matching(
+        &smartnotes::smol::fs(),
+        &big,
+        NEEDLE,
+    ))
+    .expect("scan");
+    assert_eq!(n.matching_lines, big_errors);
+    let rss_big = peak_rss_mib();
+    let _ = small_errors;
+
+    let mut works = vec![
+        ("idle (floor)", Work::Idle),
+        ("count_matching", Work::Count),
+    ];
+    if lines_too {
+        works.push(("read_lines + memmem per line", Work::Lines));
+    }
+    let mut std_gbps = Vec::new();
+    // results[runtime][work] = (GB/s per rep, pooled lateness)
+    let mut results: Vec<Vec<(Vec<f64>, Vec<Duration>)>> = (0..2)
+        .map(|_| works.iter().map(|_| (Vec::new(), Vec::new())).collect())
+        .collect();
+    for rep in 0..reps {
+        let start = Instant::now();
+        assert_eq!(std_scan(&big), big_errors);
+        std_gbps.push(bytes as f64 / start.elapsed().as_secs_f64() / 1e9);
+        for (w, (_, work)) in works.iter().enumerate() {
+            if *work == Work::Lines && rep > 0 {
+                continue; // one run is enough for scale, and it is slow
+            }
+            let runs = [
+                tokio.block_on(case(&smartnotes::tokio::fs(), &big, *work)),
+                smartnotes::smol::block_on(case(&smartnotes::smol::fs(), &big, *work)),
+            ];
+            for (r, (seconds, n, lateness)) in runs.into_iter().enumerate() {
+                if *work != Work::Idle {
+                    assert_eq!(n, big_errors);
+                }
+                results[r][w].0.push(bytes as f64 / seconds / 1e9);
+                results[r][w].1.extend(lateness);
+            }
+        }
+    }
+
+    let std_gbps = median(std_gbps);
+    println!(
+        "\nlog: {:.0} MiB, {big_errors} matching lines; std + memmem (1 MiB reads): {std_gbps:.2} GB/s (median of {reps})\n",
+        bytes as f64 / (1 << 20) as f64
+    );
+    println!(
+        "| runtime | workload | GB/s | % of std | p50 late (ms) | p99 late (ms) | max late (ms) | p99 over idle (ms) |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    for (r, name) in ["tokio", "smol"].iter().enumerate() {
+        let mut idle = results[r][0].1.clone();
+        idle.sort();
+        let idle_p99 = percentile_ms(&idle, 0.99);
+        for (w, (label, work)) in works.iter().enumerate() {
+            let (gbps, mut late) = results[r][w].clone();
+            late.sort();
+            let p99 = percentile_ms(&late, 0.99);
+            let (rate, share) = if *work == Work::Idle {
+                ("-".to_string(), "-".to_string())
+            } else {
+                let g = median(gbps);
+                (format!("{g:.2}"), format!("{:.0}%", 100.0 * g / std_gbps))
+            };
+            println!(
+                "| {name} | {label} | {rate} | {share} | {:.3} | {p99:.3} | {:.3} | {:+.3} |",
+                percentile_ms(&late, 0.5),
+                percentile_ms(&late, 1.0),
+                p99 - idle_p99,
+            );
+        }
+    }
+    println!(
+        "\npeak RSS: {rss_start:.1} MiB before scanning, {rss_small:.1} after 64 MiB logs, {rss_big:.1} after {mib} MiB logs (growth from the larger file: {:+.1} MiB)",
+        rss_big - rss_small
+    );
+}
