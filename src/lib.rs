@@ -34,6 +34,30 @@
 //!   waits overlap: the tutorials' "1 s -> 0.2 s" holds there.
 //! * [`Strategy::Sequential`] when order of side effects matters more than speed.
 //!
+//! # The async-iteration patterns, and where they live
+//!
+//! Every pattern of the Python tutorials has a home here, a test on both runtimes and an
+//! example (`cargo run --example NAME [-- tokio|smol]`):
+//!
+//! | # | pattern | Rust home | example |
+//! |---|---|---|---|
+//! | 1 | streaming a big file without blocking (the log analyzer) | [`count_matching`], [`scan_matching`], [`read_lines`] | `log_analyzer` |
+//! | 2 | batching | `futures`' [`chunks`](https://docs.rs/futures-util/0.3/futures_util/stream/trait.StreamExt.html#method.chunks) / `try_chunks` | `batching` |
+//! | 3 | prefetch | [`stream::prefetch`] | `prefetch` |
+//! | 4 | pagination | [`stream::paginate`] | `pagination` |
+//! | 5 | retry with back-off | [`stream::retry`], [`stream::Backoff`] | `retry` |
+//! | 6 | timeouts | [`stream::timeout`], [`stream::timeout_each`], [`stream::deadline`] | `timeouts` |
+//! | 7 | cleanup (`async with`) | [`stream::scope`], [`stream::owning`], [`stream::cleanup`] | `cleanup` |
+//! | 8 | cursor | [`stream::cursor`] | `cursor` |
+//! | 9 | infinite streams | [`stream::ticks`] with `take` / `take_while` | `infinite` |
+//! | 10 | combining sources | `chain`, [`select`](https://docs.rs/futures-util/0.3/futures_util/stream/fn.select.html), [`stream::gather`] | `combining` |
+//! | 11 | comprehensions | `collect` into `Vec` / `HashSet` / `HashMap`; [`partition_results`] | `comprehensions` |
+//! | 12 | a stream written by hand | [`stream::Countdown`] beside [`stream::countdown_unfold`] | `countdown` |
+//! | 13 | rate limiting | [`stream::Limiter`] | `rate_limit` |
+//!
+//! The whole pipeline (read, filter, export, report) is the `pipeline` example. The
+//! [`stream`] module has the table from the Python spelling to the Rust one.
+//!
 //! # Crates
 //!
 //! * [`smartnotes_core`] (re-exported here): [`Note`], file names, stream operators. No I/O.

@@ -33,8 +33,8 @@ mod countdown;
 mod gather;
 mod paginate;
 mod prefetch;
-pub mod retry;
-pub mod timeout;
+mod retry;
+mod timeout;
 
 pub use cleanup::{Owning, cursor, owning, scope};
 pub use countdown::{Countdown, countdown_unfold};
