@@ -3,6 +3,8 @@
 use std::io;
 use std::time::Duration;
 
+use smartnotes_core::stream::{Backoff, retry};
+
 use crate::Runtime;
 
 /// How many times an operation that failed with a transient error is tried again.
@@ -18,11 +20,6 @@ pub fn is_transient(error: &io::Error) -> bool {
     )
 }
 
-/// The wait before retry number `attempt` (0-based): 1, 2, 4 ms.
-fn backoff(attempt: u32) -> Duration {
-    Duration::from_millis(1 << attempt.min(10))
-}
-
 /// Runs `op` until it succeeds, fails with a permanent error, or has been retried
 /// [`TRANSIENT_RETRIES`] times; waits with `std::thread::sleep` (for blocking contexts).
 pub(crate) fn retry_blocking<T>(mut op: impl FnMut() -> io::Result<T>) -> io::Result<T> {
@@ -30,31 +27,25 @@ pub(crate) fn retry_blocking<T>(mut op: impl FnMut() -> io::Result<T>) -> io::Re
     loop {
         match op() {
             Err(e) if is_transient(&e) && attempt < TRANSIENT_RETRIES => {
-                std::thread::sleep(backoff(attempt));
                 attempt += 1;
+                std::thread::sleep(policy().delay(attempt, 0.0));
             }
             other => return other,
         }
     }
 }
 
-/// [`retry_blocking`] for async operations, waiting with [`Runtime::sleep`].
-pub(crate) async fn retry_async<R, T, Fut>(
-    runtime: &R,
-    mut op: impl FnMut() -> Fut,
-) -> io::Result<T>
+/// The back-off of the pipelines' retries: [`TRANSIENT_RETRIES`] retries after 1, 2, 4 ms.
+fn policy() -> Backoff {
+    Backoff::new(Duration::from_millis(1), TRANSIENT_RETRIES + 1).with_jitter(0.0)
+}
+
+/// [`retry_blocking`] for async operations: [`smartnotes_core::stream::retry`] with the same
+/// waits, on [`Runtime::sleep`].
+pub(crate) async fn retry_async<R, T, Fut>(runtime: &R, op: impl FnMut() -> Fut) -> io::Result<T>
 where
     R: Runtime,
     Fut: Future<Output = io::Result<T>>,
 {
-    let mut attempt = 0;
-    loop {
-        match op().await {
-            Err(e) if is_transient(&e) && attempt < TRANSIENT_RETRIES => {
-                runtime.sleep(backoff(attempt)).await;
-                attempt += 1;
-            }
-            other => return other,
-        }
-    }
+    retry(runtime, &policy(), is_transient, op).await
 }
