@@ -4,13 +4,14 @@
 use std::time::Instant;
 
 /// The runtime named on the command line (`tokio` or `smol`, anywhere among the arguments),
-/// else `$SMARTNOTES_RUNTIME`, else tokio.
+/// else `$SMARTNOTES_RUNTIME`, else tokio (smol when built with only the `smol` feature).
 pub fn runtime_name() -> String {
+    let default = if cfg!(feature = "tokio") { "tokio" } else { "smol" };
     std::env::args()
         .skip(1)
         .find(|a| a == "tokio" || a == "smol")
         .or_else(|| std::env::var("SMARTNOTES_RUNTIME").ok())
-        .unwrap_or_else(|| "tokio".into())
+        .unwrap_or_else(|| default.into())
 }
 
 /// Milliseconds since `start`, for the timings the examples print.
