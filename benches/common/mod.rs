@@ -3,13 +3,10 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::thread;
 
 use futures_util::StreamExt;
-use smartnotes::io::corpus;
-use smartnotes::{
-    Fs, Note, Options, Report, StdFs, Strategy, UniqueNames, pipeline_with, read_notes_with,
-};
+use smartnotes::io::{baseline, corpus};
+use smartnotes::{Fs, Options, Report, StdFs, Strategy, pipeline_with, read_notes_with};
 
 /// The seed of every bench corpus.
 pub const SEED: u64 = 2026;
@@ -83,7 +80,7 @@ pub fn tokio_runtime() -> tokio::runtime::Runtime {
 
 /// The number of threads of the multi-thread baseline: the cores of this machine.
 pub fn cores() -> usize {
-    thread::available_parallelism().map_or(2, |n| n.get())
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// A fresh corpus of `n` notes of about 1 KiB under `base`, written once per process.
@@ -140,80 +137,16 @@ pub fn run<T>(rt: Rt, tokio: &tokio::runtime::Runtime, future: impl Future<Outpu
     }
 }
 
-fn sorted_notes(dir: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("list")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    paths.sort();
-    paths
-}
-
-fn read_parse(path: &Path) -> Note {
-    let text = std::fs::read_to_string(path).expect("read");
-    Note::parse(&text).expect("parse")
-}
-
-/// Reads and parses each note, keeping none (as a streaming consumer would); the count.
-fn read_parse_all(paths: &[PathBuf]) -> usize {
-    paths.iter().fold(0, |n, p| {
-        std::hint::black_box(read_parse(p));
-        n + 1
-    })
-}
-
-/// Baseline: what a user writes without this library: a `std::fs` loop on `threads` threads
-/// (contiguous slices of the sorted listing), reading and parsing each note.
+/// Baseline: a `std::fs` loop on `threads` threads reading and parsing each note of `dir`
+/// ([`baseline::std_read`]).
 pub fn std_read(dir: &Path, threads: usize) -> usize {
-    let paths = sorted_notes(dir);
-    if threads <= 1 {
-        return read_parse_all(&paths);
-    }
-    let chunk = paths.len().div_ceil(threads).max(1);
-    thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| s.spawn(move || read_parse_all(part)))
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("thread")).sum()
-    })
+    baseline::std_read(&baseline::note_paths(dir).expect("list"), threads)
 }
 
-/// Baseline pipeline: read and parse (on `threads` threads), name the notes, then render and
-/// write each atomically (temporary file, then `rename`) on `threads` threads.
+/// Baseline pipeline ([`baseline::std_pipeline`]).
 pub fn std_pipeline(src: &Path, dest: &Path, threads: usize) -> usize {
-    std::fs::create_dir_all(dest).expect("dest");
-    let paths = sorted_notes(src);
-    let chunk = paths.len().div_ceil(threads.max(1)).max(1);
-    let notes: Vec<Note> = thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|p| read_parse(p)).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("thread"))
-            .collect()
-    });
-    let mut names = UniqueNames::new();
-    let jobs: Vec<(PathBuf, &Note)> = notes
-        .iter()
-        .map(|n| (dest.join(names.assign(&n.title)), n))
-        .collect();
-    thread::scope(|s| {
-        for part in jobs.chunks(chunk) {
-            s.spawn(move || {
-                for (i, (path, note)) in part.iter().enumerate() {
-                    let temp =
-                        path.with_file_name(format!(".{i}-{:?}.tmp", thread::current().id()));
-                    std::fs::write(&temp, note.render()).expect("write");
-                    std::fs::rename(&temp, path).expect("rename");
-                }
-            });
-        }
-    });
-    jobs.len()
+    let paths = baseline::note_paths(src).expect("list");
+    baseline::std_pipeline(&paths, dest, threads).expect("baseline pipeline")
 }
 
 /// Reads every note of `dir` with `strategy` on runtime `rt`'s own store.

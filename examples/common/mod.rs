@@ -6,7 +6,11 @@ use std::time::Instant;
 /// The runtime named on the command line (`tokio` or `smol`, anywhere among the arguments),
 /// else `$SMARTNOTES_RUNTIME`, else tokio (smol when built with only the `smol` feature).
 pub fn runtime_name() -> String {
-    let default = if cfg!(feature = "tokio") { "tokio" } else { "smol" };
+    let default = if cfg!(feature = "tokio") {
+        "tokio"
+    } else {
+        "smol"
+    };
     std::env::args()
         .skip(1)
         .find(|a| a == "tokio" || a == "smol")

@@ -1,0 +1,109 @@
+//! The plain `std::fs` loops that throughput figures are compared against: what a user would
+//! write without this library. The benches and `smartnotes compare` measure beside them, in the
+//! same run, so a figure is a ratio to this machine's own ceiling rather than a bare number.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::thread;
+
+use smartnotes_core::{Note, UniqueNames};
+
+/// The `*.md` files directly in `dir`, sorted.
+///
+/// # Errors
+/// If `dir` cannot be listed.
+pub fn note_paths(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "md") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+fn read_parse(path: &Path) -> Option<Note> {
+    let text = std::fs::read_to_string(path).ok()?;
+    Note::parse(&text).ok()
+}
+
+/// Splits `paths` into `threads` contiguous parts and runs `work` on each part on its own
+/// thread; the results in order.
+fn on_threads<T: Send>(
+    paths: &[PathBuf],
+    threads: usize,
+    work: impl Fn(&[PathBuf]) -> T + Sync,
+) -> Vec<T> {
+    let chunk = paths.len().div_ceil(threads.max(1)).max(1);
+    thread::scope(|s| {
+        let work = &work;
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| s.spawn(move || work(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// Reads and parses each of `paths` on `threads` threads (contiguous slices), keeping none of
+/// them, as a streaming consumer would. Returns how many were notes; unreadable files and
+/// non-notes are passed over.
+pub fn std_read(paths: &[PathBuf], threads: usize) -> usize {
+    on_threads(paths, threads, |part| {
+        part.iter()
+            .filter(|p| std::hint::black_box(read_parse(p)).is_some())
+            .count()
+    })
+    .into_iter()
+    .sum()
+}
+
+/// The pipeline in plain `std::fs`: read and parse `paths` on `threads` threads, name the notes
+/// ([`UniqueNames`]), then render and write each to `dest` (temporary file, then `rename`) on
+/// `threads` threads. Returns how many notes were written.
+///
+/// # Errors
+/// The first write error; `dest` is created if needed.
+pub fn std_pipeline(paths: &[PathBuf], dest: &Path, threads: usize) -> io::Result<usize> {
+    std::fs::create_dir_all(dest)?;
+    let notes: Vec<Note> = on_threads(paths, threads, |part| {
+        part.iter()
+            .filter_map(|p| read_parse(p))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut names = UniqueNames::new();
+    let jobs: Vec<(PathBuf, Note)> = notes
+        .into_iter()
+        .map(|n| (dest.join(names.assign(&n.title)), n))
+        .collect();
+    let chunk = jobs.len().div_ceil(threads.max(1)).max(1);
+    let written: io::Result<Vec<usize>> = thread::scope(|s| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .enumerate()
+            .map(|(t, part)| {
+                s.spawn(move || -> io::Result<usize> {
+                    for (i, (path, note)) in part.iter().enumerate() {
+                        let temp = path.with_file_name(format!(".baseline-{t}-{i}.tmp"));
+                        std::fs::write(&temp, note.render())?;
+                        std::fs::rename(&temp, path)?;
+                    }
+                    Ok(part.len())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    Ok(written?.into_iter().sum())
+}
