@@ -1,0 +1,296 @@
+//! `smartnotes compare [DIR]`: every runtime and strategy on the same notes, beside the plain
+//! `std::fs` loops, measured in one run, interleaved, and one recommendation.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::{StreamExt, future};
+use smartnotes::io::{baseline, corpus};
+use smartnotes::{Fs, Options, Runtime, StdFs, Strategy, export_notes_with, load_notes};
+
+use crate::{Fatal, Outcome, RuntimeArg, ui};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The folder of notes to measure on; without it, a generated sample in a temporary
+    /// directory (removed afterwards).
+    dir: Option<PathBuf>,
+    /// How many notes the generated sample has.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
+    notes: u32,
+    /// Also measure the notes in subfolders of DIR.
+    #[arg(short, long)]
+    recursive: bool,
+    /// Repetitions of every case, interleaved; the table shows medians.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    reps: u32,
+}
+
+/// The strategies compared, with their labels.
+fn strategies() -> [(&'static str, Strategy); 4] {
+    [
+        ("sequential", Strategy::Sequential),
+        ("concurrent (64)", Strategy::Concurrent { limit: 64 }),
+        ("blocking (default)", Strategy::default()),
+        ("blocking (responsive)", Strategy::responsive()),
+    ]
+}
+const RUNTIMES: [RuntimeArg; 2] = [RuntimeArg::Tokio, RuntimeArg::Smol];
+const BEAT: Duration = Duration::from_millis(1);
+
+/// One row of the table: medians over the repetitions.
+#[derive(Default)]
+struct Row {
+    label: String,
+    read: Vec<f64>,
+    pipeline: Vec<f64>,
+    /// Heartbeat lateness over idle at p99 per repetition (ms), while reading.
+    lateness: Vec<f64>,
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+pub fn run(args: Args) -> Result<Outcome, Fatal> {
+    let scratch =
+        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let src = match &args.dir {
+        Some(dir) => {
+            crate::existing(dir, "notes folder")?;
+            dir.clone()
+        }
+        None => {
+            let dir = scratch.path().join("notes");
+            corpus::write_corpus(&StdFs, &dir, args.notes as usize, 2026)
+                .map_err(|e| format!("cannot write the sample notes to {}: {e}", dir.display()))?;
+            println!(
+                "no DIR given: measuring on {} generated notes in {} (removed afterwards)",
+                args.notes,
+                dir.display()
+            );
+            dir
+        }
+    };
+    let opts = Options::default().recursive(args.recursive);
+    let listed = smartnotes::tokio::block_on(smartnotes::list_notes(
+        &smartnotes::tokio::fs(),
+        &src,
+        &opts,
+    ))?;
+    let paths: Vec<PathBuf> = listed
+        .iter()
+        .filter_map(|p| p.as_ref().ok().cloned())
+        .collect();
+    let notes = baseline::std_read(&paths, 1);
+    if notes == 0 {
+        return Err(format!("no readable notes in {}", src.display()).into());
+    }
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+
+    let mut rows: Vec<Row> = Vec::new();
+    rows.push(Row {
+        label: format!("std::fs, {threads} threads (baseline)"),
+        ..Row::default()
+    });
+    for rt in RUNTIMES {
+        for (name, _) in strategies() {
+            rows.push(Row {
+                label: format!("{} | {name}", rt.name()),
+                ..Row::default()
+            });
+        }
+    }
+    let cases = u64::from(args.reps) * rows.len() as u64;
+    let bar = ui::bar(
+        cases,
+        "{spinner} [{elapsed_precise}] [{bar:40}] {pos}/{len} runs",
+        false,
+    );
+    let mut dest_n = 0;
+    let mut fresh_dest = || {
+        dest_n += 1;
+        scratch.path().join(format!("out-{dest_n}"))
+    };
+    for _ in 0..args.reps {
+        // The baseline, then every case, in the same order each repetition.
+        let start = Instant::now();
+        let read = baseline::std_read(&paths, threads);
+        rows[0]
+            .read
+            .push(ui::rate(read as f64, start.elapsed().as_secs_f64()));
+        let dest = fresh_dest();
+        let start = Instant::now();
+        let written = baseline::std_pipeline(&paths, &dest, threads)
+            .map_err(|e| format!("baseline export to {}: {e}", dest.display()))?;
+        rows[0]
+            .pipeline
+            .push(ui::rate(written as f64, start.elapsed().as_secs_f64()));
+        let _ = std::fs::remove_dir_all(&dest);
+        bar.inc(1);
+
+        let mut row = 1;
+        for rt in RUNTIMES {
+            for (_, strategy) in strategies() {
+                if ui::interrupted() {
+                    bar.finish_and_clear();
+                    println!("interrupted: no table (the temporary files are removed)");
+                    return Ok(Outcome::Interrupted);
+                }
+                let opts = opts.clone().strategy(strategy);
+                let dest = fresh_dest();
+                let (read, late, written) = match rt {
+                    RuntimeArg::Tokio => smartnotes::tokio::block_on(case(
+                        &smartnotes::tokio::fs(),
+                        &listed,
+                        &opts,
+                        &dest,
+                    )),
+                    RuntimeArg::Smol => smartnotes::smol::block_on(case(
+                        &smartnotes::smol::fs(),
+                        &listed,
+                        &opts,
+                        &dest,
+                    )),
+                }?;
+                let _ = std::fs::remove_dir_all(&dest);
+                rows[row].read.push(read);
+                rows[row].lateness.push(late);
+                rows[row].pipeline.push(written);
+                row += 1;
+                bar.inc(1);
+            }
+        }
+    }
+    bar.finish_and_clear();
+    print_table(&rows, notes, &src, args.reps);
+    Ok(Outcome::Done)
+}
+
+/// One case: read every note beside a heartbeat (notes/s, p99 lateness over idle in ms), then
+/// the full pipeline to `dest` (notes/s).
+async fn case<F: Fs>(
+    fs: &F,
+    listed: &[Result<PathBuf, smartnotes::Error>],
+    opts: &Options,
+    dest: &Path,
+) -> Result<(f64, f64, f64), Fatal> {
+    let idle = p99_ms(
+        heartbeat_while(fs.runtime(), fs.runtime().sleep(Duration::from_millis(50)))
+            .await
+            .1,
+    );
+    let start = Instant::now();
+    let reading = load_notes(fs, clone_listing(listed), opts).count();
+    let (read, lateness) = heartbeat_while(fs.runtime(), reading).await;
+    let read_rate = ui::rate(read as f64, start.elapsed().as_secs_f64());
+
+    let start = Instant::now();
+    let report =
+        export_notes_with(fs, dest, load_notes(fs, clone_listing(listed), opts), opts).await?;
+    let write_rate = ui::rate(report.exported.len() as f64, start.elapsed().as_secs_f64());
+    Ok((read_rate, p99_ms(lateness) - idle, write_rate))
+}
+
+fn clone_listing(
+    listed: &[Result<PathBuf, smartnotes::Error>],
+) -> Vec<Result<PathBuf, smartnotes::Error>> {
+    listed
+        .iter()
+        .filter_map(|p| p.as_ref().ok().cloned().map(Ok))
+        .collect()
+}
+
+/// Runs `work` beside a 1 ms heartbeat on the same executor; its output and the heartbeat's
+/// lateness samples.
+async fn heartbeat_while<R: Runtime, T>(
+    rt: &R,
+    work: impl Future<Output = T>,
+) -> (T, Vec<Duration>) {
+    let stop = AtomicBool::new(false);
+    let beat = async {
+        let mut late = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            let start = Instant::now();
+            rt.sleep(BEAT).await;
+            late.push(start.elapsed().saturating_sub(BEAT));
+        }
+        late
+    };
+    let work = async {
+        let out = work.await;
+        stop.store(true, Ordering::Relaxed);
+        out
+    };
+    let (late, out) = future::join(beat, work).await;
+    (out, late)
+}
+
+fn p99_ms(mut samples: Vec<Duration>) -> f64 {
+    samples.sort();
+    let i = ((samples.len().max(1) - 1) as f64 * 0.99).round() as usize;
+    samples.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
+}
+
+fn print_table(rows: &[Row], notes: usize, src: &Path, reps: u32) {
+    let read: Vec<f64> = rows.iter().map(|r| median(&r.read)).collect();
+    let pipe: Vec<f64> = rows.iter().map(|r| median(&r.pipeline)).collect();
+    let best_read = read.iter().copied().fold(0.0, f64::max);
+    let best_pipe = pipe.iter().copied().fold(0.0, f64::max);
+    println!(
+        "\n{notes} notes in {}; medians of {reps} interleaved run{}; heartbeat: p99 lateness of a 1 ms timer on the same single-threaded loop, over idle\n",
+        src.display(),
+        if reps == 1 { "" } else { "s" }
+    );
+    println!(
+        "{:<38} {:>10} {:>6} {:>12} {:>6} {:>12}",
+        "runtime | strategy", "read/s", "%best", "pipeline/s", "%best", "heartbeat p99"
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let late = if row.lateness.is_empty() {
+            "(threads)".to_string()
+        } else {
+            format!("{:+.2} ms", median(&row.lateness))
+        };
+        println!(
+            "{:<38} {:>10.0} {:>5.0}% {:>12.0} {:>5.0}% {:>12}",
+            row.label,
+            read[i],
+            100.0 * read[i] / best_read,
+            pipe[i],
+            100.0 * pipe[i] / best_pipe,
+            late
+        );
+    }
+    // The recommendation: differences under 10% in the pipeline are within this machine's
+    // run-to-run noise, so among the cases within 10% of the fastest pipeline, the one that
+    // reads fastest; and if its loop lateness is over 1 ms, the best that stays within it.
+    let within = |i: usize| pipe[i] >= 0.9 * pipe[1..].iter().copied().fold(0.0, f64::max);
+    let best = (1..rows.len())
+        .filter(|&i| within(i))
+        .max_by(|&a, &b| read[a].total_cmp(&read[b]));
+    if let Some(best) = best {
+        let late = median(&rows[best].lateness);
+        let mut line = format!(
+            "\nrecommended for this data: {} (read {:.0}% and full pipeline {:.0}% of std::fs; heartbeat {:+.2} ms)",
+            rows[best].label.replace(" | ", " with "),
+            100.0 * read[best] / read[0],
+            100.0 * pipe[best] / pipe[0],
+            late
+        );
+        if late > 1.0
+            && let Some(calm) = (1..rows.len())
+                .filter(|&i| within(i) && median(&rows[i].lateness) <= 1.0)
+                .max_by(|&a, &b| read[a].total_cmp(&read[b]))
+        {
+            line.push_str(&format!(
+                "; if your loop must answer within 1 ms: {}",
+                rows[calm].label.replace(" | ", " with ")
+            ));
+        }
+        println!("{line}");
+    }
+}

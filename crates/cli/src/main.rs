@@ -1,0 +1,120 @@
+//! `smartnotes`: export a notes folder, scan a log, count tags, and compare runtimes and
+//! strategies on your own data.
+//!
+//! Exit codes: 0 when everything was done; 1 when the command finished but some inputs were
+//! skipped (each is reported on stderr with its path and reason); 2 on a usage or fatal error;
+//! 130 when interrupted by Ctrl-C (after finishing the writes in flight and printing a summary).
+
+mod compare;
+mod export;
+mod scan;
+mod tags;
+mod ui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Async note pipelines on tokio or smol: export, scan, tags, compare.
+#[derive(Parser, Debug)]
+#[command(name = "smartnotes", version, about, long_about = None)]
+#[command(
+    after_help = "Exit codes: 0 done, 1 done but some inputs skipped, 2 usage or fatal \
+                        error, 130 interrupted (Ctrl-C)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Export every note of SRC to DEST (atomic writes, unique file names; nothing overwritten).
+    Export(export::Args),
+    /// Count the lines of FILE that contain a pattern (the log analyzer), in bounded memory.
+    Scan(scan::Args),
+    /// List every tag of the notes in SRC with its count, most used first.
+    Tags(tags::Args),
+    /// Time reading and exporting with every runtime and strategy beside plain std::fs, and
+    /// recommend one for this data.
+    Compare(compare::Args),
+}
+
+/// The async runtime to run on.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuntimeArg {
+    /// tokio (`tokio::fs`, `spawn_blocking`).
+    Tokio,
+    /// smol (`async-fs`, `blocking`, `async-io`).
+    Smol,
+}
+
+impl RuntimeArg {
+    /// Its name, as on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            RuntimeArg::Tokio => "tokio",
+            RuntimeArg::Smol => "smol",
+        }
+    }
+}
+
+/// Runs `$body` (an async block using `$fs`) on the runtime `$rt` names, with that runtime's
+/// real file system bound to `$fs`.
+#[macro_export]
+macro_rules! on_runtime {
+    ($rt:expr, |$fs:ident| $body:expr) => {
+        match $rt {
+            $crate::RuntimeArg::Tokio => {
+                let $fs = smartnotes::tokio::fs();
+                smartnotes::tokio::block_on($body)
+            }
+            $crate::RuntimeArg::Smol => {
+                let $fs = smartnotes::smol::fs();
+                smartnotes::smol::block_on($body)
+            }
+        }
+    };
+}
+
+/// How a command ended, mapped to the exit code.
+pub enum Outcome {
+    /// Everything was done.
+    Done,
+    /// Finished, but some inputs were skipped.
+    Skipped,
+    /// Stopped by Ctrl-C.
+    Interrupted,
+}
+
+/// A fatal error: its message names the path concerned.
+pub type Fatal = Box<dyn std::error::Error>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    ui::install_interrupt_handler();
+    let result = match cli.command {
+        Command::Export(args) => export::run(args),
+        Command::Scan(args) => scan::run(args),
+        Command::Tags(args) => tags::run(args),
+        Command::Compare(args) => compare::run(args),
+    };
+    match result {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Skipped) => ExitCode::from(1),
+        Ok(Outcome::Interrupted) => ExitCode::from(130),
+        Err(e) => {
+            eprintln!("smartnotes: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A path argument that must exist, checked before any work starts.
+pub fn existing(path: &PathBuf, what: &str) -> Result<(), Fatal> {
+    match std::fs::metadata(path) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!("cannot open {what} {}: {e}", path.display()).into()),
+    }
+}

@@ -1,0 +1,107 @@
+//! `smartnotes scan FILE`: the log analyzer.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use futures_util::StreamExt;
+use serde::Serialize;
+use smartnotes::{Fs, ScanOptions, ScanProgress, scan_matching};
+
+use crate::{Fatal, Outcome, RuntimeArg, on_runtime, ui};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The file to scan (any size: it is read in a fixed 1 MiB buffer).
+    file: PathBuf,
+    /// Count the lines that contain this text (bytes, case-sensitive; not a regex).
+    #[arg(short, long, default_value = "ERROR")]
+    pattern: String,
+    /// The async runtime.
+    #[arg(long, value_enum, default_value = "tokio")]
+    runtime: RuntimeArg,
+    /// Print one JSON object on stdout instead of text (and no progress bar).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    file: &'a PathBuf,
+    pattern: &'a str,
+    matching_lines: u64,
+    bytes: u64,
+    seconds: f64,
+    gb_per_second: f64,
+    interrupted: bool,
+    runtime: &'static str,
+}
+
+pub fn run(args: Args) -> Result<Outcome, Fatal> {
+    let size = std::fs::metadata(&args.file)
+        .map_err(|e| format!("cannot open {}: {e}", args.file.display()))?
+        .len();
+    let bar = ui::bar(
+        size,
+        "{spinner} [{elapsed_precise}] [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec})",
+        args.json,
+    );
+    let start = Instant::now();
+    let last = on_runtime!(args.runtime, |fs| scan(&fs, &args, &bar))?;
+    let seconds = start.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let interrupted = !last.done;
+    let summary = Summary {
+        file: &args.file,
+        pattern: &args.pattern,
+        matching_lines: last.matching_lines,
+        bytes: last.bytes,
+        seconds,
+        gb_per_second: ui::rate(last.bytes as f64 / 1e9, seconds),
+        interrupted,
+        runtime: args.runtime.name(),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        println!(
+            "{} matching line{} for {:?} in {}: {} bytes in {:.3} s ({:.2} GB/s, {})",
+            summary.matching_lines,
+            if summary.matching_lines == 1 { "" } else { "s" },
+            summary.pattern,
+            summary.file.display(),
+            summary.bytes,
+            seconds,
+            summary.gb_per_second,
+            summary.runtime,
+        );
+        if interrupted {
+            println!(
+                "interrupted: counted over the first {} bytes only",
+                summary.bytes
+            );
+        }
+    }
+    Ok(if interrupted {
+        Outcome::Interrupted
+    } else {
+        Outcome::Done
+    })
+}
+
+/// The scan, one progress report per blocking job; stops early on Ctrl-C.
+async fn scan<F: Fs>(
+    fs: &F,
+    args: &Args,
+    bar: &indicatif::ProgressBar,
+) -> Result<ScanProgress, Fatal> {
+    let mut reports = scan_matching(fs, &args.file, &args.pattern, ScanOptions::default());
+    let mut last = ScanProgress::default();
+    while let Some(report) = reports.next().await {
+        last = report?;
+        bar.set_position(last.bytes);
+        if ui::interrupted() {
+            break;
+        }
+    }
+    Ok(last)
+}

@@ -1,0 +1,110 @@
+//! `smartnotes tags SRC`: every tag with its count.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use futures_util::StreamExt;
+use serde::Serialize;
+use smartnotes::{Fs, Options, read_notes_with};
+
+use crate::{Fatal, Outcome, RuntimeArg, on_runtime};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The folder of notes (`*.md`).
+    src: PathBuf,
+    /// Also read the notes in subfolders.
+    #[arg(short, long)]
+    recursive: bool,
+    /// The async runtime.
+    #[arg(long, value_enum, default_value = "tokio")]
+    runtime: RuntimeArg,
+    /// Print one JSON object on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct TagCount {
+    tag: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct SkippedJson {
+    path: PathBuf,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    notes: usize,
+    tags: Vec<TagCount>,
+    skipped: Vec<SkippedJson>,
+}
+
+pub fn run(args: Args) -> Result<Outcome, Fatal> {
+    crate::existing(&args.src, "notes folder")?;
+    let opts = Options::default().recursive(args.recursive);
+    let summary = on_runtime!(args.runtime, |fs| count(&fs, &args, &opts));
+    if args.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        for skipped in &summary.skipped {
+            eprintln!(
+                "smartnotes: skipped {}: {}",
+                skipped.path.display(),
+                skipped.reason
+            );
+        }
+        for TagCount { tag, count } in &summary.tags {
+            println!("{count:>6}  {tag}");
+        }
+        println!(
+            "{} tag{} in {} note{}",
+            summary.tags.len(),
+            if summary.tags.len() == 1 { "" } else { "s" },
+            summary.notes,
+            if summary.notes == 1 { "" } else { "s" },
+        );
+    }
+    Ok(if summary.skipped.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::Skipped
+    })
+}
+
+/// Counts tags case-insensitively (`Python` and `python` are one tag, shown as first seen),
+/// streaming: one note in memory at a time.
+async fn count<F: Fs>(fs: &F, args: &Args, opts: &Options) -> Summary {
+    let mut counts: HashMap<String, (String, usize)> = HashMap::new();
+    let mut skipped = Vec::new();
+    let mut notes = 0;
+    let mut stream = read_notes_with(fs, &args.src, opts);
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(file) => {
+                notes += 1;
+                for tag in file.note.tags {
+                    let entry = counts.entry(tag.to_lowercase()).or_insert((tag, 0));
+                    entry.1 += 1;
+                }
+            }
+            Err(e) => skipped.push(SkippedJson {
+                path: e.path().to_owned(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    let mut tags: Vec<TagCount> = counts
+        .into_values()
+        .map(|(tag, count)| TagCount { tag, count })
+        .collect();
+    tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
+    Summary {
+        notes,
+        tags,
+        skipped,
+    }
+}

@@ -1,0 +1,50 @@
+//! Terminal behaviour: progress bars only on a terminal, and Ctrl-C.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// The first Ctrl-C asks the command to stop after the work in flight (so no partial or
+/// temporary file is left); a second one quits at once.
+pub fn install_interrupt_handler() {
+    let installed = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            eprintln!("\nsmartnotes: interrupted again, quitting now");
+            std::process::exit(130);
+        }
+        eprintln!(
+            "\nsmartnotes: interrupted; finishing the writes in flight (Ctrl-C again to quit now)"
+        );
+    });
+    if let Err(e) = installed {
+        eprintln!("smartnotes: warning: Ctrl-C will not stop cleanly: {e}");
+    }
+}
+
+/// Whether Ctrl-C was pressed.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// A progress bar of `len` units, drawn on stderr only when stderr is a terminal and `quiet`
+/// (JSON output) is off; otherwise a hidden bar that costs nothing.
+pub fn bar(len: u64, template: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar
+}
+
+/// `n` per second over `seconds`, 0 when no time passed.
+pub fn rate(n: f64, seconds: f64) -> f64 {
+    if seconds > 0.0 { n / seconds } else { 0.0 }
+}
