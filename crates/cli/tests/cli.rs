@@ -1,0 +1,437 @@
+//! The `smartnotes` binary, run as a real process against real temporary directories.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use smartnotes::{Note, StdFs, io::corpus};
+
+fn smartnotes(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smartnotes"))
+        .args(args)
+        .output()
+        .expect("run smartnotes")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON object ({e}): {}\nstderr: {}",
+            text(&output.stdout),
+            text(&output.stderr)
+        )
+    })
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().expect("utf-8 temp path")
+}
+
+/// Every file under `dir`, recursively.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Each exported file holds exactly the rendered source note.
+fn check_exports(summary: &Value) {
+    for file in summary["files"].as_array().unwrap() {
+        let source = std::fs::read_to_string(file["source"].as_str().unwrap()).unwrap();
+        let written = std::fs::read_to_string(file["path"].as_str().unwrap()).unwrap();
+        assert_eq!(written, Note::parse(&source).unwrap().render());
+    }
+}
+
+#[test]
+fn help_lists_the_commands_and_exit_codes() {
+    let out = smartnotes(&["--help"]);
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for command in ["export", "scan", "tags", "compare", "Exit codes"] {
+        assert!(help.contains(command), "{command} missing from:\n{help}");
+    }
+    let out = smartnotes(&["export", "--help"]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("--strategy"));
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_message() {
+    for args in [
+        &["export"][..],
+        &["export", "a", "b", "--strategy", "fastest"],
+        &["export", "a", "b", "--limit", "0"],
+        &["frobnicate"],
+    ] {
+        let out = smartnotes(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty() && out.stdout.is_empty(), "{args:?}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = smartnotes(&[
+        "export",
+        s(dir.path()),
+        "out",
+        "--strategy",
+        "sequential",
+        "--batch",
+        "8",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--batch applies to --strategy blocking"));
+}
+
+#[test]
+fn missing_inputs_are_fatal_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-notes");
+    for args in [
+        vec!["export", s(&missing), s(dir.path())],
+        vec!["tags", s(&missing)],
+        vec!["scan", s(&missing)],
+        vec!["compare", s(&missing)],
+    ] {
+        let out = smartnotes(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("no-such-notes"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn export_writes_every_note_on_every_runtime_and_strategy() {
+    let src = tempfile::tempdir().unwrap();
+    write(
+        src.path(),
+        "a.md",
+        b"# Async IO\n\nbody\n\nTags: python, async\n",
+    );
+    write(
+        src.path(),
+        "b.md",
+        "# Caf\u{e9} \u{1f980}\n\nunicode\n\nTags: rust\n".as_bytes(),
+    );
+    write(
+        src.path(),
+        "c.md",
+        b"---\ntags: [python]\nauthor: me\n---\n# Front\n\nmatter\n",
+    );
+    write(src.path(), "notes.txt", b"not a note: ignored");
+    for runtime in ["tokio", "smol"] {
+        for (strategy, extra) in [
+            ("sequential", None),
+            ("concurrent", Some("--limit=2")),
+            ("blocking", Some("--batch=1")),
+        ] {
+            let dest = tempfile::tempdir().unwrap();
+            let mut args = vec![
+                "export",
+                s(src.path()),
+                s(dest.path()),
+                "--json",
+                "--runtime",
+                runtime,
+                "--strategy",
+                strategy,
+            ];
+            args.extend(extra);
+            let out = smartnotes(&args);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{args:?}: {}",
+                text(&out.stderr)
+            );
+            assert!(out.stderr.is_empty(), "no progress bar when piped");
+            let summary = json(&out);
+            assert_eq!(summary["exported"], 3);
+            assert_eq!(summary["skipped"], Value::Array(vec![]));
+            assert_eq!(files(dest.path()).len(), 3);
+            check_exports(&summary);
+            let names: Vec<String> = files(dest.path())
+                .iter()
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect();
+            assert!(
+                names.iter().any(|n| n.starts_with("caf\u{e9}")),
+                "a Unicode title keeps its letters: {names:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn export_reports_bad_inputs_and_exits_1() {
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "good.md", b"# Good\n\nfine\n");
+    write(src.path(), "binary.md", b"# Bin\0ary\n");
+    write(src.path(), "latin1.md", b"# Caf\xe9\n");
+    write(src.path(), "empty.md", b"");
+    let dest = tempfile::tempdir().unwrap();
+    let out = smartnotes(&["export", s(src.path()), s(dest.path()), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let summary = json(&out);
+    assert_eq!(summary["exported"], 1);
+    let skipped = summary["skipped"].as_array().unwrap();
+    let mut paths: Vec<&str> = skipped
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    paths.sort();
+    let want: Vec<PathBuf> = ["binary.md", "empty.md", "latin1.md"]
+        .iter()
+        .map(|n| src.path().join(n))
+        .collect();
+    assert_eq!(paths, want.iter().map(|p| s(p)).collect::<Vec<_>>());
+    for skip in skipped {
+        let reason = skip["reason"].as_str().unwrap();
+        let name = Path::new(skip["path"].as_str().unwrap())
+            .file_name()
+            .unwrap();
+        assert!(reason.contains(name.to_str().unwrap()), "{reason}");
+    }
+
+    // The same run as text: a summary on stdout, each skip named on stderr. Nothing is
+    // overwritten: the good note is skipped as existing this time.
+    let out = smartnotes(&["export", s(src.path()), s(dest.path())]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    for name in ["binary.md", "latin1.md", "empty.md", "good.md"] {
+        assert!(stderr.contains(name), "{name} not named in {stderr}");
+    }
+    assert!(
+        text(&out.stdout).contains("exported 0 notes"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn export_recursive_same_titles_and_tags() {
+    let src = tempfile::tempdir().unwrap();
+    for folder in 0..20 {
+        for i in 0..100 {
+            let tag = if i % 2 == 0 { "even" } else { "odd" };
+            let body =
+                format!("---\ntags: [{tag}]\n---\n# Meeting notes\n\nfolder {folder} note {i}\n");
+            write(
+                src.path(),
+                &format!("f{folder:02}/n{i:03}.md"),
+                body.as_bytes(),
+            );
+        }
+    }
+    write(
+        src.path(),
+        "top.md",
+        b"# Meeting notes\n\ntop\n\nTags: Even\n",
+    );
+
+    let dest = tempfile::tempdir().unwrap();
+    let out = smartnotes(&["export", s(src.path()), s(dest.path()), "--json"]);
+    assert_eq!(
+        json(&out)["exported"],
+        1,
+        "without --recursive only the top level"
+    );
+
+    let dest = tempfile::tempdir().unwrap();
+    let out = smartnotes(&["export", s(src.path()), s(dest.path()), "-r", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let summary = json(&out);
+    assert_eq!(summary["exported"], 2001);
+    assert_eq!(
+        files(dest.path()).len(),
+        2001,
+        "2001 notes titled alike, 2001 files"
+    );
+    check_exports(&summary);
+
+    let dest = tempfile::tempdir().unwrap();
+    let out = smartnotes(&[
+        "export",
+        s(src.path()),
+        s(dest.path()),
+        "-r",
+        "--tag",
+        "even",
+        "--json",
+    ]);
+    let summary = json(&out);
+    assert_eq!(
+        (
+            summary["exported"].as_u64(),
+            summary["filtered_out"].as_u64()
+        ),
+        (Some(1001), Some(1000))
+    );
+}
+
+#[test]
+fn scan_counts_matching_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let (_, errors) = corpus::write_log(&log, 3 << 20, 7).unwrap();
+    for runtime in ["tokio", "smol"] {
+        let out = smartnotes(&["scan", s(&log), "--json", "--runtime", runtime]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let summary = json(&out);
+        assert_eq!(summary["matching_lines"].as_u64(), Some(errors));
+        assert_eq!(
+            summary["bytes"].as_u64(),
+            Some(std::fs::metadata(&log).unwrap().len())
+        );
+    }
+    write(dir.path(), "small.log", b"a WARN\nb\xff WARN\nc\nWARN");
+    let out = smartnotes(&[
+        "scan",
+        s(&dir.path().join("small.log")),
+        "--pattern",
+        "WARN",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).starts_with("3 matching lines for \"WARN\""),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = smartnotes(&["scan", s(dir.path()), "--pattern", "x"]);
+    assert_eq!(out.status.code(), Some(2), "a directory is not a log");
+}
+
+#[test]
+fn tags_are_counted_most_used_first() {
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "a.md", b"# A\n\nx\n\nTags: python, async\n");
+    write(src.path(), "b.md", b"# B\n\nx\n\nTags: Python\n");
+    write(
+        src.path(),
+        "c.md",
+        b"---\ntags: [rust, async, python]\n---\n# C\n",
+    );
+    write(src.path(), "sub/d.md", b"# D\n\nx\n\nTags: deep\n");
+    let out = smartnotes(&["tags", s(src.path())]);
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<String> = text(&out.stdout)
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        lines,
+        ["3 python", "2 async", "1 rust", "3 tags in 3 notes"]
+    );
+    let out = smartnotes(&[
+        "tags",
+        s(src.path()),
+        "--recursive",
+        "--json",
+        "--runtime",
+        "smol",
+    ]);
+    let summary = json(&out);
+    assert_eq!(summary["notes"], 4);
+    assert_eq!(summary["tags"][2]["tag"], "deep", "ties in name order");
+
+    write(src.path(), "bad.md", b"\0");
+    let out = smartnotes(&["tags", s(src.path())]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("bad.md"));
+}
+
+#[test]
+fn compare_prints_a_table_and_a_recommendation_and_cleans_up() {
+    let out = smartnotes(&["compare", "--notes", "40", "--reps", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for row in [
+        "std::fs, ",
+        "tokio | sequential",
+        "smol | blocking (default)",
+        "heartbeat p99",
+        "recommended for this data: ",
+    ] {
+        assert!(stdout.contains(row), "{row} missing from:\n{stdout}");
+    }
+    let sample = stdout
+        .split_whitespace()
+        .find(|w| w.ends_with("/notes"))
+        .expect("the sample's path");
+    assert!(
+        !Path::new(sample).exists(),
+        "the sample at {sample} is removed"
+    );
+
+    // On a folder of the user's, nothing is added to it.
+    let src = tempfile::tempdir().unwrap();
+    corpus::write_corpus(&StdFs, src.path(), 25, 1).unwrap();
+    let before = files(src.path());
+    let out = smartnotes(&["compare", s(src.path()), "--reps", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(files(src.path()), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_with_a_summary() {
+    let src = tempfile::tempdir().unwrap();
+    corpus::write_corpus(&StdFs, src.path(), 20_000, 3).unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_smartnotes"))
+        .args([
+            "export",
+            s(src.path()),
+            s(dest.path()),
+            "--json",
+            "--strategy",
+            "sequential",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it is writing, then interrupt it.
+    let started = std::time::Instant::now();
+    while std::fs::read_dir(dest.path()).unwrap().count() < 50 {
+        assert!(started.elapsed().as_secs() < 60, "export never started");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
+    let summary = json(&out);
+    assert_eq!(summary["interrupted"], true);
+    let exported = summary["exported"].as_u64().unwrap();
+    assert!(exported < 20_000 && summary["not_processed"].as_u64().unwrap() > 0);
+    // Exactly the reported files, each complete: no temporary or partial file.
+    assert_eq!(files(dest.path()).len() as u64, exported);
+    check_exports(&summary);
+}
