@@ -131,7 +131,7 @@ pub fn run(args: Args) -> Result<Outcome, Fatal> {
         seconds,
         notes_per_second: ui::rate(report.exported.len() as f64, seconds),
         runtime: args.runtime.name(),
-        strategy: format!("{strategy:?}"),
+        strategy: strategy.to_string(),
         dest: args.dest.clone(),
         files: report
             .exported

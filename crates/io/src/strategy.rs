@@ -144,3 +144,17 @@ impl Options {
         self
     }
 }
+
+/// How the strategy is named in reports: `sequential`, `concurrent (limit 64)`,
+/// `blocking (batches of 256, 4 in flight)`.
+impl std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Strategy::Sequential => f.write_str("sequential"),
+            Strategy::Concurrent { limit } => write!(f, "concurrent (limit {limit})"),
+            Strategy::Blocking { batch, in_flight } => {
+                write!(f, "blocking (batches of {batch}, {in_flight} in flight)")
+            }
+        }
+    }
+}
