@@ -12,14 +12,13 @@
 mod common;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{STRATEGIES, cores, corpus_dir, disk_base, read_all, std_read};
+use smartnotes::lag::{heartbeat_while, percentile_ms};
 use smartnotes::{Fs, Runtime, Strategy};
 
 const NOTES: usize = 10_000;
-const BEAT: Duration = Duration::from_millis(1);
 
 #[derive(Clone, Copy)]
 enum Work {
@@ -34,45 +33,24 @@ struct Sample {
     lateness: Vec<Duration>,
 }
 
-async fn heartbeat<R: Runtime>(rt: &R, stop: &AtomicBool, lateness: &mut Vec<Duration>) {
-    while !stop.load(Ordering::Relaxed) {
-        let start = Instant::now();
-        rt.sleep(BEAT).await;
-        lateness.push(start.elapsed().saturating_sub(BEAT));
-    }
-}
-
 async fn case<F: Fs>(fs: &F, src: &Path, work: Work) -> Sample {
-    let stop = AtomicBool::new(false);
-    let mut lateness = Vec::new();
     let start = Instant::now();
     let job = async {
-        let n = match work {
+        match work {
             Work::Idle => {
                 fs.runtime().sleep(Duration::from_millis(300)).await;
                 0
             }
             Work::Read(strategy) => read_all(fs, src, strategy).await,
             Work::StdInline => std_read(src, 1),
-        };
-        stop.store(true, Ordering::Relaxed);
-        n
+        }
     };
-    let ((), notes) =
-        futures_util::future::join(heartbeat(fs.runtime(), &stop, &mut lateness), job).await;
+    let (notes, lateness) = heartbeat_while(fs.runtime(), job).await;
     Sample {
         seconds: start.elapsed().as_secs_f64(),
         notes,
         lateness,
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[i].as_secs_f64() * 1e3
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -143,9 +121,9 @@ fn main() {
                 .collect();
             lateness.sort();
             let (p50, p99, max) = (
-                percentile(&lateness, 0.5),
-                percentile(&lateness, 0.99),
-                percentile(&lateness, 1.0),
+                percentile_ms(&lateness, 0.5),
+                percentile_ms(&lateness, 0.99),
+                percentile_ms(&lateness, 1.0),
             );
             if matches!(work, Work::Idle) {
                 idle_p99 = p99;

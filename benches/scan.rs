@@ -14,13 +14,12 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use futures_util::{StreamExt, future};
+use futures_util::StreamExt;
+use smartnotes::lag::{heartbeat_while, percentile_ms};
 use smartnotes::{Fs, Runtime, ScanOptions, corpus};
 
-const BEAT: Duration = Duration::from_millis(1);
 const NEEDLE: &str = "ERROR";
 
 fn log_file(mib: u64) -> (PathBuf, u64) {
@@ -58,14 +57,6 @@ fn std_scan(path: &Path) -> u64 {
     }
 }
 
-async fn heartbeat<R: Runtime>(rt: &R, stop: &AtomicBool, lateness: &mut Vec<Duration>) {
-    while !stop.load(Ordering::Relaxed) {
-        let start = Instant::now();
-        rt.sleep(BEAT).await;
-        lateness.push(start.elapsed().saturating_sub(BEAT));
-    }
-}
-
 #[derive(Clone, Copy, PartialEq)]
 enum Work {
     Idle,
@@ -75,11 +66,9 @@ enum Work {
 
 /// One run of `work` on `fs` beside a heartbeat: (seconds, matching lines, lateness samples).
 async fn case<F: Fs>(fs: &F, path: &Path, work: Work) -> (f64, u64, Vec<Duration>) {
-    let stop = AtomicBool::new(false);
-    let mut lateness = Vec::new();
     let start = Instant::now();
     let job = async {
-        let n = match work {
+        match work {
             Work::Idle => {
                 fs.runtime().sleep(Duration::from_millis(150)).await;
                 0
@@ -100,17 +89,10 @@ async fn case<F: Fs>(fs: &F, path: &Path, work: Work) -> (f64, u64, Vec<Duration
                     })
                     .await
             }
-        };
-        stop.store(true, Ordering::Relaxed);
-        n
+        }
     };
-    let ((), n) = future::join(heartbeat(fs.runtime(), &stop, &mut lateness), job).await;
+    let (n, lateness) = heartbeat_while(fs.runtime(), job).await;
     (start.elapsed().as_secs_f64(), n, lateness)
-}
-
-fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len().max(1) - 1) as f64 * p).round() as usize;
-    sorted.get(i).map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

@@ -2,10 +2,10 @@
 //! `std::fs` loops, measured in one run, interleaved, and one recommendation.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use futures_util::{StreamExt, future};
+use futures_util::StreamExt;
+use smartnotes::io::lag::{heartbeat_while, percentile_ms};
 use smartnotes::io::{baseline, corpus};
 use smartnotes::{Fs, Options, Runtime, StdFs, Strategy, export_notes_with, load_notes};
 
@@ -37,7 +37,6 @@ fn strategies() -> [(&'static str, Strategy); 4] {
     ]
 }
 const RUNTIMES: [RuntimeArg; 2] = [RuntimeArg::Tokio, RuntimeArg::Smol];
-const BEAT: Duration = Duration::from_millis(1);
 
 /// One row of the table: medians over the repetitions.
 #[derive(Default)]
@@ -204,35 +203,9 @@ fn clone_listing(
         .collect()
 }
 
-/// Runs `work` beside a 1 ms heartbeat on the same executor; its output and the heartbeat's
-/// lateness samples.
-async fn heartbeat_while<R: Runtime, T>(
-    rt: &R,
-    work: impl Future<Output = T>,
-) -> (T, Vec<Duration>) {
-    let stop = AtomicBool::new(false);
-    let beat = async {
-        let mut late = Vec::new();
-        while !stop.load(Ordering::Relaxed) {
-            let start = Instant::now();
-            rt.sleep(BEAT).await;
-            late.push(start.elapsed().saturating_sub(BEAT));
-        }
-        late
-    };
-    let work = async {
-        let out = work.await;
-        stop.store(true, Ordering::Relaxed);
-        out
-    };
-    let (late, out) = future::join(beat, work).await;
-    (out, late)
-}
-
-fn p99_ms(mut samples: Vec<Duration>) -> f64 {
-    samples.sort();
-    let i = ((samples.len().max(1) - 1) as f64 * 0.99).round() as usize;
-    samples.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
+fn p99_ms(samples: Vec<Duration>) -> f64 {
+    let p99 = percentile_ms(&samples, 0.99);
+    if p99.is_nan() { 0.0 } else { p99 }
 }
 
 fn print_table(rows: &[Row], notes: usize, src: &Path, reps: u32) {

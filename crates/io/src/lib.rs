@@ -45,6 +45,7 @@ mod error;
 pub mod export;
 pub mod failing;
 pub mod fs;
+pub mod lag;
 pub mod lines;
 pub mod mem;
 pub mod read;
