@@ -254,11 +254,10 @@ fn print_table(rows: &[Row], notes: usize, src: &Path, reps: u32) {
             100.0 * pipe[best] / pipe[0],
             late
         );
-        if late > 1.0
-            && let Some(calm) = (1..rows.len())
-                .filter(|&i| within(i) && median(&rows[i].lateness) <= 1.0)
-                .max_by(|&a, &b| read[a].total_cmp(&read[b]))
-        {
+        let calm = (1..rows.len())
+            .filter(|&i| within(i) && median(&rows[i].lateness) <= 1.0)
+            .max_by(|&a, &b| read[a].total_cmp(&read[b]));
+        if let Some(calm) = calm.filter(|_| late > 1.0) {
             line.push_str(&format!(
                 "; if your loop must answer within 1 ms: {}",
                 rows[calm].label.replace(" | ", " with ")

@@ -87,8 +87,10 @@ impl LineMatcher {
             self.seam.extend_from_slice(&self.carry);
             self.seam
                 .extend_from_slice(&chunk[..chunk.len().min(n.saturating_sub(1))]);
-            if let Some(at) = self.finder.find(&self.seam)
-                && at < self.carry.len()
+            if self
+                .finder
+                .find(&self.seam)
+                .is_some_and(|at| at < self.carry.len())
             {
                 self.matches += 1;
                 self.in_matched_line = true;
