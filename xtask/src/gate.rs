@@ -171,6 +171,7 @@ pub fn compare(base: &Measured, now: &Measured) -> Vec<Row> {
     let mut rows = Vec::new();
     for (name, &count) in &now.counts {
         let Some(&before) = base.counts.get(name) else {
+            rows.push(unjudged(format!("instructions: {name}"), count.to_string()));
             continue;
         };
         let (change, verdict) = stats::count_verdict(before, count, COUNT_THRESHOLD);
@@ -187,12 +188,16 @@ pub fn compare(base: &Measured, now: &Measured) -> Vec<Row> {
         });
     }
     for (name, values) in &now.samples {
-        let Some(before) = base.samples.get(name).filter(|v| !v.is_empty()) else {
-            continue;
-        };
         if values.is_empty() {
             continue;
         }
+        let Some(before) = base.samples.get(name).filter(|v| !v.is_empty()) else {
+            rows.push(unjudged(
+                name.clone(),
+                format!("{:.3}", stats::mean(values)),
+            ));
+            continue;
+        };
         let lateness = name.ends_with("(ms)");
         let (change, threshold) = if lateness {
             (
@@ -225,6 +230,16 @@ pub fn compare(base: &Measured, now: &Measured) -> Vec<Row> {
         });
     }
     rows
+}
+
+fn unjudged(metric: String, now: String) -> Row {
+    Row {
+        metric,
+        base: "-".into(),
+        now,
+        change: "-".into(),
+        verdict: Verdict::NoBaseline,
+    }
 }
 
 /// The table as Markdown.
@@ -260,4 +275,32 @@ pub fn save(path: &Path, measured: &Measured) -> Result<(), String> {
 /// The default baseline file, committed in the repository.
 pub fn default_baseline() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("gate-baseline.json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metric_missing_from_the_baseline_fails() {
+        let mut base = Measured::default();
+        base.counts.insert("scan".into(), 100);
+        let mut now = Measured::default();
+        now.counts.insert("scan".into(), 100);
+        now.counts.insert("new".into(), 5);
+        now.samples.insert("ratio".into(), vec![1.0, 1.1]);
+        let verdicts: Vec<(String, Verdict)> = compare(&base, &now)
+            .into_iter()
+            .map(|r| (r.metric, r.verdict))
+            .collect();
+        assert_eq!(
+            verdicts,
+            [
+                ("instructions: new".to_string(), Verdict::NoBaseline),
+                ("instructions: scan".to_string(), Verdict::Pass),
+                ("ratio".to_string(), Verdict::NoBaseline),
+            ]
+        );
+        assert!(verdicts.iter().filter(|(_, v)| v.fails()).count() == 2);
+    }
 }

@@ -113,15 +113,12 @@ fn run(command: Cmd) -> Result<ExitCode, String> {
             let rows = gate::compare(&base, &now);
             let table = gate::table(&rows);
             println!("{table}");
-            let failed = rows
-                .iter()
-                .filter(|r| r.verdict == stats::Verdict::Regression)
-                .count();
+            let failed = rows.iter().filter(|r| r.verdict.fails()).count();
             let verdict = if failed == 0 {
                 "gate: pass".to_string()
             } else {
                 format!(
-                    "gate: FAIL ({failed} regression{})",
+                    "gate: FAIL ({failed} metric{} failed)",
                     if failed == 1 { "" } else { "s" }
                 )
             };

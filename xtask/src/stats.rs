@@ -15,14 +15,23 @@ pub enum Verdict {
     Improvement,
     /// Otherwise: within noise or within the threshold.
     Pass,
+    /// Measured now but absent from the baseline, so it cannot be judged: the gate fails
+    /// until the baseline is saved again, rather than pass a metric it never compared.
+    NoBaseline,
 }
 
 impl Verdict {
+    /// Whether this verdict fails the gate.
+    pub fn fails(self) -> bool {
+        matches!(self, Verdict::Regression | Verdict::NoBaseline)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Regression => "REGRESSION",
             Verdict::Improvement => "improved",
             Verdict::Pass => "ok",
+            Verdict::NoBaseline => "NO BASELINE (run `cargo xtask gate --save`)",
         }
     }
 }

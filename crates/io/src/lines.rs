@@ -15,6 +15,7 @@
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use futures_core::Stream;
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, stream};
 pub use smartnotes_core::scan::Line;
@@ -137,40 +138,62 @@ pub fn scan_matching<F: Fs>(
         Ok(matcher) => matcher,
         Err(source) => return stream::once(async { Err(Error::Pattern { path, source }) }).boxed(),
     };
-    let state = Reading::new(fs.blocking(), path, opts);
-    let runtime = fs.runtime().clone();
-    stream::unfold(Some((matcher, state)), move |job| {
-        let step = job.map(|(mut matcher, mut state)| {
-            runtime.spawn_blocking(move || {
-                let result = state.read_job(opts.job, |chunk| matcher.feed(chunk));
-                (result, matcher, state)
-            })
-        });
-        async move {
-            let (result, matcher, state) = step?.await;
-            let bytes = state.bytes;
-            match result {
-                Err(e) => Some((Err(e), None)),
-                Ok(true) => {
+    let reading = Reading::new(fs.blocking(), path, opts);
+    in_blocking_jobs(
+        fs.runtime().clone(),
+        (matcher, reading),
+        move |(mut matcher, mut reading)| match reading
+            .read_job(opts.job, |chunk| matcher.feed(chunk))
+        {
+            Err(e) => (Err(e), None),
+            Ok(done) => {
+                let bytes = reading.bytes;
+                if done {
+                    let matching_lines = matcher.finish();
+                    (
+                        Ok(ScanProgress {
+                            bytes,
+                            matching_lines,
+                            done,
+                        }),
+                        None,
+                    )
+                } else {
+                    let matching_lines = matcher.matching_lines();
                     let report = ScanProgress {
                         bytes,
-                        matching_lines: matcher.finish(),
-                        done: true,
+                        matching_lines,
+                        done,
                     };
-                    Some((Ok(report), None))
-                }
-                Ok(false) => {
-                    let report = ScanProgress {
-                        bytes,
-                        matching_lines: matcher.matching_lines(),
-                        done: false,
-                    };
-                    Some((Ok(report), Some((matcher, state))))
+                    (Ok(report), Some((matcher, reading)))
                 }
             }
-        }
-    })
+        },
+    )
     .boxed()
+}
+
+/// A stream with one item per job on `runtime`'s blocking pool: each job takes the state,
+/// does a bounded piece of work, and returns the item and the state for the next job, or
+/// `None` to end. The state moves into the job and back, so nothing is shared or locked; a
+/// dropped stream lets the job in flight finish and starts no other.
+fn in_blocking_jobs<R, S, T>(
+    runtime: R,
+    state: S,
+    step: impl Fn(S) -> (T, Option<S>) + Clone + Send + 'static,
+) -> impl Stream<Item = T> + Send
+where
+    R: Runtime,
+    S: Send + 'static,
+    T: Send + 'static,
+{
+    stream::unfold(Some(state), move |state| {
+        let job = state.map(|state| {
+            let step = step.clone();
+            runtime.spawn_blocking(move || step(state))
+        });
+        async move { Some(job?.await) }
+    })
 }
 
 /// A stream of the lines of a file (`async for line in f` over aiofiles), in bounded memory.
@@ -207,39 +230,38 @@ pub fn read_lines<F: Fs>(
     opts: ScanOptions,
 ) -> BoxStream<'static, Result<Line, Error>> {
     let path = path.as_ref().to_owned();
-    let state = Reading::new(fs.blocking(), path, opts);
+    let reading = Reading::new(fs.blocking(), path, opts);
     let splitter = LineSplitter::new(opts.max_line);
-    let runtime = fs.runtime().clone();
     let job = opts.job.min(256 << 10);
-    stream::unfold(Some((splitter, state)), move |batch| {
-        let step = batch.map(|(mut splitter, mut state)| {
-            runtime.spawn_blocking(move || {
-                let mut lines = Vec::new();
-                let result = state.read_job(job, |chunk| splitter.feed(chunk, &mut lines));
-                (result, lines, splitter, state)
-            })
-        });
-        async move {
-            let (result, mut lines, splitter, state) = step?.await;
-            let path = state.path.clone();
+    in_blocking_jobs(
+        fs.runtime().clone(),
+        (splitter, reading),
+        move |(mut splitter, mut reading)| {
+            let mut lines = Vec::new();
+            let result = reading.read_job(job, |chunk| splitter.feed(chunk, &mut lines));
+            let path = reading.path.clone();
             let next = match result {
-                Ok(false) => Some((splitter, state)),
+                Ok(false) => Some((splitter, reading)),
                 Ok(true) => {
                     lines.extend(splitter.finish());
                     None
                 }
                 Err(_) => None,
             };
-            let items = lines.into_iter().map(move |line| {
-                line.map_err(|e| Error::LineTooLong {
-                    path: path.clone(),
-                    line: e.line,
-                    limit: e.limit,
+            let mut items: Vec<Result<Line, Error>> = lines
+                .into_iter()
+                .map(|line| {
+                    line.map_err(|e| Error::LineTooLong {
+                        path: path.clone(),
+                        line: e.line,
+                        limit: e.limit,
+                    })
                 })
-            });
-            Some((stream::iter(items.chain(result.err().map(Err))), next))
-        }
-    })
+                .collect();
+            items.extend(result.err().map(Err));
+            (stream::iter(items), next)
+        },
+    )
     .flatten()
     .boxed()
 }
@@ -284,12 +306,7 @@ impl<B: BlockingFs> Reading<B> {
                     self.bytes += n as u64;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    return Err(Error::Read {
-                        path: self.path.clone(),
-                        source: e,
-                    });
-                }
+                Err(e) => return Err(self.error(e)),
             }
         }
         Ok(false)

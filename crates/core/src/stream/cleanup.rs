@@ -106,15 +106,8 @@ where
 
     /// Releases the resource now (Python's `aclose()`), for a consumer that breaks out of the
     /// loop early; later polls of the stream yield `None`. Does nothing if it was released.
-    pub async fn close(self: Pin<&mut Self>) {
-        let mut this = self.project();
-        if let Some((resource, close)) = this.resource.take() {
-            this.closing.set(Some(close(resource)));
-        }
-        if let Some(closing) = this.closing.as_mut().as_pin_mut() {
-            closing.await;
-            this.closing.set(None);
-        }
+    pub async fn close(mut self: Pin<&mut Self>) {
+        std::future::poll_fn(|cx| self.as_mut().poll_close(cx).map(drop)).await;
     }
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
