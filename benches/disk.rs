@@ -2,7 +2,10 @@
 //! strategy on both runtimes, beside the `std::fs` loops a user would write instead (one
 //! thread, and one thread per core). Exports also run on tmpfs (`/dev/shm`).
 //!
-//! `cargo bench --bench disk` (select with a filter: `-- disk-read-10000`, `-- tmpfs`).
+//! `cargo bench --bench disk` (select with a filter: `-- disk-read-10000`, `-- tmpfs`). A quick
+//! run (`SMARTNOTES_BENCH_QUICK=1`) benches 1,000 notes with four strategies, reads and tmpfs
+//! exports only (exports to the real disk are file-creation bound and slow to measure), for a
+//! shorter time.
 
 mod common;
 
@@ -10,12 +13,17 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::{
-    Rt, STRATEGIES, Scratch, cores, corpus_dir, criterion_mean, disk_base, export_on, read_on,
-    std_pipeline, std_read, tmpfs_base, tokio_runtime,
+    Rt, Scratch, cores, corpus_dir, criterion_mean, disk_base, export_on, quick, read_on,
+    std_pipeline, std_read, strategies, tmpfs_base, tokio_runtime,
 };
 use criterion::{BatchSize, Criterion, Throughput};
 
 const SIZES: [usize; 2] = [1_000, 10_000];
+
+/// The corpus sizes of this run.
+fn sizes() -> &'static [usize] {
+    if quick() { &SIZES[..1] } else { &SIZES }
+}
 
 fn ids() -> Vec<String> {
     let mut ids = vec![
@@ -23,7 +31,7 @@ fn ids() -> Vec<String> {
         format!("std-{}-threads", cores()),
     ];
     for rt in Rt::ALL {
-        for (label, _) in STRATEGIES {
+        for (label, _) in strategies() {
             ids.push(format!("{}-{label}", rt.name()));
         }
     }
@@ -40,7 +48,7 @@ fn bench_read(c: &mut Criterion, tokio: &tokio::runtime::Runtime, src: &Path, n:
         b.iter(|| assert_eq!(std_read(src, cores()), n))
     });
     for rt in Rt::ALL {
-        for (label, strategy) in STRATEGIES {
+        for (label, strategy) in strategies() {
             group.bench_function(format!("{}-{label}", rt.name()), |b| {
                 b.iter(|| assert_eq!(read_on(rt, tokio, src, strategy), n))
             });
@@ -75,7 +83,7 @@ fn bench_pipeline(
         )
     });
     for rt in Rt::ALL {
-        for (label, strategy) in STRATEGIES {
+        for (label, strategy) in strategies() {
             group.bench_function(format!("{}-{label}", rt.name()), |b| {
                 b.iter_batched(
                     fresh,
@@ -109,21 +117,24 @@ fn summary(group: &str, n: usize) {
 }
 
 fn main() {
+    let (warm_up, measure) = if quick() { (200, 1000) } else { (500, 2000) };
     let mut c = Criterion::default()
         .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
+        .warm_up_time(Duration::from_millis(warm_up))
+        .measurement_time(Duration::from_millis(measure))
         .configure_from_args();
     let tokio = tokio_runtime();
     let disk = disk_base();
     let tmpfs = tmpfs_base();
     let mut groups = Vec::new();
-    for n in SIZES {
+    for &n in sizes() {
         let src = corpus_dir(&disk, n);
         bench_read(&mut c, &tokio, &src, n);
         groups.push((format!("disk-read-{n}"), n));
-        bench_pipeline(&mut c, &tokio, "disk", &disk, &src, n);
-        groups.push((format!("disk-pipeline-{n}"), n));
+        if !quick() || tmpfs.is_none() {
+            bench_pipeline(&mut c, &tokio, "disk", &disk, &src, n);
+            groups.push((format!("disk-pipeline-{n}"), n));
+        }
         if let Some(tmpfs) = &tmpfs {
             let src = corpus_dir(tmpfs, n);
             bench_pipeline(&mut c, &tokio, "tmpfs", tmpfs, &src, n);

@@ -7,18 +7,17 @@
 //! the tutorials). Throughput is compared with the multi-thread `std::fs` baseline measured in
 //! the same run. Each case runs `REPS` times, interleaved; lateness samples are pooled.
 //!
-//! `cargo bench --bench lag` (`-- --reps N` to change the repetitions).
+//! `cargo bench --bench lag` (`-- --reps N --notes N` to change the repetitions or the corpus).
+//! A quick run (`SMARTNOTES_BENCH_QUICK=1`) reads 2,000 notes, 3 times, with four strategies.
 
 mod common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{STRATEGIES, cores, corpus_dir, disk_base, read_all, std_read};
+use common::{cores, corpus_dir, disk_base, quick, read_all, std_read, strategies, write_results};
 use smartnotes::lag::{heartbeat_while, percentile_ms};
 use smartnotes::{Fs, Runtime, Strategy};
-
-const NOTES: usize = 10_000;
 
 #[derive(Clone, Copy)]
 enum Work {
@@ -59,14 +58,16 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let mut reps = 5;
+    let (mut reps, mut notes) = if quick() { (3, 2_000) } else { (5, 10_000) };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--reps" {
-            reps = args.next().and_then(|v| v.parse().ok()).unwrap_or(reps);
+        match arg.as_str() {
+            "--reps" => reps = args.next().and_then(|v| v.parse().ok()).unwrap_or(reps),
+            "--notes" => notes = args.next().and_then(|v| v.parse().ok()).unwrap_or(notes),
+            _ => {}
         }
     }
-    let src = corpus_dir(&disk_base().join("lag"), NOTES);
+    let src = corpus_dir(&disk_base().join("lag"), notes);
     let tokio = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -74,9 +75,9 @@ fn main() {
 
     let mut works: Vec<(String, Work)> = vec![("idle (floor)".into(), Work::Idle)];
     works.extend(
-        STRATEGIES
-            .iter()
-            .map(|(label, s)| (label.to_string(), Work::Read(*s))),
+        strategies()
+            .into_iter()
+            .map(|(label, s)| (label.to_string(), Work::Read(s))),
     );
     works.push((
         "std::fs inside the task (anti-pattern)".into(),
@@ -90,8 +91,8 @@ fn main() {
     let mut baseline = Vec::new();
     for _ in 0..reps {
         let start = Instant::now();
-        assert_eq!(std_read(&src, cores()), NOTES);
-        baseline.push(NOTES as f64 / start.elapsed().as_secs_f64());
+        assert_eq!(std_read(&src, cores()), notes);
+        baseline.push(notes as f64 / start.elapsed().as_secs_f64());
         for (w, (_, work)) in works.iter().enumerate() {
             results[0][w].push(tokio.block_on(case(&smartnotes::tokio::fs(), &src, *work)));
             results[1][w].push(smartnotes::smol::block_on(case(
@@ -111,6 +112,7 @@ fn main() {
         "| runtime | workload | notes/s | % of baseline | p50 late (ms) | p99 late (ms) | max late (ms) | p99 over idle (ms) |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    let mut rows = Vec::new();
     for (r, runtime) in ["tokio current_thread", "smol block_on"].iter().enumerate() {
         let mut idle_p99 = 0.0;
         for (w, (label, work)) in works.iter().enumerate() {
@@ -128,15 +130,32 @@ fn main() {
             if matches!(work, Work::Idle) {
                 idle_p99 = p99;
                 println!("| {runtime} | {label} | - | - | {p50:.3} | {p99:.3} | {max:.3} | 0 |");
+                rows.push(serde_json::json!({
+                    "runtime": runtime, "workload": label, "idle": true,
+                    "p50_ms": p50, "p99_ms": p99, "max_ms": max, "p99_over_idle_ms": 0.0,
+                }));
                 continue;
             }
-            assert!(samples.iter().all(|s| s.notes == NOTES));
+            assert!(samples.iter().all(|s| s.notes == notes));
             let rate = median(samples.iter().map(|s| s.notes as f64 / s.seconds).collect());
             println!(
                 "| {runtime} | {label} | {rate:.0} | {:.0}% | {p50:.3} | {p99:.3} | {max:.3} | {:+.3} |",
                 rate / baseline * 100.0,
                 p99 - idle_p99
             );
+            rows.push(serde_json::json!({
+                "runtime": runtime, "workload": label, "idle": false,
+                "anti_pattern": matches!(work, Work::StdInline),
+                "notes_per_s": rate, "share_of_baseline": rate / baseline,
+                "p50_ms": p50, "p99_ms": p99, "max_ms": max, "p99_over_idle_ms": p99 - idle_p99,
+            }));
         }
     }
+    write_results(
+        "lag",
+        &serde_json::json!({
+            "notes": notes, "reps": reps, "threads": cores(),
+            "baseline_notes_per_s": baseline, "rows": rows,
+        }),
+    );
 }

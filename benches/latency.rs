@@ -1,14 +1,15 @@
 //! latency: the tutorials' "1 s -> 0.2 s", on a store where each operation waits 200 ms.
 //!
 //! Exports N notes to a [`SlowFs`] over memory, sequentially and concurrently, on tokio and on
-//! smol. `cargo bench --bench latency` (add a filter such as `-- smol` to select).
+//! smol. `cargo bench --bench latency` (add a filter such as `-- smol` to select). A quick run
+//! (`SMARTNOTES_BENCH_QUICK=1`) leaves out the 3.2 s case of 1,000 notes 64 at a time.
 
 mod common;
 
 use std::path::Path;
 use std::time::Duration;
 
-use common::{Rt, criterion_mean, tokio_runtime};
+use common::{Rt, criterion_mean, quick, tokio_runtime, write_results};
 use criterion::{Criterion, SamplingMode};
 use futures_util::stream;
 use smartnotes::{
@@ -27,6 +28,11 @@ const CASES: [(usize, &str, Strategy); 4] = [
     ),
     (1000, "concurrent-64", Strategy::Concurrent { limit: 64 }),
 ];
+
+/// The cases of this run.
+fn cases() -> &'static [(usize, &'static str, Strategy)] {
+    if quick() { &CASES[..3] } else { &CASES }
+}
 
 fn ideal(n: usize, strategy: Strategy) -> f64 {
     let rounds = match strategy {
@@ -60,7 +66,7 @@ fn main() {
     let mut group = c.benchmark_group("latency");
     group.sampling_mode(SamplingMode::Flat);
     for rt in Rt::ALL {
-        for (n, label, strategy) in CASES {
+        for &(n, label, strategy) in cases() {
             let notes: Vec<NoteFile> = (0..n)
                 .map(|i| {
                     NoteFile::new(
@@ -91,10 +97,27 @@ fn main() {
     group.finish();
     c.final_summary();
 
+    // The cases and their ideal times, for `cargo xtask bench` to join with criterion's estimates.
+    let described: Vec<serde_json::Value> = Rt::ALL
+        .iter()
+        .flat_map(|&rt| {
+            cases().iter().map(move |&(n, label, strategy)| {
+                serde_json::json!({
+                    "id": id(rt, n, label), "runtime": rt.name(), "notes": n,
+                    "strategy": label, "ideal_s": ideal(n, strategy),
+                })
+            })
+        })
+        .collect();
+    write_results(
+        "latency",
+        &serde_json::json!({ "wait_s": WAIT.as_secs_f64(), "cases": described }),
+    );
+
     println!("\n| runtime | N | strategy | mean (s) | ideal (s) | off ideal |");
     println!("|---|---:|---|---:|---:|---:|");
     for rt in Rt::ALL {
-        for (n, label, strategy) in CASES {
+        for &(n, label, strategy) in cases() {
             if let Some(mean) = criterion_mean("latency", &id(rt, n, label)) {
                 let ideal = ideal(n, strategy);
                 println!(

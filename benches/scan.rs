@@ -10,7 +10,10 @@
 //! * `read_lines` (one `Line` per line, the `async for line in f` shape), for scale.
 //!
 //! `cargo bench --bench scan` (`-- --reps N --mib N` to change the repetitions or the size;
-//! default 5 reps over 1024 MiB). The log is kept in `target/bench-data` between runs.
+//! default 5 reps over 1024 MiB). The log is kept in `target/bench-data` between runs. A quick
+//! run (`SMARTNOTES_BENCH_QUICK=1`) scans 256 MiB, 3 times, without `read_lines`.
+
+mod common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -113,7 +116,11 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn main() {
-    let (mut reps, mut mib, mut lines_too) = (5, 1024_u64, true);
+    let (mut reps, mut mib, mut lines_too) = if common::quick() {
+        (3, 256_u64, false)
+    } else {
+        (5, 1024_u64, true)
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -209,6 +216,7 @@ fn main() {
         "| runtime | workload | GB/s | % of std | p50 late (ms) | p99 late (ms) | max late (ms) | p99 over idle (ms) |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    let mut rows = Vec::new();
     for (r, name) in ["tokio", "smol"].iter().enumerate() {
         let mut idle = results[r][0].1.clone();
         idle.sort();
@@ -217,12 +225,17 @@ fn main() {
             let (gbps, mut late) = results[r][w].clone();
             late.sort();
             let p99 = percentile_ms(&late, 0.99);
-            let (rate, share) = if *work == Work::Idle {
-                ("-".to_string(), "-".to_string())
-            } else {
-                let g = median(gbps);
-                (format!("{g:.2}"), format!("{:.0}%", 100.0 * g / std_gbps))
+            let gbps = (*work != Work::Idle).then(|| median(gbps));
+            let (rate, share) = match gbps {
+                None => ("-".to_string(), "-".to_string()),
+                Some(g) => (format!("{g:.2}"), format!("{:.0}%", 100.0 * g / std_gbps)),
             };
+            rows.push(serde_json::json!({
+                "runtime": name, "workload": label, "idle": *work == Work::Idle,
+                "gbps": gbps, "share_of_std": gbps.map(|g| g / std_gbps),
+                "p50_ms": percentile_ms(&late, 0.5), "p99_ms": p99,
+                "max_ms": percentile_ms(&late, 1.0), "p99_over_idle_ms": p99 - idle_p99,
+            }));
             println!(
                 "| {name} | {label} | {rate} | {share} | {:.3} | {p99:.3} | {:.3} | {:+.3} |",
                 percentile_ms(&late, 0.5),
@@ -234,5 +247,13 @@ fn main() {
     println!(
         "\npeak RSS: {rss_start:.1} MiB before scanning, {rss_small:.1} after 64 MiB logs, {rss_big:.1} after {mib} MiB logs (growth from the larger file: {:+.1} MiB)",
         rss_big - rss_small
+    );
+    common::write_results(
+        "scan",
+        &serde_json::json!({
+            "mib": mib, "bytes": bytes, "matching_lines": big_errors, "reps": reps,
+            "std_gbps": std_gbps, "rows": rows,
+            "rss_mib": { "start": rss_start, "after_small": rss_small, "after_big": rss_big },
+        }),
     );
 }

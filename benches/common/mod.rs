@@ -193,19 +193,59 @@ impl Drop for Scratch {
     }
 }
 
+/// Whether this is a quick run (`SMARTNOTES_BENCH_QUICK=1`, set by `cargo xtask bench
+/// --quick`): fewer cases and smaller inputs, for a report in minutes rather than the better part
+/// of an hour.
+pub fn quick() -> bool {
+    std::env::var_os("SMARTNOTES_BENCH_QUICK").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The strategies of this run: all of [`STRATEGIES`], or in a quick run the two per-file ones
+/// and the two presets (`blocking-32x2` is `Strategy::responsive()` and `blocking-256x4`
+/// `Strategy::default()` on 2 cores).
+pub fn strategies() -> Vec<(&'static str, Strategy)> {
+    STRATEGIES
+        .into_iter()
+        .filter(|(label, _)| {
+            !quick()
+                || matches!(
+                    *label,
+                    "sequential" | "concurrent-64" | "blocking-32x2" | "blocking-256x4"
+                )
+        })
+        .collect()
+}
+
+/// Writes a harness's results as `NAME.json` into `$SMARTNOTES_BENCH_OUT` when it is set (by
+/// `cargo xtask bench`, which builds its report from them).
+pub fn write_results(name: &str, value: &serde_json::Value) {
+    if let Some(dir) = std::env::var_os("SMARTNOTES_BENCH_OUT") {
+        let path = PathBuf::from(dir).join(format!("{name}.json"));
+        let text = serde_json::to_string_pretty(value).expect("json");
+        std::fs::write(&path, text)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
+}
+
+/// Criterion's output directory: `$CRITERION_HOME` (which criterion itself honours), else
+/// `target/criterion`.
+fn criterion_home() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
+        .join("criterion")
+}
+
 /// The mean time of a criterion benchmark in seconds, from its saved estimates.
 pub fn criterion_mean(group: &str, id: &str) -> Option<f64> {
-    let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let path = dir
-        .join("criterion")
+    let path = criterion_home()
         .join(group)
         .join(id)
         .join("new/estimates.json");
-    let json = std::fs::read_to_string(path).ok()?;
-    let mean = &json[json.find("\"mean\"")?..];
-    let value = &mean[mean.find("\"point_estimate\":")? + "\"point_estimate\":".len()..];
-    let end = value.find([',', '}'])?;
-    value[..end].trim().parse::<f64>().ok().map(|ns| ns / 1e9)
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    json["mean"]["point_estimate"].as_f64().map(|ns| ns / 1e9)
 }

@@ -1,11 +1,16 @@
 //! `cargo xtask`: smartnotes' own tooling (the cargo-xtask convention).
 //!
 //! * `corpus --notes N --out DIR`: the deterministic corpus the benches use.
+//! * `bench [--quick] [--out DIR] [--no-run]`: runs the benches and writes the report (Markdown
+//!   and SVG charts); a full run also regenerates `BENCHMARKS.md` and `benchmarks/*.svg`.
 //! * `gate [--save] [--baseline FILE] [--tier counts|ratios|all] [--reps N]`: the performance gate.
 //! * `ci`: format check, clippy, tests, docs with warnings denied.
 
+mod bench;
 mod gate;
+mod plot;
 mod probe;
+mod report;
 mod stats;
 
 use std::path::PathBuf;
@@ -30,6 +35,21 @@ enum Cmd {
         notes: usize,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Runs the benches and writes a report: Markdown summary and SVG charts.
+    ///
+    /// A full run (without --quick) also regenerates BENCHMARKS.md and benchmarks/*.svg.
+    Bench {
+        /// Fewer cases, smaller inputs, shorter measurements: a report in a few minutes.
+        #[arg(long)]
+        quick: bool,
+        /// The report directory (default: target/bench-report).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Do not run the benches: rebuild the report from the results already in the report
+        /// directory.
+        #[arg(long)]
+        no_run: bool,
     },
     /// The performance gate: instruction counts and same-run ratios against a baseline.
     Gate {
@@ -87,6 +107,7 @@ fn run(command: Cmd) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Ci => ci(),
+        Cmd::Bench { quick, out, no_run } => bench_report(quick, out, no_run),
         Cmd::Gate {
             save,
             baseline,
@@ -137,6 +158,37 @@ fn run(command: Cmd) -> Result<ExitCode, String> {
             })
         }
     }
+}
+
+/// `cargo xtask bench`: run (unless `no_run`), collect, write the report; after a full run also
+/// `BENCHMARKS.md` and `benchmarks/*.svg`.
+fn bench_report(quick: bool, out: Option<PathBuf>, no_run: bool) -> Result<ExitCode, String> {
+    let out = out.unwrap_or_else(|| bench::root().join("target/bench-report"));
+    if !no_run {
+        bench::run(&out, quick)?;
+    }
+    let results = bench::collect(&out)?;
+    let summary = report::write(&results, &out, "")?;
+    let path = out.join("summary.md");
+    std::fs::write(&path, &summary).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("report: {}", path.display());
+    if !results.run.quick {
+        let root = bench::root();
+        let markdown = report::write(&results, &root.join("benchmarks"), "benchmarks/")?;
+        let path = root.join("BENCHMARKS.md");
+        std::fs::write(&path, markdown)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("regenerated {} and benchmarks/*.svg", path.display());
+    }
+    for target in report::targets(&results) {
+        let verdict = match target.holds {
+            Some(true) => "holds ",
+            Some(false) => "MISSES",
+            None => "  -   ",
+        };
+        println!("{verdict}  {}: {}", target.target, target.result);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One `ci` step: its name, cargo's arguments, and an environment variable to set.
