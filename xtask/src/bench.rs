@@ -185,7 +185,8 @@ pub fn run(out: &Path, quick: bool) -> Result<Run, String> {
             std::fs::remove_dir_all(dir)
                 .map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
         }
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let mut run = Run {
         quick,
@@ -198,7 +199,9 @@ pub fn run(out: &Path, quick: bool) -> Result<Run, String> {
     eprintln!("== building the benches (release) ...");
     let start = Instant::now();
     let mut build = Command::new(&cargo);
-    build.current_dir(root()).args(["bench", "--no-run", "--quiet"]);
+    build
+        .current_dir(root())
+        .args(["bench", "--no-run", "--quiet"]);
     for bench in BENCHES {
         build.args(["--bench", bench]);
     }
@@ -211,7 +214,10 @@ pub fn run(out: &Path, quick: bool) -> Result<Run, String> {
     run.seconds
         .insert("build".into(), start.elapsed().as_secs_f64());
     for bench in BENCHES {
-        eprintln!("== cargo bench --bench {bench}{}", if quick { " (quick)" } else { "" });
+        eprintln!(
+            "== cargo bench --bench {bench}{}",
+            if quick { " (quick)" } else { "" }
+        );
         let start = Instant::now();
         let mut child = Command::new(&cargo)
             .current_dir(root())
@@ -242,7 +248,8 @@ pub fn run(out: &Path, quick: bool) -> Result<Run, String> {
             .insert(bench.into(), start.elapsed().as_secs_f64());
     }
     let json = serde_json::to_string_pretty(&run).map_err(|e| e.to_string())?;
-    std::fs::write(raw.join("run.json"), json).map_err(|e| format!("cannot write run.json: {e}"))?;
+    std::fs::write(raw.join("run.json"), json)
+        .map_err(|e| format!("cannot write run.json: {e}"))?;
     Ok(run)
 }
 
@@ -364,14 +371,22 @@ fn machine() -> Machine {
         .unwrap_or_else(|| std::env::consts::ARCH.to_string());
     let memory_gib = proc("/proc/meminfo")
         .lines()
-        .find_map(|l| l.strip_prefix("MemTotal:")?.split_whitespace().next()?.parse::<f64>().ok())
+        .find_map(|l| {
+            l.strip_prefix("MemTotal:")?
+                .split_whitespace()
+                .next()?
+                .parse::<f64>()
+                .ok()
+        })
         .map_or(0.0, |kib| kib / (1 << 20) as f64);
     let release = proc("/proc/sys/kernel/osrelease");
     Machine {
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         cpu,
         memory_gib,
-        os: format!("{} {}", std::env::consts::OS, release.trim()).trim().to_string(),
+        os: format!("{} {}", std::env::consts::OS, release.trim())
+            .trim()
+            .to_string(),
         rustc: output("rustc", &["--version"]),
     }
 }
@@ -424,7 +439,10 @@ mod tests {
     fn a_broken_estimates_file_is_an_error_naming_it() {
         let home = tempfile::tempdir().unwrap();
         let new = home.path().join("latency/x/new");
-        write(&new.join("benchmark.json"), r#"{"group_id":"latency","function_id":"x"}"#);
+        write(
+            &new.join("benchmark.json"),
+            r#"{"group_id":"latency","function_id":"x"}"#,
+        );
         write(&new.join("estimates.json"), "{not json");
         let err = read_criterion(home.path()).unwrap_err();
         assert!(err.contains("estimates.json"), "{err}");
@@ -434,6 +452,9 @@ mod tests {
     fn collect_says_what_to_run_when_there_is_no_run() {
         let out = tempfile::tempdir().unwrap();
         let err = collect(out.path()).unwrap_err();
-        assert!(err.contains("run.json") && err.contains("cargo xtask bench"), "{err}");
+        assert!(
+            err.contains("run.json") && err.contains("cargo xtask bench"),
+            "{err}"
+        );
     }
 }

@@ -61,7 +61,7 @@ pub struct Chart {
 
 const WIDTH: u32 = 960;
 const LABEL_AREA: i32 = 300;
-const NOTE_AREA: i32 = 110;
+const NOTE_AREA: i32 = 150;
 const ROW: i32 = 24;
 
 /// Draws `chart` into the SVG file `path`.
@@ -88,7 +88,7 @@ fn draw(path: &Path, chart: &Chart) -> Result<(), Box<dyn std::error::Error>> {
         * 1.08;
     let x_max = if x_max > 0.0 { x_max } else { 1.0 };
     let mut ctx = ChartBuilder::on(&root)
-        .caption(&chart.title, ("sans-serif", 20))
+        .caption(&chart.title, ("sans-serif", 24))
         .margin_top(10)
         .margin_left(LABEL_AREA)
         .margin_right(NOTE_AREA)
@@ -99,6 +99,9 @@ fn draw(path: &Path, chart: &Chart) -> Result<(), Box<dyn std::error::Error>> {
         .disable_y_axis()
         .x_desc(chart.x_label.as_str())
         .x_labels(8)
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 17))
+        .light_line_style(TRANSPARENT)
         .x_label_formatter(&|v| short(*v))
         .draw()?;
     // Row i from the top is y in [n - i - 1, n - i].
@@ -135,7 +138,7 @@ fn draw(path: &Path, chart: &Chart) -> Result<(), Box<dyn std::error::Error>> {
         root.draw(&Text::new(
             label.clone(),
             (px + 4, py + 2),
-            ("sans-serif", 13)
+            ("sans-serif", 16)
                 .into_font()
                 .color(&RGBColor(214, 39, 40))
                 .pos(Pos::new(HPos::Left, VPos::Top)),
@@ -148,7 +151,7 @@ fn draw(path: &Path, chart: &Chart) -> Result<(), Box<dyn std::error::Error>> {
         root.draw(&Text::new(
             b.label.clone(),
             (px - 8, py),
-            ("sans-serif", 14)
+            ("sans-serif", 18)
                 .into_font()
                 .color(&BLACK)
                 .pos(Pos::new(HPos::Right, VPos::Center)),
@@ -156,7 +159,7 @@ fn draw(path: &Path, chart: &Chart) -> Result<(), Box<dyn std::error::Error>> {
         root.draw(&Text::new(
             b.note.clone(),
             (right + 8, py),
-            ("sans-serif", 14)
+            ("sans-serif", 18)
                 .into_font()
                 .color(&BLACK)
                 .pos(Pos::new(HPos::Left, VPos::Center)),
@@ -216,7 +219,13 @@ mod tests {
         hbar(&path, &chart).unwrap();
         let svg = std::fs::read_to_string(&path).unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
-        for text in ["read, 1,000 notes", "smol-blocking-256x4", "83%", "100%", "notes/s"] {
+        for text in [
+            "read, 1,000 notes",
+            "smol-blocking-256x4",
+            "83%",
+            "100%",
+            "notes/s",
+        ] {
             assert!(svg.contains(text), "{text} missing");
         }
         // The smol bar is drawn in smol's colour.
