@@ -169,7 +169,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
             holds: Some(best.iter().all(|(_, row)| row.share >= 0.90)),
             result: best
                 .iter()
-                .map(|(rt, row)| format!("{}: {:.0}% (`{}`)", rt, row.share * 100.0, row.id))
+                .map(|(rt, row)| format!("{}: {:.1}% (`{}`)", rt, row.share * 100.0, row.id))
                 .collect::<Vec<_>>()
                 .join(", "),
         });
@@ -200,7 +200,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
                     counts
                         .iter()
                         .map(|c| format!(
-                            "{}: {:.2} GB/s ({:.0}% of std)",
+                            "{}: {:.2} GB/s ({:.1}% of std)",
                             c.runtime,
                             c.gbps.unwrap_or(f64::NAN),
                             c.share_of_std.unwrap_or(f64::NAN) * 100.0
@@ -251,7 +251,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
                     Some(best) => {
                         holds &= best.p99_over_idle_ms <= 1.0;
                         parts.push(format!(
-                            "{rt}: calmest at >= 70% is `{}`, {:.0}% at {:+.2} ms",
+                            "{rt}: calmest at >= 70% is `{}`, {:.1}% at {:+.2} ms",
                             best.workload,
                             best.share_of_baseline.unwrap_or(f64::NAN) * 100.0,
                             best.p99_over_idle_ms
@@ -817,10 +817,213 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::{Estimate, Lag, LagRow, Latency, LatencyCase, Run};
+
+    fn measured(group: &str, id: &str, elements: Option<u64>, mean: f64) -> Measurement {
+        Measurement {
+            group: group.into(),
+            id: id.into(),
+            elements,
+            estimate: Estimate {
+                mean,
+                lower: mean * 0.98,
+                upper: mean * 1.02,
+            },
+        }
+    }
+
+    fn lag_row(runtime: &str, workload: &str, share: Option<f64>, over_idle: f64) -> LagRow {
+        LagRow {
+            runtime: runtime.into(),
+            workload: workload.into(),
+            idle: share.is_none(),
+            anti_pattern: false,
+            notes_per_s: share.map(|s| s * 100_000.0),
+            share_of_baseline: share,
+            p50_ms: 1.0,
+            p99_ms: 1.0 + over_idle,
+            max_ms: 2.0 + over_idle,
+            p99_over_idle_ms: over_idle,
+        }
+    }
+
+    /// A run where some targets hold and some miss, with no scan.
+    fn results() -> Results {
+        let case = |rt: &str, n: usize, strategy: &str, ideal: f64| LatencyCase {
+            id: format!("{rt}-{strategy}-n{n}"),
+            runtime: rt.into(),
+            notes: n,
+            strategy: strategy.into(),
+            ideal_s: ideal,
+        };
+        let read = "disk-read-1000";
+        Results {
+            run: Run {
+                quick: true,
+                commit: "abc1234".into(),
+                date: "2026-11-22".into(),
+                ..Run::default()
+            },
+            criterion: vec![
+                measured("latency", "tokio-sequential-n5", None, 1.005),
+                measured("latency", "smol-sequential-n5", None, 1.001),
+                measured("latency", "tokio-concurrent-n5", None, 0.25),
+                measured("latency", "smol-concurrent-n5", None, 0.2004),
+                measured(read, "std-2-threads", Some(1000), 0.010),
+                measured(read, "std-1-thread", Some(1000), 0.016),
+                measured(read, "tokio-blocking-256x4", Some(1000), 0.0105),
+                measured(read, "tokio-sequential", Some(1000), 0.05),
+                measured(read, "smol-blocking-256x4", Some(1000), 0.0125),
+            ],
+            latency: Some(Latency {
+                wait_s: 0.2,
+                cases: vec![
+                    case("tokio", 5, "sequential", 1.0),
+                    case("smol", 5, "sequential", 1.0),
+                    case("tokio", 5, "concurrent", 0.2),
+                    case("smol", 5, "concurrent", 0.2),
+                ],
+            }),
+            lag: Some(Lag {
+                notes: 2000,
+                reps: 3,
+                threads: 2,
+                baseline_notes_per_s: 100_000.0,
+                rows: vec![
+                    lag_row("tokio current_thread", "idle (floor)", None, 0.0),
+                    lag_row("tokio current_thread", "blocking-32x2", Some(0.72), 0.5),
+                    lag_row("tokio current_thread", "blocking-256x4", Some(0.9), 4.0),
+                    lag_row("smol block_on", "idle (floor)", None, 0.0),
+                    lag_row("smol block_on", "blocking-32x2", Some(0.6), 0.3),
+                ],
+            }),
+            scan: None,
+        }
+    }
+
+    fn find<'a>(targets: &'a [Target], prefix: &str) -> &'a Target {
+        targets
+            .iter()
+            .find(|t| t.target.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no target {prefix}"))
+    }
+
+    #[test]
+    fn targets_are_judged_from_the_figures() {
+        let t = targets(&results());
+        let seq = find(&t, "latency: sequential");
+        assert_eq!(seq.holds, Some(true), "{seq:?}");
+        assert!(seq.result.contains("+0.50% (tokio)"), "{}", seq.result);
+        // tokio's concurrent case is 25% off: one runtime missing fails the target.
+        let conc = find(&t, "latency: concurrent");
+        assert_eq!(conc.holds, Some(false), "{conc:?}");
+        assert!(conc.result.contains("+25.00% (tokio)"), "{}", conc.result);
+        // Not in this run: not judged.
+        assert_eq!(find(&t, "latency: N=1,000").holds, None);
+        assert_eq!(find(&t, "full pipeline on tmpfs").holds, None);
+        assert_eq!(find(&t, "scan: `count_matching`").holds, None);
+        // smol's best read is 80% of std-2-threads: misses; tokio's is 95%.
+        let read = find(&t, "read: best strategy");
+        assert_eq!(read.holds, Some(false));
+        assert!(read.target.contains("1,000 notes"), "{}", read.target);
+        assert!(
+            read.result
+                .contains("tokio: 95.2% (`tokio-blocking-256x4`)")
+                && read.result.contains("smol: 80.0%"),
+            "{}",
+            read.result
+        );
+        // tokio has a calm strategy at >= 70%; smol has none that fast.
+        let lag = find(&t, "lag:");
+        assert_eq!(lag.holds, Some(false));
+        assert!(
+            lag.result.contains("`blocking-32x2`, 72.0% at +0.50 ms")
+                && lag
+                    .result
+                    .contains("smol block_on: no strategy reads at >= 70%"),
+            "{}",
+            lag.result
+        );
+    }
+
+    #[test]
+    fn the_lag_target_holds_when_every_runtime_has_a_calm_fast_strategy() {
+        let mut r = results();
+        let lag = r.lag.as_mut().unwrap();
+        lag.rows
+            .push(lag_row("smol block_on", "blocking-64x2", Some(0.75), 0.9));
+        assert_eq!(find(&targets(&r), "lag:").holds, Some(true));
+        lag_row_over(&mut r, 1.2);
+        assert_eq!(find(&targets(&r), "lag:").holds, Some(false));
+    }
+
+    fn lag_row_over(r: &mut Results, over_idle: f64) {
+        let row = r.lag.as_mut().unwrap().rows.last_mut().unwrap();
+        row.p99_over_idle_ms = over_idle;
+    }
+
+    #[test]
+    fn throughput_rows_put_std_first_and_follow_the_strategy_order() {
+        let rows = throughput(&results(), "disk-read-1000");
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "std-1-thread",
+                "std-2-threads",
+                "tokio-sequential",
+                "tokio-blocking-256x4",
+                "smol-blocking-256x4"
+            ]
+        );
+        let base = &rows[1];
+        assert!((base.per_s - 100_000.0).abs() < 1e-6 && (base.share - 1.0).abs() < 1e-12);
+        // The interval of a rate comes from the interval of the time, inverted.
+        assert!(base.lower < base.per_s && base.per_s < base.upper);
+    }
+
+    #[test]
+    fn the_report_has_every_section_its_charts_and_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let md = write(&results(), dir.path(), "benchmarks/").unwrap();
+        for text in [
+            "# Benchmarks",
+            "at commit `abc1234`",
+            "This is a quick run",
+            "## Targets",
+            "| latency: concurrent N=5 within 1% of 0.2 s | **misses** |",
+            "- smol: five notes take 1.001 s one after another and 0.200 s concurrently (5.0x).",
+            "### read, 1,000 notes",
+            "| std-2-threads | 100000 |",
+            "![Sequential vs concurrent on a slow store (black tick: ideal)](benchmarks/latency.svg)",
+            "(benchmarks/disk-read-1000.svg)",
+            "(benchmarks/heartbeat.svg)",
+            "## 4. scan: the log analyzer\n\nNot measured in this run.",
+        ] {
+            assert!(md.contains(text), "missing {text:?} in\n{md}");
+        }
+        for svg in ["latency.svg", "disk-read-1000.svg", "heartbeat.svg"] {
+            assert!(dir.path().join(svg).is_file(), "{svg} not drawn");
+        }
+        assert!(!dir.path().join("scan.svg").exists());
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
 }
