@@ -5,7 +5,8 @@
 //! `cargo bench --bench disk` (select with a filter: `-- disk-read-10000`, `-- tmpfs`). A quick
 //! run (`SMARTNOTES_BENCH_QUICK=1`) benches 1,000 notes with four strategies, reads and tmpfs
 //! exports only (exports to the real disk are file-creation bound and slow to measure), for a
-//! shorter time.
+//! shorter time. Each group times its multi-thread `std::fs` baseline first and again last
+//! (`std-N-threads-end`): the two differ when the machine's load drifted during the group.
 
 mod common;
 
@@ -35,6 +36,7 @@ fn ids() -> Vec<String> {
             ids.push(format!("{}-{label}", rt.name()));
         }
     }
+    ids.push(format!("std-{}-threads-end", cores()));
     ids
 }
 
@@ -54,6 +56,10 @@ fn bench_read(c: &mut Criterion, tokio: &tokio::runtime::Runtime, src: &Path, n:
             });
         }
     }
+    // The baseline again, last: how much the machine's load drifted during the group.
+    group.bench_function(format!("std-{}-threads-end", cores()), |b| {
+        b.iter(|| assert_eq!(std_read(src, cores()), n))
+    });
     group.finish();
 }
 
@@ -93,6 +99,13 @@ fn bench_pipeline(
             });
         }
     }
+    group.bench_function(format!("std-{}-threads-end", cores()), |b| {
+        b.iter_batched(
+            fresh,
+            |out| (std_pipeline(src, &out.0, cores()), out),
+            BatchSize::PerIteration,
+        )
+    });
     group.finish();
 }
 

@@ -182,11 +182,11 @@ fn bench_report(quick: bool, out: Option<PathBuf>, no_run: bool) -> Result<ExitC
     }
     for target in report::targets(&results) {
         let verdict = match target.holds {
-            Some(true) => "holds ",
+            Some(true) => "holds",
             Some(false) => "MISSES",
-            None => "  -   ",
+            None => "not judged",
         };
-        println!("{verdict}  {}: {}", target.target, target.result);
+        println!("{verdict:<10}  {}: {}", target.target, target.result);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -164,14 +164,25 @@ pub fn targets(r: &Results) -> Vec<Target> {
             out.push(missing(what));
             continue;
         }
+        let figures = best
+            .iter()
+            .map(|(rt, row)| format!("{}: {:.1}% (`{}`)", rt, row.share * 100.0, row.id))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let drifted = drift(r, &group).filter(|d| d.abs() > DRIFT_LIMIT);
         out.push(Target {
             target: format!("{what} ({} notes)", thousands(notes)),
-            holds: Some(best.iter().all(|(_, row)| row.share >= 0.90)),
-            result: best
-                .iter()
-                .map(|(rt, row)| format!("{}: {:.1}% (`{}`)", rt, row.share * 100.0, row.id))
-                .collect::<Vec<_>>()
-                .join(", "),
+            holds: drifted
+                .is_none()
+                .then(|| best.iter().all(|(_, row)| row.share >= 0.90)),
+            result: match drifted {
+                Some(d) => format!(
+                    "not judged: the baseline's time moved {:+.0}% between the group's first and \
+                     last timing, so its ratios are not reliable ({figures})",
+                    d * 100.0
+                ),
+                None => figures,
+            },
         });
     }
     // Scan.
@@ -289,7 +300,7 @@ fn targets_section(md: &mut String, targets: &[Target]) {
         let verdict = match t.holds {
             Some(true) => "holds",
             Some(false) => "**misses**",
-            None => "-",
+            None => "not judged",
         };
         let _ = writeln!(md, "| {} | {verdict} | {} |", t.target, t.result);
     }
@@ -432,12 +443,31 @@ fn baseline_id(ms: &[&Measurement]) -> Option<String> {
         .or_else(|| {
             ms.iter()
                 .map(|m| m.id.clone())
-                .find(|id| id.starts_with("std-"))
+                .find(|id| id.starts_with("std-") && !id.ends_with("-end"))
         })
 }
 
+/// How the machine's load moved during a group: its baseline was timed first and again last
+/// (`{baseline}-end`). The relative change of the second time over the first; `None` when the
+/// group has no second timing.
+pub fn drift(r: &Results, group: &str) -> Option<f64> {
+    let ms = r.group(group);
+    let base = baseline_id(&ms)?;
+    let first = ms.iter().find(|m| m.id == base)?.estimate.mean;
+    let last = ms
+        .iter()
+        .find(|m| m.id == format!("{base}-end"))?
+        .estimate
+        .mean;
+    Some(last / first - 1.0)
+}
+
+/// Above this drift of the baseline during a group, its ratios are not judged.
+pub const DRIFT_LIMIT: f64 = 0.10;
+
 /// The rows of a throughput group in report order: `std::fs` first, then tokio, then smol, each
-/// in the benches' strategy order.
+/// in the benches' strategy order, and the baseline's second timing last. Shares are taken
+/// against the mean of the baseline's two timings when it has both.
 pub fn throughput(r: &Results, group: &str) -> Vec<ThroughputRow> {
     let ms = r.group(group);
     let Some(base_id) = baseline_id(&ms) else {
@@ -445,6 +475,10 @@ pub fn throughput(r: &Results, group: &str) -> Vec<ThroughputRow> {
     };
     let Some(base) = ms.iter().find(|m| m.id == base_id) else {
         return Vec::new();
+    };
+    let base_time = match ms.iter().find(|m| m.id == format!("{base_id}-end")) {
+        Some(end) => (base.estimate.mean + end.estimate.mean) / 2.0,
+        None => base.estimate.mean,
     };
     let mut rows: Vec<ThroughputRow> = ms
         .iter()
@@ -456,7 +490,7 @@ pub fn throughput(r: &Results, group: &str) -> Vec<ThroughputRow> {
                 per_s: n / e.mean,
                 lower: n / e.upper,
                 upper: n / e.lower,
-                share: base.estimate.mean / e.mean,
+                share: base_time / e.mean,
             })
         })
         .collect();
@@ -465,7 +499,9 @@ pub fn throughput(r: &Results, group: &str) -> Vec<ThroughputRow> {
 }
 
 fn order(id: &str) -> (u8, usize, String) {
-    let (rank, rest) = if id.starts_with("std") {
+    let (rank, rest) = if id.ends_with("-end") {
+        (4, id)
+    } else if id.starts_with("std") {
         (0, id)
     } else if let Some(rest) = id.strip_prefix("tokio-") {
         (1, rest)
@@ -579,7 +615,25 @@ fn throughput_section(
                 row.share * 100.0
             );
         }
-        let base_rate = rows.iter().find(|x| x.id == base).map(|x| x.per_s);
+        if let Some(d) = drift(r, &group) {
+            let _ = writeln!(
+                md,
+                "\nThe baseline was timed first and again last (`{base}-end`): its time moved \
+                 {:+.1}% during the group, and the % column is against the mean of the two.{}",
+                d * 100.0,
+                if d.abs() > DRIFT_LIMIT {
+                    " **The machine's load changed by more than 10% during this group: read its \
+                     ratios as rough.**"
+                } else {
+                    ""
+                }
+            );
+        }
+        // The reference line: the rate the % column is taken against.
+        let base_rate = rows
+            .iter()
+            .find(|x| x.id == base)
+            .map(|x| x.per_s / x.share);
         let bars = rows
             .iter()
             .map(|row| Bar {
@@ -1017,6 +1071,50 @@ mod tests {
             assert!(dir.path().join(svg).is_file(), "{svg} not drawn");
         }
         assert!(!dir.path().join("scan.svg").exists());
+    }
+
+    #[test]
+    fn a_group_whose_baseline_drifted_is_not_judged() {
+        let mut r = results();
+        // The baseline, timed again at the end of the group, took 30% longer.
+        r.criterion.push(measured(
+            "disk-read-1000",
+            "std-2-threads-end",
+            Some(1000),
+            0.013,
+        ));
+        assert!((drift(&r, "disk-read-1000").unwrap() - 0.30).abs() < 1e-9);
+        let read = targets(&r)
+            .into_iter()
+            .find(|t| t.target.starts_with("read: best"))
+            .unwrap();
+        assert_eq!(read.holds, None);
+        assert!(
+            read.result
+                .starts_with("not judged: the baseline's time moved +30%")
+        );
+        // Shares are against the mean of both timings (11.5 ms), and the second timing is last.
+        let rows = throughput(&r, "disk-read-1000");
+        assert_eq!(rows.last().unwrap().id, "std-2-threads-end");
+        let tokio = rows
+            .iter()
+            .find(|x| x.id == "tokio-blocking-256x4")
+            .unwrap();
+        assert!((tokio.share - 0.0115 / 0.0105).abs() < 1e-9);
+        let dir = tempfile::tempdir().unwrap();
+        let md = write(&r, dir.path(), "").unwrap();
+        assert!(
+            md.contains("its time moved +30.0% during the group"),
+            "{md}"
+        );
+        assert!(md.contains("read its ratios as rough"));
+        // A small drift is judged as usual.
+        r.criterion.last_mut().unwrap().estimate.mean = 0.0105;
+        let read = targets(&r)
+            .into_iter()
+            .find(|t| t.target.starts_with("read: best"))
+            .unwrap();
+        assert!(read.holds.is_some(), "{read:?}");
     }
 
     #[test]
