@@ -75,7 +75,9 @@ fn main() {
                     )
                 })
                 .collect();
-            group.measurement_time(Duration::from_secs_f64(ideal(n, strategy) * 11.0));
+            // Flat sampling: 10 samples of 2 iterations, or of 1 in a quick run.
+            let per_case = if quick() { 9.5 } else { 11.0 };
+            group.measurement_time(Duration::from_secs_f64(ideal(n, strategy) * per_case));
             group.bench_function(id(rt, n, label), |b| match rt {
                 Rt::Tokio => {
                     let fs = SlowFs::new(
