@@ -701,22 +701,18 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
             anti.runtime, anti.max_ms, anti.p99_over_idle_ms
         );
     }
-    let _ = writeln!(
+    let _ = writeln!(md);
+    lateness_table(
         md,
-        "\n| runtime | workload | notes/s | % of baseline | p50 late (ms) | p99 late (ms) | max late (ms) | p99 over idle (ms) |"
+        ("notes/s", "% of baseline"),
+        lag.rows.iter().map(|l| LatenessRow {
+            runtime: &l.runtime,
+            workload: &l.workload,
+            rate: l.notes_per_s.map(|r| format!("{r:.0}")),
+            share: l.share_of_baseline,
+            late_ms: [l.p50_ms, l.p99_ms, l.max_ms, l.p99_over_idle_ms],
+        }),
     );
-    let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|---:|");
-    for l in &lag.rows {
-        let (rate, share) = match (l.notes_per_s, l.share_of_baseline) {
-            (Some(rate), Some(share)) => (format!("{rate:.0}"), format!("{:.0}%", share * 100.0)),
-            _ => ("-".into(), "-".into()),
-        };
-        let _ = writeln!(
-            md,
-            "| {} | {} | {rate} | {share} | {:.3} | {:.3} | {:.3} | {:+.3} |",
-            l.runtime, l.workload, l.p50_ms, l.p99_ms, l.max_ms, l.p99_over_idle_ms
-        );
-    }
     let bars = lag
         .rows
         .iter()
@@ -781,22 +777,17 @@ fn scan_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Resul
         scan.rss_mib.after_big,
         scan.mib
     );
-    let _ = writeln!(
+    lateness_table(
         md,
-        "| runtime | workload | GB/s | % of std | p50 late (ms) | p99 late (ms) | max late (ms) | p99 over idle (ms) |"
+        ("GB/s", "% of std"),
+        scan.rows.iter().map(|s| LatenessRow {
+            runtime: &s.runtime,
+            workload: &s.workload,
+            rate: s.gbps.map(|g| format!("{g:.2}")),
+            share: s.share_of_std,
+            late_ms: [s.p50_ms, s.p99_ms, s.max_ms, s.p99_over_idle_ms],
+        }),
     );
-    let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|---:|");
-    for s in &scan.rows {
-        let (rate, share) = match (s.gbps, s.share_of_std) {
-            (Some(g), Some(share)) => (format!("{g:.2}"), format!("{:.0}%", share * 100.0)),
-            _ => ("-".into(), "-".into()),
-        };
-        let _ = writeln!(
-            md,
-            "| {} | {} | {rate} | {share} | {:.3} | {:.3} | {:.3} | {:+.3} |",
-            s.runtime, s.workload, s.p50_ms, s.p99_ms, s.max_ms, s.p99_over_idle_ms
-        );
-    }
     let mut bars = vec![Bar {
         label: "std + memmem".into(),
         value: scan.std_gbps,
@@ -825,6 +816,41 @@ fn scan_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Resul
             reference: Some((7.0, "7 GB/s target".into())),
         },
     )
+}
+
+/// A row of the lag and scan tables: a workload's rate and the heartbeat's lateness beside it.
+struct LatenessRow<'a> {
+    runtime: &'a str,
+    workload: &'a str,
+    /// Formatted rate; `None` for the idle floor.
+    rate: Option<String>,
+    share: Option<f64>,
+    /// p50, p99, max, and p99 over idle, in ms.
+    late_ms: [f64; 4],
+}
+
+fn lateness_table<'a>(
+    md: &mut String,
+    (rate, share): (&str, &str),
+    rows: impl Iterator<Item = LatenessRow<'a>>,
+) {
+    let _ = writeln!(
+        md,
+        "| runtime | workload | {rate} | {share} | p50 late (ms) | p99 late (ms) | max late (ms) | p99 over idle (ms) |"
+    );
+    let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|---:|");
+    for row in rows {
+        let [p50, p99, max, over] = row.late_ms;
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {p50:.3} | {p99:.3} | {max:.3} | {over:+.3} |",
+            row.runtime,
+            row.workload,
+            row.rate.as_deref().unwrap_or("-"),
+            row.share
+                .map_or_else(|| "-".to_string(), |x| format!("{:.0}%", x * 100.0)),
+        );
+    }
 }
 
 fn reproduce(md: &mut String) {
