@@ -16,7 +16,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::{cores, corpus_dir, disk_base, quick, read_all, std_read, strategies, write_results};
-use smartnotes::lag::{heartbeat_while, percentile_ms};
+use smartnotes::lag::{heartbeat_while, median, percentile_ms};
 use smartnotes::{Fs, Runtime, Strategy};
 
 #[derive(Clone, Copy)]
@@ -50,11 +50,6 @@ async fn case<F: Fs>(fs: &F, src: &Path, work: Work) -> Sample {
         notes,
         lateness,
     }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 fn main() {
@@ -102,7 +97,7 @@ fn main() {
             )));
         }
     }
-    let baseline = median(baseline);
+    let baseline = median(&baseline);
 
     println!(
         "\nmulti-thread std::fs baseline ({} threads): {baseline:.0} notes/s (median of {reps})\n",
@@ -117,11 +112,10 @@ fn main() {
         let mut idle_p99 = 0.0;
         for (w, (label, work)) in works.iter().enumerate() {
             let samples = &results[r][w];
-            let mut lateness: Vec<Duration> = samples
+            let lateness: Vec<Duration> = samples
                 .iter()
                 .flat_map(|s| s.lateness.iter().copied())
                 .collect();
-            lateness.sort();
             let (p50, p99, max) = (
                 percentile_ms(&lateness, 0.5),
                 percentile_ms(&lateness, 0.99),
@@ -137,7 +131,8 @@ fn main() {
                 continue;
             }
             assert!(samples.iter().all(|s| s.notes == notes));
-            let rate = median(samples.iter().map(|s| s.notes as f64 / s.seconds).collect());
+            let rates: Vec<f64> = samples.iter().map(|s| s.notes as f64 / s.seconds).collect();
+            let rate = median(&rates);
             println!(
                 "| {runtime} | {label} | {rate:.0} | {:.0}% | {p50:.3} | {p99:.3} | {max:.3} | {:+.3} |",
                 rate / baseline * 100.0,

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use smartnotes::lag::{heartbeat_while, percentile_ms};
+use smartnotes::lag::{heartbeat_while, median, percentile_ms};
 use smartnotes::{Fs, Runtime, ScanOptions, corpus};
 
 const NEEDLE: &str = "ERROR";
@@ -96,11 +96,6 @@ async fn case<F: Fs>(fs: &F, path: &Path, work: Work) -> (f64, u64, Vec<Duration
     };
     let (n, lateness) = heartbeat_while(fs.runtime(), job).await;
     (start.elapsed().as_secs_f64(), n, lateness)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 /// Peak resident memory of this process so far (`VmHWM`), in MiB.
@@ -207,7 +202,7 @@ fn main() {
         }
     }
 
-    let std_gbps = median(std_gbps);
+    let std_gbps = median(&std_gbps);
     println!(
         "\nlog: {:.0} MiB, {big_errors} matching lines; std + memmem (1 MiB reads): {std_gbps:.2} GB/s (median of {reps})\n",
         bytes as f64 / (1 << 20) as f64
@@ -218,13 +213,10 @@ fn main() {
     println!("|---|---|---:|---:|---:|---:|---:|---:|");
     let mut rows = Vec::new();
     for (r, name) in ["tokio", "smol"].iter().enumerate() {
-        let mut idle = results[r][0].1.clone();
-        idle.sort();
-        let idle_p99 = percentile_ms(&idle, 0.99);
+        let idle_p99 = percentile_ms(&results[r][0].1, 0.99);
         for (w, (label, work)) in works.iter().enumerate() {
-            let (gbps, mut late) = results[r][w].clone();
-            late.sort();
-            let p99 = percentile_ms(&late, 0.99);
+            let (gbps, late) = &results[r][w];
+            let p99 = percentile_ms(late, 0.99);
             let gbps = (*work != Work::Idle).then(|| median(gbps));
             let (rate, share) = match gbps {
                 None => ("-".to_string(), "-".to_string()),
@@ -233,13 +225,13 @@ fn main() {
             rows.push(serde_json::json!({
                 "runtime": name, "workload": label, "idle": *work == Work::Idle,
                 "gbps": gbps, "share_of_std": gbps.map(|g| g / std_gbps),
-                "p50_ms": percentile_ms(&late, 0.5), "p99_ms": p99,
-                "max_ms": percentile_ms(&late, 1.0), "p99_over_idle_ms": p99 - idle_p99,
+                "p50_ms": percentile_ms(late, 0.5), "p99_ms": p99,
+                "max_ms": percentile_ms(late, 1.0), "p99_over_idle_ms": p99 - idle_p99,
             }));
             println!(
                 "| {name} | {label} | {rate} | {share} | {:.3} | {p99:.3} | {:.3} | {:+.3} |",
-                percentile_ms(&late, 0.5),
-                percentile_ms(&late, 1.0),
+                percentile_ms(late, 0.5),
+                percentile_ms(late, 1.0),
                 p99 - idle_p99,
             );
         }

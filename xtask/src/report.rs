@@ -435,31 +435,42 @@ pub struct ThroughputRow {
     pub share: f64,
 }
 
-/// The group's baseline id: the multi-thread `std::fs` loop, else the one-thread one.
-fn baseline_id(ms: &[&Measurement]) -> Option<String> {
-    ms.iter()
-        .map(|m| m.id.clone())
-        .find(|id| id.starts_with("std-") && id.ends_with("-threads"))
-        .or_else(|| {
-            ms.iter()
-                .map(|m| m.id.clone())
-                .find(|id| id.starts_with("std-") && !id.ends_with("-end"))
-        })
+/// A group's baseline: the multi-thread `std::fs` loop (else the one-thread one), timed first
+/// and, when the bench did, again last (`{id}-end`); mean times in seconds.
+struct Baseline {
+    id: String,
+    first: f64,
+    last: Option<f64>,
 }
 
-/// How the machine's load moved during a group: its baseline was timed first and again last
-/// (`{baseline}-end`). The relative change of the second time over the first; `None` when the
-/// group has no second timing.
+impl Baseline {
+    fn of(ms: &[&Measurement]) -> Option<Baseline> {
+        let std = |m: &&&Measurement| m.id.starts_with("std-") && !m.id.ends_with("-end");
+        let first = ms
+            .iter()
+            .filter(std)
+            .find(|m| m.id.ends_with("-threads"))
+            .or_else(|| ms.iter().find(std))?;
+        let end = format!("{}-end", first.id);
+        Some(Baseline {
+            id: first.id.clone(),
+            first: first.estimate.mean,
+            last: ms.iter().find(|m| m.id == end).map(|m| m.estimate.mean),
+        })
+    }
+
+    /// The time the % column is taken against: the mean of both timings when there are two.
+    fn time(&self) -> f64 {
+        self.last
+            .map_or(self.first, |last| (self.first + last) / 2.0)
+    }
+}
+
+/// How the machine's load moved during a group: the relative change of the baseline's last
+/// timing over its first; `None` when the group has no second timing.
 pub fn drift(r: &Results, group: &str) -> Option<f64> {
-    let ms = r.group(group);
-    let base = baseline_id(&ms)?;
-    let first = ms.iter().find(|m| m.id == base)?.estimate.mean;
-    let last = ms
-        .iter()
-        .find(|m| m.id == format!("{base}-end"))?
-        .estimate
-        .mean;
-    Some(last / first - 1.0)
+    let base = Baseline::of(&r.group(group))?;
+    Some(base.last? / base.first - 1.0)
 }
 
 /// Above this drift of the baseline during a group, its ratios are not judged.
@@ -467,19 +478,13 @@ pub const DRIFT_LIMIT: f64 = 0.10;
 
 /// The rows of a throughput group in report order: `std::fs` first, then tokio, then smol, each
 /// in the benches' strategy order, and the baseline's second timing last. Shares are taken
-/// against the mean of the baseline's two timings when it has both.
+/// against the baseline's mean time (both timings when it has two).
 pub fn throughput(r: &Results, group: &str) -> Vec<ThroughputRow> {
     let ms = r.group(group);
-    let Some(base_id) = baseline_id(&ms) else {
+    let Some(base) = Baseline::of(&ms) else {
         return Vec::new();
     };
-    let Some(base) = ms.iter().find(|m| m.id == base_id) else {
-        return Vec::new();
-    };
-    let base_time = match ms.iter().find(|m| m.id == format!("{base_id}-end")) {
-        Some(end) => (base.estimate.mean + end.estimate.mean) / 2.0,
-        None => base.estimate.mean,
-    };
+    let base_time = base.time();
     let mut rows: Vec<ThroughputRow> = ms
         .iter()
         .filter_map(|m| {
@@ -594,7 +599,7 @@ fn throughput_section(
     }
     for (group, n) in groups {
         let rows = throughput(r, &group);
-        let Some(base) = baseline_id(&r.group(&group)) else {
+        let Some(Baseline { id: base, .. }) = Baseline::of(&r.group(&group)) else {
             continue;
         };
         let title = group_title(&group, n);

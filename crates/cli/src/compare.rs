@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use smartnotes::io::lag::{heartbeat_while, percentile_ms};
+use smartnotes::io::lag::{heartbeat_while, median, percentile_ms};
 use smartnotes::io::{baseline, corpus};
 use smartnotes::{Fs, Options, Runtime, StdFs, Strategy, export_notes_with, load_notes};
 
@@ -46,12 +46,6 @@ struct Row {
     pipeline: Vec<f64>,
     /// Heartbeat lateness over idle at p99 per repetition (ms), while reading.
     lateness: Vec<f64>,
-}
-
-fn median(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 pub fn run(args: Args) -> Result<Outcome, Fatal> {

@@ -58,8 +58,9 @@ impl Default for Strategy {
 
 impl Strategy {
     /// Batched blocking work that keeps a single-threaded event loop responsive: batches of 32,
-    /// one per core (`BENCHMARKS.md`, lag: heartbeat p99 within about 0.5-0.7 ms of idle, at
-    /// about two thirds of the throughput of a multi-thread `std::fs` loop).
+    /// one per core. In the lag bench (`BENCHMARKS.md`, 10,000 notes, 2 cores) its heartbeat
+    /// p99 was 0.5-0.7 ms over idle on a quiet host and 1.1-1.6 ms on a busy one, against
+    /// 3.7-5.7 ms for the default, which reads faster.
     pub fn responsive() -> Self {
         Strategy::Blocking {
             batch: 32,
