@@ -3,6 +3,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::TooLarge;
+
 /// What went wrong with one file or directory. Every variant carries the path.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -24,12 +26,14 @@ pub enum Error {
         source: io::Error,
     },
     /// A file is larger than the configured limit; it was not read.
-    #[error("{} is too large to be a note ({detail})", path.display())]
+    #[error("{} is too large to be a note ({})", path.display(), TooLarge { size: *size, limit: *limit })]
     TooLarge {
         /// The file.
         path: PathBuf,
-        /// Its size and the limit.
-        detail: String,
+        /// Its size in bytes, when the store knew it without reading it.
+        size: Option<u64>,
+        /// The limit, in bytes ([`Options::with_max_note_bytes`](crate::Options::with_max_note_bytes)).
+        limit: u64,
     },
     /// A file holds a NUL byte, so it is not a text note.
     #[error("{} is a binary file (it holds a NUL byte at offset {offset})", path.display())]
@@ -89,6 +93,15 @@ pub enum Error {
         /// What is wrong with the pattern.
         source: smartnotes_core::scan::NewlineInNeedle,
     },
+    /// The store cannot do what was asked: the [`Blocking`](crate::Strategy::Blocking)
+    /// strategy or a file scan on a store without a blocking twin.
+    #[error("{}: {operation} is not supported by this store", path.display())]
+    Unsupported {
+        /// The file or directory the operation was for.
+        path: PathBuf,
+        /// What was asked.
+        operation: &'static str,
+    },
     /// A note could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -101,6 +114,12 @@ pub enum Error {
 
 impl Error {
     /// The path the error concerns.
+    ///
+    /// # Examples
+    /// ```
+    /// let e = smartnotes_io::Error::Exists { path: "out/a.md".into() };
+    /// assert_eq!(e.path(), std::path::Path::new("out/a.md"));
+    /// ```
     pub fn path(&self) -> &Path {
         match self {
             Error::List { path, .. }
@@ -113,11 +132,18 @@ impl Error {
             | Error::Exists { path }
             | Error::LineTooLong { path, .. }
             | Error::Pattern { path, .. }
+            | Error::Unsupported { path, .. }
             | Error::Write { path, .. } => path,
         }
     }
 
     /// The underlying I/O error, where there is one.
+    ///
+    /// # Examples
+    /// ```
+    /// let e = smartnotes_io::Error::Exists { path: "out/a.md".into() };
+    /// assert!(e.io_error().is_none());
+    /// ```
     pub fn io_error(&self) -> Option<&io::Error> {
         match self {
             Error::List { source, .. }
@@ -129,13 +155,9 @@ impl Error {
     }
 
     pub(crate) fn read(path: PathBuf, source: io::Error) -> Self {
-        if source.kind() == io::ErrorKind::FileTooLarge {
-            Error::TooLarge {
-                path,
-                detail: source.to_string(),
-            }
-        } else {
-            Error::Read { path, source }
+        match TooLarge::of(&source) {
+            Some(TooLarge { size, limit }) => Error::TooLarge { path, size, limit },
+            None => Error::Read { path, source },
         }
     }
 

@@ -7,8 +7,8 @@ use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
 use smartnotes_core::{Note, UniqueNames};
 
-use crate::fs::{BlockingFs, Fs, WriteMode, write_atomic};
-use crate::read::{list_notes, load_notes};
+use crate::store::{BlockingStore, Store, WriteMode, write_atomic};
+use crate::read::{BLOCKING_STRATEGY, blocking_twin, list_notes, load_notes};
 use crate::{Error, NoteFile, Options, Runtime, Strategy};
 
 /// A note that was exported.
@@ -31,6 +31,13 @@ pub struct Skipped {
 
 impl Skipped {
     /// The reason, as a sentence naming the file.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{Error, Skipped};
+    /// let skipped = Skipped { source: "a.md".into(), error: Error::Exists { path: "out/a.md".into() } };
+    /// assert!(skipped.reason().contains("out/a.md already exists"));
+    /// ```
     pub fn reason(&self) -> String {
         self.error.to_string()
     }
@@ -49,6 +56,11 @@ pub struct Report {
 
 impl Report {
     /// True when nothing was skipped.
+    ///
+    /// # Examples
+    /// ```
+    /// assert!(smartnotes_io::Report::default().is_complete());
+    /// ```
     pub fn is_complete(&self) -> bool {
         self.skipped.is_empty()
     }
@@ -71,7 +83,7 @@ enum Job {
 type Outcome = (usize, Result<Exported, Skipped>);
 
 impl Job {
-    async fn write_async<F: Fs>(self, fs: &F, mode: WriteMode) -> Outcome {
+    async fn write_async<F: Store>(self, fs: &F, mode: WriteMode) -> Outcome {
         let result = match &self {
             Job::Write { dest, note, .. } => {
                 fs.write_atomic(dest, note.render().into_bytes(), mode)
@@ -82,7 +94,7 @@ impl Job {
         self.finish(result)
     }
 
-    fn write_blocking<B: BlockingFs>(self, fs: &B, mode: WriteMode) -> Outcome {
+    fn write_blocking<B: BlockingStore>(self, fs: &B, mode: WriteMode) -> Outcome {
         let result = match &self {
             Job::Write { dest, note, .. } => write_atomic(fs, dest, note.render().as_bytes(), mode),
             Job::Failed { .. } => Ok(()),
@@ -115,47 +127,24 @@ impl Job {
     }
 }
 
-/// Writes each note of `notes` to `dest`, with at most `strategy`'s operations in flight; a
-/// bare number is a [concurrency limit](Strategy::Concurrent).
-///
-/// `dest` is created if needed. Each note goes to a file named from its title
-/// ([`UniqueNames`]: `title.md`, `title-2.md`, ...), written atomically
-/// ([`Fs::write_atomic`]), never replacing an existing file ([`WriteMode::CreateNew`]: such a
-/// note is skipped with [`Error::Exists`]). Error items of `notes` are reported as skipped.
-/// The stream is consumed as it goes: at most the strategy's window of notes is in memory.
-///
-/// # Errors
-/// [`Error::CreateDir`] when `dest` cannot be created; every other failure is per note, in the
-/// [`Report`].
-pub async fn export_notes<F, S>(
+/// Writes each note of `notes` to `dest` ([`StoreExt::export_with`](crate::StoreExt::export_with)
+/// documents it).
+pub(crate) async fn export<F, S>(
     fs: &F,
-    dest: impl AsRef<Path>,
-    notes: S,
-    strategy: impl Into<Strategy>,
-) -> Result<Report, Error>
-where
-    F: Fs,
-    S: Stream<Item = Result<NoteFile, Error>>,
-{
-    let opts = Options::default().strategy(strategy);
-    export_notes_with(fs, dest, notes, &opts).await
-}
-
-/// [`export_notes`] with [`Options`] (strategy and [`WriteMode`]).
-///
-/// # Errors
-/// As [`export_notes`].
-pub async fn export_notes_with<F, S>(
-    fs: &F,
-    dest: impl AsRef<Path>,
+    dest: &Path,
     notes: S,
     opts: &Options,
 ) -> Result<Report, Error>
 where
-    F: Fs,
+    F: Store,
     S: Stream<Item = Result<NoteFile, Error>>,
 {
-    let dest = dest.as_ref().to_path_buf();
+    let dest = dest.to_path_buf();
+    let strategy = opts.strategy_for(fs);
+    let blocking = match strategy {
+        Strategy::Blocking { .. } => Some(blocking_twin(fs, &dest, BLOCKING_STRATEGY)?),
+        _ => None,
+    };
     crate::retry::retry_async(fs.runtime(), || fs.create_dir_all(&dest))
         .await
         .map_err(|source| Error::CreateDir {
@@ -179,23 +168,18 @@ where
         outcomes.push(outcome);
         ready(())
     };
-    match opts.strategy {
-        Strategy::Sequential => {
-            jobs.then(|job| job.write_async(fs, mode))
-                .for_each(&mut keep)
-                .await
-        }
-        Strategy::Concurrent { limit } => {
+    match (strategy, blocking) {
+        (Strategy::Concurrent { limit }, _) => {
             jobs.map(|job| job.write_async(fs, mode))
                 .buffer_unordered(limit.max(1))
                 .for_each(&mut keep)
                 .await
         }
-        Strategy::Blocking { batch, in_flight } => {
+        (Strategy::Blocking { batch, in_flight }, Some(twin)) => {
             let runtime = fs.runtime();
             jobs.ready_chunks(batch.max(1))
                 .map(|batch| {
-                    let fs = fs.blocking();
+                    let fs = twin.clone();
                     runtime.spawn_blocking(move || {
                         batch
                             .into_iter()
@@ -205,6 +189,12 @@ where
                 })
                 .buffer_unordered(in_flight.max(1))
                 .flat_map(stream::iter)
+                .for_each(&mut keep)
+                .await
+        }
+        // Sequential (a Blocking strategy without a twin was refused above).
+        _ => {
+            jobs.then(|job| job.write_async(fs, mode))
                 .for_each(&mut keep)
                 .await
         }
@@ -221,36 +211,15 @@ where
     Ok(report)
 }
 
-/// The tutorials' `async_pipeline`: reads the notes of `src` and exports them to `dest`, with
-/// the [default options](Options::default).
-///
-/// It streams: notes are written while later ones are still being read, and memory is bounded
-/// by the strategy's window, not by the number of notes. If `dest` is inside `src`, a recursive
-/// walk does not read it.
-///
-/// # Errors
-/// [`Error::List`] when `src` cannot be listed, [`Error::CreateDir`] when `dest` cannot be
-/// created. Every per-note failure is in the [`Report`].
-pub async fn pipeline<F: Fs>(
+/// Reads the notes of `src` and exports them to `dest`
+/// ([`StoreExt::pipeline_with`](crate::StoreExt::pipeline_with) documents it).
+pub(crate) async fn pipeline<F: Store>(
     fs: &F,
-    src: impl AsRef<Path>,
-    dest: impl AsRef<Path>,
-) -> Result<Report, Error> {
-    pipeline_with(fs, src, dest, &Options::default()).await
-}
-
-/// [`pipeline`] with [`Options`].
-///
-/// # Errors
-/// As [`pipeline`].
-pub async fn pipeline_with<F: Fs>(
-    fs: &F,
-    src: impl AsRef<Path>,
-    dest: impl AsRef<Path>,
+    src: &Path,
+    dest: &Path,
     opts: &Options,
 ) -> Result<Report, Error> {
-    let dest = dest.as_ref();
-    let opts = opts.clone().exclude(dest);
-    let listed = list_notes(fs, src.as_ref(), &opts).await?;
-    export_notes_with(fs, dest, load_notes(fs, listed, &opts), &opts).await
+    let opts = opts.clone().with_exclude(dest);
+    let listed = list_notes(fs, src, &opts).await?;
+    export(fs, dest, load_notes(fs, listed, &opts), &opts).await
 }

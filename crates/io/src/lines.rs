@@ -18,10 +18,11 @@ use std::path::{Path, PathBuf};
 use futures_core::Stream;
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, stream};
-pub use smartnotes_core::scan::Line;
+use smartnotes_core::scan::Line;
 use smartnotes_core::{LineMatcher, LineSplitter};
 
-use crate::{BlockingFs, Error, Fs, Runtime};
+use crate::read::blocking_twin;
+use crate::{BlockingStore, Error, Runtime, Store};
 
 /// Buffer and job sizes of the file scans.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,29 +94,13 @@ pub struct ScanProgress {
 /// # Errors
 /// [`Error::Read`] (with the path) if the file cannot be opened or read;
 /// [`Error::Pattern`] if `needle` contains `\n`.
-///
-/// ```
-/// # #[derive(Clone)] struct Inline;
-/// # impl smartnotes_io::Runtime for Inline {
-/// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
-/// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
-/// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
-/// #         std::future::ready(()) }
-/// # }
-/// # futures_executor::block_on(async {
-/// let fs = smartnotes_io::MemFs::new(Inline); // or smartnotes::tokio::fs()
-/// fs.insert("/app.log", "GET /\nERROR disk\nGET /a\nERROR net")?;
-/// let scan = smartnotes_io::count_matching(&fs, "/app.log", "ERROR").await?;
-/// assert_eq!((scan.matching_lines, scan.bytes), (2, 33));
-/// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
-/// ```
-pub async fn count_matching<F: Fs>(
+pub(crate) async fn count_matching<F: Store>(
     fs: &F,
-    path: impl AsRef<Path>,
-    needle: impl AsRef<[u8]>,
+    path: &Path,
+    needle: &[u8],
 ) -> Result<ScanProgress, Error> {
     let mut last = ScanProgress::default();
-    let mut reports = std::pin::pin!(scan_matching(fs, path, needle, ScanOptions::default()));
+    let mut reports = scan_matching(fs, path, needle, ScanOptions::default());
     while let Some(report) = reports.next().await {
         last = report?;
     }
@@ -127,18 +112,22 @@ pub async fn count_matching<F: Fs>(
 /// dropping the stream (the job in flight finishes its chunk; nothing else is read).
 ///
 /// An error ends the stream.
-pub fn scan_matching<F: Fs>(
+pub(crate) fn scan_matching<F: Store>(
     fs: &F,
-    path: impl AsRef<Path>,
-    needle: impl AsRef<[u8]>,
+    path: &Path,
+    needle: &[u8],
     opts: ScanOptions,
 ) -> BoxStream<'static, Result<ScanProgress, Error>> {
-    let path = path.as_ref().to_owned();
-    let matcher = match LineMatcher::new(needle.as_ref()) {
+    let path = path.to_owned();
+    let matcher = match LineMatcher::new(needle) {
         Ok(matcher) => matcher,
-        Err(source) => return stream::once(async { Err(Error::Pattern { path, source }) }).boxed(),
+        Err(source) => return failed(Error::Pattern { path, source }),
     };
-    let reading = Reading::new(fs.blocking(), path, opts);
+    let twin = match blocking_twin(fs, &path, SCAN) {
+        Ok(twin) => twin,
+        Err(e) => return failed(e),
+    };
+    let reading = Reading::new(twin, path, opts);
     in_blocking_jobs(
         fs.runtime().clone(),
         (matcher, reading),
@@ -202,35 +191,17 @@ where
 /// are bytes ([`Line::as_str`] for text), so invalid UTF-8 is the consumer's call, not an
 /// error. A line longer than `opts.max_line` yields [`Error::LineTooLong`] and the stream
 /// goes on with the next line; a read error yields [`Error::Read`] and ends it.
-///
-/// ```
-/// # #[derive(Clone)] struct Inline;
-/// # impl smartnotes_io::Runtime for Inline {
-/// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
-/// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
-/// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
-/// #         std::future::ready(()) }
-/// # }
-/// # futures_executor::block_on(async {
-/// use futures_util::TryStreamExt;
-/// use smartnotes_io::{read_lines, ScanOptions};
-///
-/// let fs = smartnotes_io::MemFs::new(Inline); // or smartnotes::tokio::fs()
-/// fs.insert("/app.log", "GET /\r\nERROR disk\nlast")?;
-/// let lines: Vec<String> = read_lines(&fs, "/app.log", ScanOptions::default())
-///     .map_ok(|line| line.to_string_lossy().into_owned())
-///     .try_collect()
-///     .await?;
-/// assert_eq!(lines, ["GET /", "ERROR disk", "last"]);
-/// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
-/// ```
-pub fn read_lines<F: Fs>(
+pub(crate) fn read_lines<F: Store>(
     fs: &F,
-    path: impl AsRef<Path>,
+    path: &Path,
     opts: ScanOptions,
 ) -> BoxStream<'static, Result<Line, Error>> {
-    let path = path.as_ref().to_owned();
-    let reading = Reading::new(fs.blocking(), path, opts);
+    let path = path.to_owned();
+    let twin = match blocking_twin(fs, &path, SCAN) {
+        Ok(twin) => twin,
+        Err(e) => return failed(e),
+    };
+    let reading = Reading::new(twin, path, opts);
     let splitter = LineSplitter::new(opts.max_line);
     let job = opts.job.min(256 << 10);
     in_blocking_jobs(
@@ -266,8 +237,16 @@ pub fn read_lines<F: Fs>(
     .boxed()
 }
 
+/// What [`Error::Unsupported`] says of a scan on a store without a blocking twin.
+const SCAN: &str = "a file scan (it needs a blocking twin)";
+
+/// A stream of one error.
+fn failed<T: Send + 'static>(error: Error) -> BoxStream<'static, Result<T, Error>> {
+    stream::once(async { Err(error) }).boxed()
+}
+
 /// The reading half of a scan, moved into each blocking job and back.
-struct Reading<B: BlockingFs> {
+struct Reading<B: BlockingStore> {
     fs: B,
     path: PathBuf,
     reader: Option<B::Reader>,
@@ -275,7 +254,7 @@ struct Reading<B: BlockingFs> {
     bytes: u64,
 }
 
-impl<B: BlockingFs> Reading<B> {
+impl<B: BlockingStore> Reading<B> {
     fn new(fs: B, path: PathBuf, opts: ScanOptions) -> Self {
         Self {
             fs,

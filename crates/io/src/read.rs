@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use smartnotes_core::{HasTags, Note};
 
-use crate::fs::{BlockingFs, Entry, EntryKind, Fs};
+use crate::store::{BlockingStore, Entry, EntryKind, Store};
 use crate::retry::{retry_async, retry_blocking};
 use crate::{Error, Options, Runtime, Strategy};
 
@@ -20,6 +20,13 @@ pub struct NoteFile {
 
 impl NoteFile {
     /// A note with the path (or label) that identifies it in reports.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::NoteFile;
+    /// let file = NoteFile::new("inbox/a.md", smartnotes_core::Note::new("A", "body", ["x"]));
+    /// assert_eq!(file.note.title, "A");
+    /// ```
     pub fn new(path: impl Into<PathBuf>, note: Note) -> Self {
         Self {
             path: path.into(),
@@ -37,23 +44,11 @@ impl HasTags for NoteFile {
 /// The stream [`read_notes`] returns: each item a note, or an error naming its file.
 pub type NoteStream = BoxStream<'static, Result<NoteFile, Error>>;
 
-/// A stream of the notes in the `*.md` files of `dir`, in sorted path order, with the
-/// [default options](Options::default).
-///
-/// Each item is a [`NoteFile`] or an [`Error`] naming the file that could not be read or
-/// parsed; the stream goes on past errors. Entries that are not `.md` files (other files,
-/// subdirectories, temporary files of an export) are skipped. If `dir` itself cannot be listed,
-/// the stream yields that one error. Nothing is read until the stream is polled, and at most
-/// the strategy's window of notes is held at once: the `async for` over `aiofiles` reads of the
-/// tutorials, without reading everything first.
-pub fn read_notes<F: Fs>(fs: &F, dir: impl AsRef<Path>) -> NoteStream {
-    read_notes_with(fs, dir, &Options::default())
-}
-
-/// [`read_notes`] with options: the [`Strategy`], a recursive walk, the size limit.
-pub fn read_notes_with<F: Fs>(fs: &F, dir: impl AsRef<Path>, opts: &Options) -> NoteStream {
+/// The notes of `dir` as a stream: listed, then read and parsed with the options' strategy
+/// ([`StoreExt::read_notes_with`](crate::StoreExt::read_notes_with) documents it).
+pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteStream {
     let fs = fs.clone();
-    let dir = dir.as_ref().to_path_buf();
+    let dir = dir.to_path_buf();
     let opts = opts.clone();
     stream::once(async move {
         match list_notes(&fs, &dir, &opts).await {
@@ -69,19 +64,20 @@ pub fn read_notes_with<F: Fs>(fs: &F, dir: impl AsRef<Path>, opts: &Options) -> 
 ///
 /// An entry is `Err` for a subdirectory that could not be listed during a recursive walk. With
 /// the [`Blocking`](Strategy::Blocking) strategy the whole walk is one blocking job; otherwise
-/// each directory is listed with [`Fs::list`]. Either way the executor thread only ever sorts
+/// each directory is listed with [`Store::list`]. Either way the executor thread only ever sorts
 /// one directory's names at a time.
 ///
 /// # Errors
-/// [`Error::List`] when `dir` itself cannot be listed.
-pub async fn list_notes<F: Fs>(
+/// [`Error::List`] when `dir` itself cannot be listed; [`Error::Unsupported`] for the
+/// `Blocking` strategy on a store without a blocking twin.
+pub(crate) async fn list_notes<F: Store>(
     fs: &F,
     dir: &Path,
     opts: &Options,
 ) -> Result<Vec<Result<PathBuf, Error>>, Error> {
     let mut walk = Walk::new(dir, opts);
-    if let Strategy::Blocking { .. } = opts.strategy {
-        let blocking = fs.blocking();
+    if let Strategy::Blocking { .. } = opts.strategy_for(fs) {
+        let blocking = blocking_twin(fs, dir, BLOCKING_STRATEGY)?;
         return fs
             .runtime()
             .spawn_blocking(move || {
@@ -170,24 +166,20 @@ impl Walk {
 
 /// Reads and parses listed note files with the options' strategy; the second step of
 /// [`read_notes`]. `Err` entries pass through in place.
-pub fn load_notes<F: Fs>(
+pub(crate) fn load_notes<F: Store>(
     fs: &F,
     listed: Vec<Result<PathBuf, Error>>,
     opts: &Options,
 ) -> NoteStream {
     let limit = opts.max_note_bytes;
     let fs = fs.clone();
-    match opts.strategy {
-        Strategy::Sequential => stream::iter(listed)
-            .then(move |item| load_async(fs.clone(), item, limit))
-            .boxed(),
-        Strategy::Concurrent { limit: n } => stream::iter(listed)
+    match (opts.strategy_for(&fs), fs.blocking()) {
+        (Strategy::Concurrent { limit: n }, _) => stream::iter(listed)
             .map(move |item| load_async(fs.clone(), item, limit))
             .buffered(n.max(1))
             .boxed(),
-        Strategy::Blocking { batch, in_flight } => {
+        (Strategy::Blocking { batch, in_flight }, Some(blocking)) => {
             let runtime = fs.runtime().clone();
-            let blocking = fs.blocking();
             stream::iter(listed)
                 .chunks(batch.max(1))
                 .map(move |batch| {
@@ -207,10 +199,14 @@ pub fn load_notes<F: Fs>(
                 .flat_map(stream::iter)
                 .boxed()
         }
+        // Sequential (the listing refused a Blocking strategy without a twin).
+        _ => stream::iter(listed)
+            .then(move |item| load_async(fs.clone(), item, limit))
+            .boxed(),
     }
 }
 
-async fn load_async<F: Fs>(
+async fn load_async<F: Store>(
     fs: F,
     item: Result<PathBuf, Error>,
     limit: u64,
@@ -228,12 +224,9 @@ fn loaded(path: PathBuf, read: std::io::Result<Vec<u8>>) -> Result<NoteFile, Err
     }
 }
 
-/// Turns the bytes of the file at `path` into a note.
-///
-/// # Errors
-/// [`Error::Binary`] for a NUL byte, [`Error::NotUtf8`] for invalid UTF-8, [`Error::Parse`]
-/// for an empty note.
-pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<NoteFile, Error> {
+/// Turns the bytes of the file at `path` into a note: [`Error::Binary`] for a NUL byte,
+/// [`Error::NotUtf8`] for invalid UTF-8, [`Error::Parse`] for an empty note.
+fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<NoteFile, Error> {
     // `contains` on bytes is a vectorised memchr; the offset is only looked for in a binary file.
     if bytes.contains(&0) {
         let offset = bytes.iter().position(|&b| b == 0).unwrap_or(0);
@@ -253,8 +246,8 @@ pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<NoteFile, Error> {
 }
 
 /// Whether `path` names a note: a `.md` extension, in any case. (The temporary files of an
-/// export end in [`TEMP_SUFFIX`](crate::fs::TEMP_SUFFIX), so they never pass.)
-pub fn is_note_path(path: &Path) -> bool {
+/// export end in [`TEMP_SUFFIX`](crate::store::TEMP_SUFFIX), so they never pass.)
+fn is_note_path(path: &Path) -> bool {
     path.extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case(smartnotes_core::EXTENSION))
 }
@@ -264,6 +257,22 @@ fn is_hidden(path: &Path) -> bool {
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with('.'))
 }
+
+/// The blocking twin of `fs`, or [`Error::Unsupported`] for `operation` on `path`.
+pub(crate) fn blocking_twin<S: Store>(
+    fs: &S,
+    path: &Path,
+    operation: &'static str,
+) -> Result<S::Blocking, Error> {
+    fs.blocking().ok_or_else(|| Error::Unsupported {
+        path: path.to_owned(),
+        operation,
+    })
+}
+
+/// What [`Error::Unsupported`] says of the `Blocking` strategy on a store without a twin.
+pub(crate) const BLOCKING_STRATEGY: &str = "the blocking strategy (it needs a blocking twin)";
+
 
 /// `path` without `.` components, for comparing paths as written.
 fn lexical(path: &Path) -> PathBuf {

@@ -1,51 +1,53 @@
-//! A simple bounded retry of transient I/O errors, used by the pipelines.
+//! A short, bounded retry of transient I/O errors, used by every operation: `backon`'s
+//! exponential back-off, sleeping on the store's runtime (async) or the thread (blocking).
 
 use std::io;
 use std::time::Duration;
 
-use smartnotes_core::stream::{Backoff, retry};
+use backon::{BlockingRetryable, ExponentialBuilder, Retryable};
 
 use crate::Runtime;
 
 /// How many times an operation that failed with a transient error is tried again.
-pub const TRANSIENT_RETRIES: u32 = 3;
+const TRANSIENT_RETRIES: usize = 3;
 
 /// Whether an error is worth trying again: `Interrupted`, `TimedOut` or `WouldBlock`.
 ///
 /// Everything else (`NotFound`, `PermissionDenied`, `StorageFull`, ...) is reported at once.
-pub fn is_transient(error: &io::Error) -> bool {
+fn is_transient(error: &io::Error) -> bool {
     matches!(
         error.kind(),
         io::ErrorKind::Interrupted | io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
     )
 }
 
+/// The back-off: [`TRANSIENT_RETRIES`] retries after 1, 2, 4 ms, without jitter (the waits
+/// are too short for synchronised clients to matter).
+fn policy() -> ExponentialBuilder {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(1))
+        .with_factor(2.0)
+        .with_max_times(TRANSIENT_RETRIES)
+}
+
 /// Runs `op` until it succeeds, fails with a permanent error, or has been retried
 /// [`TRANSIENT_RETRIES`] times; waits with `std::thread::sleep` (for blocking contexts).
-pub(crate) fn retry_blocking<T>(mut op: impl FnMut() -> io::Result<T>) -> io::Result<T> {
-    let mut attempt = 0;
-    loop {
-        match op() {
-            Err(e) if is_transient(&e) && attempt < TRANSIENT_RETRIES => {
-                attempt += 1;
-                std::thread::sleep(policy().delay(attempt, 0.0));
-            }
-            other => return other,
-        }
-    }
+pub(crate) fn retry_blocking<T>(op: impl FnMut() -> io::Result<T>) -> io::Result<T> {
+    op.retry(policy())
+        .sleep(std::thread::sleep)
+        .when(is_transient)
+        .call()
 }
 
-/// The back-off of the pipelines' retries: [`TRANSIENT_RETRIES`] retries after 1, 2, 4 ms.
-fn policy() -> Backoff {
-    Backoff::new(Duration::from_millis(1), TRANSIENT_RETRIES + 1).with_jitter(0.0)
-}
-
-/// [`retry_blocking`] for async operations: [`smartnotes_core::stream::retry`] with the same
-/// waits, on [`Runtime::sleep`].
+/// [`retry_blocking`] for async operations, waiting on [`Runtime::sleep`].
 pub(crate) async fn retry_async<R, T, Fut>(runtime: &R, op: impl FnMut() -> Fut) -> io::Result<T>
 where
     R: Runtime,
     Fut: Future<Output = io::Result<T>>,
 {
-    retry(runtime, &policy(), is_transient, op).await
+    let runtime = runtime.clone();
+    op.retry(policy())
+        .sleep(move |d| runtime.sleep(d))
+        .when(is_transient)
+        .await
 }

@@ -2,17 +2,17 @@
 
 use std::path::PathBuf;
 
-use crate::WriteMode;
+use crate::{Store, WriteMode};
 
 /// How many I/O operations are in flight, and where they run.
 ///
-/// In a [`pipeline`](crate::pipeline) the bound holds per stage: reading goes on while earlier
+/// In a [`pipeline`](crate::StoreExt::pipeline) the bound holds per stage: reading goes on while earlier
 /// notes are written, so up to `limit` reads and `limit` writes can be in flight together
 /// (`in_flight` read batches and `in_flight` write batches for `Blocking`). `Sequential` does
 /// one operation at a time in all.
 ///
 /// Every strategy gives the same notes and the same [`Report`](crate::Report), in the same
-/// order: [`read_notes`](crate::read_notes) yields notes in sorted path order, and a report
+/// order: [`read_notes`](crate::StoreExt::read_notes) yields notes in sorted path order, and a report
 /// lists exported and skipped notes in input order. Only the speed differs:
 ///
 /// * [`Sequential`](Strategy::Sequential): one operation at a time, each awaited.
@@ -22,8 +22,11 @@ use crate::WriteMode;
 /// * [`Blocking`](Strategy::Blocking): batches of `std::fs` work inside
 ///   [`Runtime::spawn_blocking`](crate::Runtime::spawn_blocking), the batched
 ///   `asyncio.to_thread` analogue. Pick it for local files, where each operation is short and
-///   the cost of a trip to the blocking pool per operation dominates.
+///   the cost of a trip to the blocking pool per operation dominates. Offered by stores with
+///   a blocking twin ([`Store::blocking`]); on others it fails with
+///   [`Error::Unsupported`](crate::Error::Unsupported).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Strategy {
     /// One operation at a time.
     Sequential,
@@ -58,9 +61,15 @@ impl Default for Strategy {
 
 impl Strategy {
     /// Batched blocking work that keeps a single-threaded event loop responsive: batches of 32,
-    /// one per core. In the lag bench (`BENCHMARKS.md`, 10,000 notes, 2 cores) its heartbeat
-    /// p99 was 0.5-0.7 ms over idle on a quiet host and 1.1-1.6 ms on a busy one, against
-    /// 3.7-5.7 ms for the default, which reads faster.
+    /// one per core. The lag bench in `BENCHMARKS.md` measures its heartbeat lateness beside
+    /// the default's, which reads faster but keeps more blocking threads busy.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::Strategy;
+    /// assert!(matches!(Strategy::responsive(), Strategy::Blocking { batch: 32, .. }));
+    /// ```
+    #[must_use]
     pub fn responsive() -> Self {
         Strategy::Blocking {
             batch: 32,
@@ -69,33 +78,32 @@ impl Strategy {
     }
 }
 
-fn cores() -> usize {
+/// The number of cores this process may use (2 when the OS does not say).
+pub(crate) fn cores() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
-}
-
-/// A bare number is a concurrency limit: `export_notes(&fs, dest, notes, 8)`.
-impl From<usize> for Strategy {
-    fn from(limit: usize) -> Self {
-        Strategy::Concurrent { limit }
-    }
 }
 
 /// The default largest note, in bytes: 16 MiB.
 pub const DEFAULT_MAX_NOTE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Options of [`read_notes_with`](crate::read_notes_with),
-/// [`export_notes_with`](crate::export_notes_with) and [`pipeline_with`](crate::pipeline_with).
+/// Options of the note operations of [`StoreExt`](crate::StoreExt) (`read_notes_with`,
+/// `export_with`, `pipeline_with`), set with `with_*` methods.
 ///
+/// # Examples
 /// ```
 /// use smartnotes_io::{Options, Strategy};
-/// let opts = Options::default().recursive(true).strategy(Strategy::Concurrent { limit: 16 });
+/// let opts = Options::default()
+///     .with_recursive(true)
+///     .with_strategy(Strategy::Concurrent { limit: 16 });
 /// assert!(opts.recursive);
+/// assert_eq!(opts.strategy, Some(Strategy::Concurrent { limit: 16 }));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Options {
-    /// How the I/O is done.
-    pub strategy: Strategy,
+    /// How the I/O is done; `None` (the default) is the store's own
+    /// [`default_strategy`](crate::Store::default_strategy).
+    pub strategy: Option<Strategy>,
     /// Walk subdirectories (never through symbolic links, never into hidden directories).
     pub recursive: bool,
     /// Files larger than this are skipped, with a reason, without being read.
@@ -109,7 +117,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            strategy: Strategy::default(),
+            strategy: None,
             recursive: false,
             max_note_bytes: DEFAULT_MAX_NOTE_BYTES,
             write_mode: WriteMode::CreateNew,
@@ -119,30 +127,44 @@ impl Default for Options {
 }
 
 impl Options {
-    /// Sets [`Options::strategy`].
-    pub fn strategy(mut self, strategy: impl Into<Strategy>) -> Self {
-        self.strategy = strategy.into();
+    /// The same with [`Options::strategy`] set to `strategy`.
+    #[must_use]
+    pub fn with_strategy(mut self, strategy: Strategy) -> Self {
+        self.strategy = Some(strategy);
         self
     }
-    /// Sets [`Options::recursive`].
-    pub fn recursive(mut self, recursive: bool) -> Self {
+
+    /// The same with [`Options::recursive`] set.
+    #[must_use]
+    pub fn with_recursive(mut self, recursive: bool) -> Self {
         self.recursive = recursive;
         self
     }
-    /// Sets [`Options::max_note_bytes`].
-    pub fn max_note_bytes(mut self, max: u64) -> Self {
+
+    /// The same with [`Options::max_note_bytes`] set.
+    #[must_use]
+    pub fn with_max_note_bytes(mut self, max: u64) -> Self {
         self.max_note_bytes = max;
         self
     }
-    /// Sets [`Options::write_mode`].
-    pub fn write_mode(mut self, mode: WriteMode) -> Self {
+
+    /// The same with [`Options::write_mode`] set.
+    #[must_use]
+    pub fn with_write_mode(mut self, mode: WriteMode) -> Self {
         self.write_mode = mode;
         self
     }
-    /// Adds a directory to [`Options::exclude`].
-    pub fn exclude(mut self, dir: impl Into<PathBuf>) -> Self {
+
+    /// The same with `dir` added to [`Options::exclude`].
+    #[must_use]
+    pub fn with_exclude(mut self, dir: impl Into<PathBuf>) -> Self {
         self.exclude.push(dir.into());
         self
+    }
+
+    /// The strategy these options give on `store`.
+    pub(crate) fn strategy_for<S: Store>(&self, store: &S) -> Strategy {
+        self.strategy.unwrap_or_else(|| store.default_strategy())
     }
 }
 

@@ -4,10 +4,11 @@ use std::io;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::fs::{BlockingFs, Entry, Fs};
+use crate::store::{BlockingStore, Entry, Store};
 
 /// An operation a [`FailingFs`] can fail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Op {
     /// Listing a directory.
     List = 0,
@@ -23,7 +24,7 @@ pub enum Op {
 
 impl Op {
     /// Every operation, in declaration order.
-    pub const ALL: [Op; 5] = [Op::List, Op::Read, Op::CreateDir, Op::Write, Op::Rename];
+    const ALL: [Op; 5] = [Op::List, Op::Read, Op::CreateDir, Op::Write, Op::Rename];
 }
 
 /// What happens at a fault.
@@ -130,7 +131,7 @@ pub struct FailingFs<F> {
     shared: Shared,
 }
 
-impl<F: Fs> FailingFs<F> {
+impl<F: Store> FailingFs<F> {
     /// `inner`, failing as `faults` say.
     pub fn new(inner: F, faults: impl IntoIterator<Item = Fault>) -> Self {
         let shared = Shared::default();
@@ -154,7 +155,7 @@ impl<F: Fs> FailingFs<F> {
     }
 }
 
-impl<F: Fs> Fs for FailingFs<F> {
+impl<F: Store> Store for FailingFs<F> {
     type Runtime = F::Runtime;
     type Blocking = FailingBlockingFs<F::Blocking>;
 
@@ -162,11 +163,12 @@ impl<F: Fs> Fs for FailingFs<F> {
         self.inner.runtime()
     }
 
-    fn blocking(&self) -> Self::Blocking {
-        FailingBlockingFs {
-            inner: self.inner.blocking(),
+    fn blocking(&self) -> Option<Self::Blocking> {
+        let inner = self.inner.blocking()?;
+        Some(FailingBlockingFs {
+            inner,
             shared: self.shared.clone(),
-        }
+        })
     }
 
     async fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
@@ -193,7 +195,7 @@ pub struct FailingBlockingFs<B> {
 }
 
 /// Opening a file counts as an [`Op::Read`].
-impl<B: BlockingFs> BlockingFs for FailingBlockingFs<B> {
+impl<B: BlockingStore> BlockingStore for FailingBlockingFs<B> {
     type Reader = B::Reader;
 
     fn open(&self, path: &Path) -> io::Result<B::Reader> {

@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::Runtime;
-use crate::fs::{BlockingFs, Entry, EntryKind, Fs, too_large};
+use crate::store::{BlockingStore, Entry, EntryKind, Store, TooLarge};
 
 #[derive(Clone, Debug)]
 enum Node {
@@ -18,11 +18,11 @@ enum Node {
 ///
 /// Paths are taken lexically (`.` components dropped, `..` refused) and the root `/` always
 /// exists. Every operation completes at once, so it measures a pipeline's own overhead, and it
-/// is the base for the [slow](crate::SlowFs) store. It implements [`Fs`] and [`BlockingFs`];
+/// is the base for the [slow](crate::testing::SlowFs) store. It implements [`Store`] and [`BlockingStore`];
 /// its blocking twin is itself.
 ///
 /// ```
-/// # use smartnotes_io::{MemFs, Fs, BlockingFs};
+/// # use smartnotes_io::{MemFs, Store, BlockingStore};
 /// # fn check<R: smartnotes_io::Runtime>(rt: R) -> std::io::Result<()> {
 /// let fs = MemFs::new(rt);
 /// fs.insert("/notes/a.md", "# A\n")?;
@@ -77,7 +77,7 @@ impl<R: Runtime> MemFs<R> {
     pub fn insert(&self, path: impl AsRef<Path>, bytes: impl AsRef<[u8]>) -> io::Result<()> {
         let path = key(path.as_ref())?;
         if let Some(parent) = path.parent() {
-            BlockingFs::create_dir_all(self, parent)?;
+            BlockingStore::create_dir_all(self, parent)?;
         }
         let mut tree = self.lock();
         if let Some(Node::Dir) = tree.get(&path) {
@@ -112,7 +112,7 @@ impl<R: Runtime> MemFs<R> {
     }
 }
 
-impl<R: Runtime> BlockingFs for MemFs<R> {
+impl<R: Runtime> BlockingStore for MemFs<R> {
     type Reader = io::Cursor<Arc<[u8]>>;
 
     fn open(&self, path: &Path) -> io::Result<Self::Reader> {
@@ -148,10 +148,10 @@ impl<R: Runtime> BlockingFs for MemFs<R> {
 
     fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
         match self.lock().get(&key(path)?) {
-            Some(Node::File(bytes)) if bytes.len() as u64 > limit => {
-                Err(too_large(bytes.len() as u64, limit))
+            Some(Node::File(bytes)) => {
+                TooLarge::check(bytes.len() as u64, limit)?;
+                Ok(bytes.to_vec())
             }
-            Some(Node::File(bytes)) => Ok(bytes.to_vec()),
             Some(Node::Dir) => Err(io::Error::from(io::ErrorKind::IsADirectory)),
             None => Err(not_found()),
         }
@@ -234,7 +234,7 @@ fn check_parent(tree: &HashMap<PathBuf, Node>, path: &Path) -> io::Result<()> {
     }
 }
 
-impl<R: Runtime> Fs for MemFs<R> {
+impl<R: Runtime> Store for MemFs<R> {
     type Runtime = R;
     type Blocking = Self;
 
@@ -242,21 +242,21 @@ impl<R: Runtime> Fs for MemFs<R> {
         &self.runtime
     }
 
-    fn blocking(&self) -> Self {
-        self.clone()
+    fn blocking(&self) -> Option<Self> {
+        Some(self.clone())
     }
 
     // Each operation runs when its future is polled, not when it is created, like any I/O.
     async fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
-        BlockingFs::list(self, dir)
+        BlockingStore::list(self, dir)
     }
 
     async fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-        BlockingFs::read(self, path, limit)
+        BlockingStore::read(self, path, limit)
     }
 
     async fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
-        BlockingFs::create_dir_all(self, dir)
+        BlockingStore::create_dir_all(self, dir)
     }
 
     /// In memory the atomic write is instant: it runs inline rather than on the blocking pool.
@@ -266,6 +266,6 @@ impl<R: Runtime> Fs for MemFs<R> {
         bytes: Vec<u8>,
         mode: crate::WriteMode,
     ) -> io::Result<()> {
-        crate::fs::write_atomic(self, path, &bytes, mode)
+        crate::store::write_atomic(self, path, &bytes, mode)
     }
 }

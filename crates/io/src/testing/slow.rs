@@ -2,12 +2,11 @@
 
 use std::io;
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::Runtime;
-use crate::fs::{BlockingFs, Entry, Fs, WriteMode};
+use crate::store::{BlockingStore, Entry, Store, WriteMode};
 
 /// How long each operation of a [`SlowFs`] waits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +35,8 @@ impl Latency {
 #[derive(Debug)]
 struct Clock {
     latency: Latency,
-    draws: AtomicU64,
+    /// Seeded: the same store gives the same sequence of waits, run after run.
+    draws: Mutex<fastrand::Rng>,
 }
 
 impl Clock {
@@ -44,10 +44,10 @@ impl Clock {
         if self.latency.jitter.is_zero() {
             return self.latency.base;
         }
-        let draw = self.draws.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-        let z = crate::corpus::mix(draw.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let jitter_ns = self.latency.jitter.as_nanos().max(1) as u64;
-        self.latency.base + Duration::from_nanos(z % jitter_ns)
+        let jitter_ns = u64::try_from(self.latency.jitter.as_nanos()).unwrap_or(u64::MAX);
+        // A draw is one integer update: a panic cannot leave the generator half changed.
+        let mut rng = self.draws.lock().unwrap_or_else(|e| e.into_inner());
+        self.latency.base + Duration::from_nanos(rng.u64(..jitter_ns.max(1)))
     }
 }
 
@@ -64,14 +64,14 @@ pub struct SlowFs<F> {
     clock: Arc<Clock>,
 }
 
-impl<F: Fs> SlowFs<F> {
+impl<F: Store> SlowFs<F> {
     /// `inner` with every operation delayed by `latency`.
     pub fn new(inner: F, latency: Latency) -> Self {
         Self {
             inner,
             clock: Arc::new(Clock {
                 latency,
-                draws: AtomicU64::new(0),
+                draws: Mutex::new(fastrand::Rng::with_seed(0x5eed)),
             }),
         }
     }
@@ -82,7 +82,7 @@ impl<F: Fs> SlowFs<F> {
     }
 }
 
-impl<F: Fs> Fs for SlowFs<F> {
+impl<F: Store> Store for SlowFs<F> {
     type Runtime = F::Runtime;
     type Blocking = SlowBlockingFs<F::Blocking>;
 
@@ -90,11 +90,12 @@ impl<F: Fs> Fs for SlowFs<F> {
         self.inner.runtime()
     }
 
-    fn blocking(&self) -> Self::Blocking {
-        SlowBlockingFs {
-            inner: self.inner.blocking(),
+    fn blocking(&self) -> Option<Self::Blocking> {
+        let inner = self.inner.blocking()?;
+        Some(SlowBlockingFs {
+            inner,
             clock: self.clock.clone(),
-        }
+        })
     }
 
     async fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
@@ -125,14 +126,14 @@ pub struct SlowBlockingFs<B> {
     clock: Arc<Clock>,
 }
 
-impl<B: BlockingFs> SlowBlockingFs<B> {
+impl<B: BlockingStore> SlowBlockingFs<B> {
     fn wait(&self) {
         std::thread::sleep(self.clock.next());
     }
 }
 
 /// Opening a file waits once; the reads from it do not.
-impl<B: BlockingFs> BlockingFs for SlowBlockingFs<B> {
+impl<B: BlockingStore> BlockingStore for SlowBlockingFs<B> {
     type Reader = B::Reader;
 
     fn open(&self, path: &Path) -> io::Result<B::Reader> {

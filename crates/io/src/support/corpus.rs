@@ -6,7 +6,7 @@
 use std::io;
 use std::path::Path;
 
-use crate::BlockingFs;
+use crate::BlockingStore;
 
 const WORDS: [&str; 32] = [
     "async", "await", "stream", "future", "tokio", "smol", "python", "rust", "note", "export",
@@ -31,15 +31,15 @@ const TAGS: [&str; 8] = [
 /// Titles repeat (every 50th note reuses an earlier title) so exports exercise unique names;
 /// one note in ten has YAML front matter; tags come from a small fixed set.
 pub fn sample_note(i: usize, seed: u64, body_bytes: usize) -> (String, String) {
-    let mut rng = SplitMix(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut rng = fastrand::Rng::with_seed(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let title_index = if i % 50 == 49 { i / 2 } else { i };
-    let mut title_rng = SplitMix(seed ^ (title_index as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+    let mut title_rng = fastrand::Rng::with_seed(seed ^ (title_index as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
     let title: Vec<&str> = (0..3)
-        .map(|_| WORDS[title_rng.below(WORDS.len())])
+        .map(|_| WORDS[title_rng.usize(..WORDS.len())])
         .collect();
     let title = format!("{} {title_index}", title.join(" "));
-    let mut tags: Vec<&str> = (0..1 + rng.below(3))
-        .map(|_| TAGS[rng.below(TAGS.len())])
+    let mut tags: Vec<&str> = (0..1 + rng.usize(..3))
+        .map(|_| TAGS[rng.usize(..TAGS.len())])
         .collect();
     tags.dedup();
 
@@ -54,8 +54,8 @@ pub fn sample_note(i: usize, seed: u64, body_bytes: usize) -> (String, String) {
     text.push_str(&format!("# {title}\n\n"));
     let body_start = text.len();
     while text.len() - body_start < body_bytes {
-        let words = 6 + rng.below(10);
-        let line: Vec<&str> = (0..words).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+        let words = 6 + rng.usize(..10);
+        let line: Vec<&str> = (0..words).map(|_| WORDS[rng.usize(..WORDS.len())]).collect();
         text.push_str(&line.join(" "));
         text.push('\n');
     }
@@ -67,7 +67,7 @@ pub fn sample_note(i: usize, seed: u64, body_bytes: usize) -> (String, String) {
 ///
 /// # Errors
 /// The first I/O error, as is.
-pub fn write_corpus<B: BlockingFs>(fs: &B, dir: &Path, count: usize, seed: u64) -> io::Result<()> {
+pub fn write_corpus<B: BlockingStore>(fs: &B, dir: &Path, count: usize, seed: u64) -> io::Result<()> {
     fs.create_dir_all(dir)?;
     for i in 0..count {
         let (name, text) = sample_note(i, seed, 1024);
@@ -80,8 +80,8 @@ pub fn write_corpus<B: BlockingFs>(fs: &B, dir: &Path, count: usize, seed: u64) 
 /// line in 64 an `ERROR` (the needle the log analyzer benches look for), the rest `INFO` and
 /// `WARN` lines.
 pub fn log_line(i: u64, seed: u64) -> String {
-    let mut rng = SplitMix(seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let level = match rng.below(64) {
+    let mut rng = fastrand::Rng::with_seed(seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let level = match rng.usize(..64) {
         0 => "ERROR",
         1..=4 => "WARN",
         _ => "INFO",
@@ -90,10 +90,10 @@ pub fn log_line(i: u64, seed: u64) -> String {
     format!(
         "2026-11-21T{h:02}:{m:02}:{s:02}.{:03}Z {level} GET /notes/{} {} {}ms {}\n",
         i % 1000,
-        rng.below(100_000),
-        [200, 200, 200, 304, 404, 500][rng.below(6)],
-        rng.below(900),
-        WORDS[rng.below(WORDS.len())],
+        rng.usize(..100_000),
+        [200, 200, 200, 304, 404, 500][rng.usize(..6)],
+        rng.usize(..900),
+        WORDS[rng.usize(..WORDS.len())],
     )
 }
 
@@ -115,20 +115,4 @@ pub fn write_log(path: &Path, bytes: u64, seed: u64) -> io::Result<(u64, u64)> {
     }
     out.flush()?;
     Ok((lines, errors))
-}
-
-/// The splitmix64 finaliser: spreads the bits of `z` (deterministic, cheap, well mixed).
-pub(crate) fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        (mix(self.0) % n as u64) as usize
-    }
 }

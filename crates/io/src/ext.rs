@@ -1,0 +1,325 @@
+//! [`StoreExt`]: every note operation, on any [`Store`].
+
+use std::future::Future;
+use std::path::Path;
+
+use futures_core::Stream;
+use futures_core::stream::BoxStream;
+use smartnotes_core::scan::Line;
+
+use crate::{Error, NoteFile, NoteStream, Options, Report, ScanOptions, ScanProgress, Store};
+
+/// The operations of smartnotes, on any [`Store`]: read notes, export them, run the whole
+/// pipeline, scan a file. Implemented for every store; bring it into scope with
+/// `use smartnotes::StoreExt;` and call it on the store value.
+///
+/// Each operation has a plain form with the [default options](Options::default) and a `_with`
+/// form taking [`Options`] (or [`ScanOptions`] for the scans). Every strategy gives the same
+/// notes, the same [`Report`], in the same order; only the speed differs.
+///
+/// The Python patterns they mirror: [`read_notes`](StoreExt::read_notes) is an `async for`
+/// over `aiofiles` reads; [`export`](StoreExt::export) an `asyncio.gather` with a bound;
+/// [`pipeline`](StoreExt::pipeline) the two chained (an `async_pipeline`);
+/// [`count_matching`](StoreExt::count_matching) and [`read_lines`](StoreExt::read_lines) the
+/// log analyzer's `async for line in f`, done in blocking batches off the event loop.
+pub trait StoreExt: Store {
+    /// The notes in the `*.md` files of `dir`, as a stream, in sorted path order, with the
+    /// default options.
+    ///
+    /// Each item is a [`NoteFile`] or an [`Error`] naming the file that could not be read or
+    /// parsed; the stream goes on past errors. Entries that are not `.md` files (other files,
+    /// subdirectories, temporary files of an export) are passed over. If `dir` itself cannot
+    /// be listed, the stream yields that one error. Nothing is read until the stream is
+    /// polled, and at most the strategy's window of notes is held at once.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::StreamExt;
+    /// use smartnotes_io::StoreExt;
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime); // smartnotes::tokio::fs() for real files
+    /// fs.insert("/notes/b.md", "# B\n")?;
+    /// fs.insert("/notes/a.md", "# A\n\nTags: x\n")?;
+    /// let titles: Vec<String> = fs
+    ///     .read_notes("/notes")
+    ///     .map(|item| item.map(|file| file.note.title))
+    ///     .collect::<Vec<_>>()
+    ///     .await
+    ///     .into_iter()
+    ///     .collect::<Result<_, _>>()?;
+    /// assert_eq!(titles, ["A", "B"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn read_notes(&self, dir: impl AsRef<Path>) -> NoteStream {
+        crate::read::read_notes(self, dir.as_ref(), &Options::default())
+    }
+
+    /// [`read_notes`](StoreExt::read_notes) with [`Options`]: the strategy, a recursive walk,
+    /// the size limit.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::{Options, StoreExt, Strategy};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// fs.insert("/notes/sub/b.md", "# B\n")?;
+    /// let opts = Options::default()
+    ///     .with_recursive(true)
+    ///     .with_strategy(Strategy::Concurrent { limit: 8 });
+    /// let notes: Vec<_> = fs.read_notes_with("/notes", &opts).try_collect().await?;
+    /// assert_eq!(notes.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn read_notes_with(&self, dir: impl AsRef<Path>, opts: &Options) -> NoteStream {
+        crate::read::read_notes(self, dir.as_ref(), opts)
+    }
+
+    /// Writes each note of `notes` to `dest`, with the default options.
+    ///
+    /// `dest` is created if needed. Each note goes to a file named from its title
+    /// (`title.md`, `title-2.md`, ..., made safe: see `smartnotes_core::file_stem`), written
+    /// atomically ([`Store::write_atomic`]), never replacing an existing file (such a note is
+    /// skipped with [`Error::Exists`] unless the options say
+    /// [`WriteMode::Replace`](crate::WriteMode::Replace)). Error items of `notes` are
+    /// reported as skipped. The stream is consumed as it goes: at most the strategy's window
+    /// of notes is in memory.
+    ///
+    /// # Errors
+    /// [`Error::CreateDir`] when `dest` cannot be created; [`Error::Unsupported`] for the
+    /// `Blocking` strategy on a store without a blocking twin. Every other failure is per
+    /// note, in the [`Report`].
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{NoteFile, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    /// use smartnotes_core::Note;
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// let notes = futures_util::stream::iter([Ok(NoteFile::new("mem", Note::new("Hi", "body", ["x"])))]);
+    /// let report = fs.export("/out", notes).await?;
+    /// assert_eq!(report.exported.len(), 1);
+    /// assert_eq!(fs.get("/out/hi.md").as_deref(), Some(&b"# Hi\n\nbody\n\nTags: x\n"[..]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn export<S>(
+        &self,
+        dest: impl AsRef<Path>,
+        notes: S,
+    ) -> impl Future<Output = Result<Report, Error>> + Send
+    where
+        S: Stream<Item = Result<NoteFile, Error>> + Send,
+    {
+        let dest = dest.as_ref().to_path_buf();
+        async move { crate::export::export(self, &dest, notes, &Options::default()).await }
+    }
+
+    /// [`export`](StoreExt::export) with [`Options`] (strategy and write mode).
+    ///
+    /// # Errors
+    /// As [`export`](StoreExt::export).
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::stream;
+    /// use smartnotes_io::{NoteFile, Options, StoreExt, WriteMode};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    /// use smartnotes_core::Note;
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/out/hi.md", "old")?;
+    /// let note = || stream::iter([Ok(NoteFile::new("mem", Note::new("Hi", "new", ["x"])))]);
+    /// let kept = fs.export("/out", note()).await?; // never overwrites: skipped, with the reason
+    /// assert!(matches!(kept.skipped[0].error, smartnotes_io::Error::Exists { .. }));
+    /// assert_eq!(fs.get("/out/hi.md").as_deref(), Some(&b"old"[..]));
+    ///
+    /// let opts = Options::default().with_write_mode(WriteMode::Replace);
+    /// fs.export_with("/out", note(), &opts).await?;
+    /// assert_eq!(fs.get("/out/hi.md").as_deref(), Some(&b"# Hi\n\nnew\n\nTags: x\n"[..]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn export_with<S>(
+        &self,
+        dest: impl AsRef<Path>,
+        notes: S,
+        opts: &Options,
+    ) -> impl Future<Output = Result<Report, Error>> + Send
+    where
+        S: Stream<Item = Result<NoteFile, Error>> + Send,
+    {
+        let dest = dest.as_ref().to_path_buf();
+        let opts = opts.clone();
+        async move { crate::export::export(self, &dest, notes, &opts).await }
+    }
+
+    /// Reads the notes of `src` and exports them to `dest`, with the default options.
+    ///
+    /// It streams: notes are written while later ones are still being read, and memory is
+    /// bounded by the strategy's window, not by the number of notes. If `dest` is inside `src`,
+    /// a recursive walk does not read it.
+    ///
+    /// # Errors
+    /// [`Error::List`] when `src` cannot be listed, [`Error::CreateDir`] when `dest` cannot be
+    /// created, [`Error::Unsupported`] for the `Blocking` strategy on a store without a
+    /// blocking twin. Every per-note failure is in the [`Report`].
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::StoreExt;
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# Async\n\nbody\n\nTags: python\n")?;
+    /// fs.insert("/notes/b.md", "")?;
+    /// let report = fs.pipeline("/notes", "/out").await?;
+    /// assert_eq!(report.exported[0].path, std::path::Path::new("/out/async.md"));
+    /// assert!(report.skipped[0].reason().contains("/notes/b.md"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn pipeline(
+        &self,
+        src: impl AsRef<Path>,
+        dest: impl AsRef<Path>,
+    ) -> impl Future<Output = Result<Report, Error>> + Send {
+        let (src, dest) = (src.as_ref().to_path_buf(), dest.as_ref().to_path_buf());
+        async move { crate::export::pipeline(self, &src, &dest, &Options::default()).await }
+    }
+
+    /// [`pipeline`](StoreExt::pipeline) with [`Options`].
+    ///
+    /// # Errors
+    /// As [`pipeline`](StoreExt::pipeline).
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{Options, StoreExt, Strategy};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/deep/a.md", "# A\n")?;
+    /// let opts = Options::default().with_recursive(true).with_strategy(Strategy::Sequential);
+    /// let report = fs.pipeline_with("/notes", "/out", &opts).await?;
+    /// assert!(report.is_complete());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn pipeline_with(
+        &self,
+        src: impl AsRef<Path>,
+        dest: impl AsRef<Path>,
+        opts: &Options,
+    ) -> impl Future<Output = Result<Report, Error>> + Send {
+        let (src, dest) = (src.as_ref().to_path_buf(), dest.as_ref().to_path_buf());
+        let opts = opts.clone();
+        async move { crate::export::pipeline(self, &src, &dest, &opts).await }
+    }
+
+    /// Counts the lines of the file at `path` that contain `needle` (`grep -c`), in bounded
+    /// memory and without blocking the event loop; the final [`ScanProgress`] has the count
+    /// and the bytes read.
+    ///
+    /// Lines are split at `\n`; the last line counts without one; bytes need not be UTF-8 (a
+    /// log with a stray invalid byte is counted, not refused); a line longer than the buffer
+    /// is handled. An empty `needle` counts every line.
+    ///
+    /// # Errors
+    /// [`Error::Read`] (with the path) if the file cannot be opened or read;
+    /// [`Error::Pattern`] if `needle` contains `\n`; [`Error::Unsupported`] on a store
+    /// without a blocking twin.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::StoreExt;
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/app.log", "GET /\nERROR disk\nGET /a\nERROR net")?;
+    /// let scan = fs.count_matching("/app.log", "ERROR").await?;
+    /// assert_eq!((scan.matching_lines, scan.bytes), (2, 33));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn count_matching(
+        &self,
+        path: impl AsRef<Path>,
+        needle: impl AsRef<[u8]>,
+    ) -> impl Future<Output = Result<ScanProgress, Error>> + Send {
+        let path = path.as_ref().to_path_buf();
+        let needle = needle.as_ref().to_vec();
+        async move { crate::lines::count_matching(self, &path, &needle).await }
+    }
+
+    /// [`count_matching`](StoreExt::count_matching) as a stream of [`ScanProgress`] reports,
+    /// one per blocking job (every `opts.job` bytes), the last with `done` set: for a
+    /// progress bar, or to stop early by dropping the stream (the job in flight finishes its
+    /// chunk; nothing else is read). An error ends the stream.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::{ScanOptions, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/app.log", "ERROR a\nINFO b\nERROR c\n")?;
+    /// let reports: Vec<_> = fs
+    ///     .scan_matching("/app.log", "ERROR", ScanOptions::default().with_job(8))
+    ///     .try_collect()
+    ///     .await?;
+    /// let last = reports.last().unwrap();
+    /// assert!(last.done && last.matching_lines == 2 && reports.len() > 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn scan_matching(
+        &self,
+        path: impl AsRef<Path>,
+        needle: impl AsRef<[u8]>,
+        opts: ScanOptions,
+    ) -> BoxStream<'static, Result<ScanProgress, Error>> {
+        crate::lines::scan_matching(self, path.as_ref(), needle.as_ref(), opts)
+    }
+
+    /// The lines of a file as a stream (`async for line in f`), in bounded memory.
+    ///
+    /// Lines are read in batches of up to 256 KiB per blocking job and yielded one by one.
+    /// They are bytes ([`Line::as_str`] for text), so invalid UTF-8 is the consumer's call, not
+    /// an error. A line longer than `opts.max_line` yields [`Error::LineTooLong`] and the
+    /// stream goes on with the next line; a read error yields [`Error::Read`] and ends it.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::{ScanOptions, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/app.log", "GET /\r\nERROR disk\nlast")?;
+    /// let lines: Vec<String> = fs
+    ///     .read_lines("/app.log", ScanOptions::default())
+    ///     .map_ok(|line| line.to_string_lossy().into_owned())
+    ///     .try_collect()
+    ///     .await?;
+    /// assert_eq!(lines, ["GET /", "ERROR disk", "last"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn read_lines(
+        &self,
+        path: impl AsRef<Path>,
+        opts: ScanOptions,
+    ) -> BoxStream<'static, Result<Line, Error>> {
+        crate::lines::read_lines(self, path.as_ref(), opts)
+    }
+}
+
+impl<S: Store> StoreExt for S {}

@@ -1,0 +1,515 @@
+//! The [`Store`] trait (async) and its blocking twin [`BlockingStore`]; the real file system
+//! ([`LocalFs`] on any runtime, [`StdFs`] blocking); the atomic write built on a blocking store.
+
+use std::fmt;
+use std::future::{Future, ready};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use futures_util::future::Either;
+
+use crate::{Runtime, Strategy};
+
+/// What a directory entry is, as far as a note pipeline cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EntryKind {
+    /// A regular file, or a symbolic link to one.
+    File,
+    /// A directory (never a symbolic link to one: links to directories are not walked, so a
+    /// link loop cannot trap a recursive walk).
+    Dir,
+    /// Anything else: a link to a directory, a dangling link, a socket, a device.
+    Other,
+}
+
+/// One entry of a directory listing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Entry {
+    /// The entry's path: the listed directory joined with its name.
+    pub path: PathBuf,
+    /// What it is.
+    pub kind: EntryKind,
+}
+
+/// How a write treats a file that already exists at its path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WriteMode {
+    /// Never replace an existing file (or link): the write fails with
+    /// [`io::ErrorKind::AlreadyExists`] and the existing file is untouched.
+    #[default]
+    CreateNew,
+    /// Atomically replace whatever is at the path (a link is replaced, never followed).
+    Replace,
+}
+
+/// The error payload a store returns (inside an [`io::Error`] of kind
+/// [`io::ErrorKind::FileTooLarge`]) for a file over the read limit; the pipelines turn it into
+/// [`Error::TooLarge`](crate::Error::TooLarge) with the path.
+///
+/// ```
+/// use smartnotes_io::TooLarge;
+/// let error = std::io::Error::from(TooLarge { size: Some(20), limit: 10 });
+/// assert_eq!(error.kind(), std::io::ErrorKind::FileTooLarge);
+/// assert_eq!(error.to_string(), "20 bytes, over the 10-byte limit");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TooLarge {
+    /// The file's size, when the store knows it (a read that stops at the limit does not).
+    pub size: Option<u64>,
+    /// The limit it is over.
+    pub limit: u64,
+}
+
+impl TooLarge {
+    /// `Ok` when `size` is within `limit`, else this error: the check a store makes on a size
+    /// it knows (from a listing, a `stat`, a `HEAD` request) before reading.
+    ///
+    /// # Errors
+    /// An [`io::Error`] of kind [`io::ErrorKind::FileTooLarge`] carrying a [`TooLarge`] when
+    /// `size > limit`.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::TooLarge;
+    /// assert!(TooLarge::check(10, 10).is_ok());
+    /// assert!(TooLarge::check(11, 10).is_err());
+    /// ```
+    pub fn check(size: u64, limit: u64) -> io::Result<()> {
+        if size > limit {
+            Err(TooLarge {
+                size: Some(size),
+                limit,
+            }
+            .into())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The [`TooLarge`] an [`io::Error`] carries, if it carries one.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::TooLarge;
+    /// let error = std::io::Error::from(TooLarge { size: None, limit: 10 });
+    /// assert_eq!(TooLarge::of(&error), Some(TooLarge { size: None, limit: 10 }));
+    /// ```
+    pub fn of(error: &io::Error) -> Option<TooLarge> {
+        error.get_ref()?.downcast_ref::<TooLarge>().copied()
+    }
+}
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.size {
+            Some(size) => write!(f, "{size} bytes, over the {}-byte limit", self.limit),
+            None => write!(f, "over the {}-byte limit", self.limit),
+        }
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+impl From<TooLarge> for io::Error {
+    fn from(e: TooLarge) -> Self {
+        io::Error::new(io::ErrorKind::FileTooLarge, e)
+    }
+}
+
+/// The blocking operations of a store: the `std::fs` shape.
+///
+/// [`StdFs`] is the real file system; the [simulated stores](crate::testing) implement it too,
+/// so the [`Blocking`](crate::Strategy::Blocking) strategy runs on every store that has a
+/// blocking twin. Errors are plain [`io::Error`]s; the pipelines add the path.
+pub trait BlockingStore: Clone + Send + Sync + 'static {
+    /// An open file, read front to back (see [`open`](Self::open)).
+    type Reader: io::Read + Send + 'static;
+
+    /// The entries of `dir`, in no particular order.
+    ///
+    /// # Errors
+    /// Whatever listing `dir` fails with (`NotFound`, `PermissionDenied`, ...).
+    fn list(&self, dir: &Path) -> io::Result<Vec<Entry>>;
+    /// The bytes of the file at `path`.
+    ///
+    /// # Errors
+    /// A [`TooLarge`] error if the file holds more than `limit` bytes, found without reading
+    /// more than `limit + 1` bytes; whatever opening or reading fails with.
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>>;
+    /// Opens the file at `path` for reading in chunks of the caller's choosing, so that a file
+    /// of any size is read in bounded memory (the scans of [`StoreExt`](crate::StoreExt)).
+    ///
+    /// # Errors
+    /// Whatever opening fails with; `IsADirectory` for a directory.
+    fn open(&self, path: &Path) -> io::Result<Self::Reader>;
+    /// Creates `dir` and its missing parents.
+    ///
+    /// # Errors
+    /// Whatever creating a directory fails with.
+    fn create_dir_all(&self, dir: &Path) -> io::Result<()>;
+    /// Creates a new file at `path` (failing if anything is there) and writes `bytes` to it. On
+    /// error a partial file may be left behind; the atomic write removes it.
+    ///
+    /// # Errors
+    /// `AlreadyExists` if anything is at `path`; whatever creating or writing fails with.
+    fn write_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
+    /// Makes `to` name the file `from` names.
+    ///
+    /// `from` may still exist afterwards (a hard link) or not (a store without links may
+    /// rename instead); the atomic write removes it either way.
+    ///
+    /// # Errors
+    /// [`io::ErrorKind::AlreadyExists`] if `to` exists; whatever linking fails with.
+    fn link(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Renames `from` to `to`, atomically replacing `to` if it exists.
+    ///
+    /// # Errors
+    /// Whatever renaming fails with.
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Removes the file at `path`.
+    ///
+    /// # Errors
+    /// Whatever removing fails with (`NotFound` included).
+    fn remove_file(&self, path: &Path) -> io::Result<()>;
+}
+
+/// A note store: what the operations of [`StoreExt`](crate::StoreExt) read from and write to.
+///
+/// A store is a value you hold and call (`fs.read_notes(dir)`, `fs.pipeline(src, dest)`):
+/// [`LocalFs`] on tokio or smol (`smartnotes::tokio::fs()`, `smartnotes::smol::fs()`), the
+/// [simulated stores](crate::testing) for tests, or a store of your own. A store provides a
+/// [`Runtime`] and four primitive operations; everything else is built on them once, in
+/// [`StoreExt`](crate::StoreExt).
+///
+/// A store *may* have a blocking twin ([`Store::blocking`]) that reaches the same files: local
+/// files do, and the [`Blocking`](Strategy::Blocking) strategy runs on it; a network store
+/// does not (every request waits on the network, so concurrent requests are the natural
+/// strategy, and a blocking twin would only hold a thread per request). The primitive
+/// operations' default implementations run the blocking twin on
+/// [`Runtime::spawn_blocking`], one operation per trip (what `tokio::fs` and `async-fs` do);
+/// a store without a twin implements all four itself.
+///
+/// # What every store promises
+/// [`write_atomic`](Store::write_atomic) is atomic (readers see the old state or the whole new
+/// file) and, with [`WriteMode::CreateNew`], never replaces an existing file: it fails with
+/// [`io::ErrorKind::AlreadyExists`] instead. A failed or cancelled write leaves nothing behind.
+pub trait Store: Clone + Send + Sync + 'static {
+    /// The runtime this store's futures run on.
+    type Runtime: Runtime;
+    /// The blocking view of the same store ([`NoBlocking`] for a store without one).
+    type Blocking: BlockingStore;
+
+    /// The runtime, for blocking work and timers.
+    fn runtime(&self) -> &Self::Runtime;
+
+    /// The blocking view of the same store, if it has one.
+    fn blocking(&self) -> Option<Self::Blocking>;
+
+    /// The strategy used when [`Options`](crate::Options) name none: the default
+    /// [`Blocking`](Strategy::Blocking) strategy with a blocking twin, 64 concurrent
+    /// operations without.
+    fn default_strategy(&self) -> Strategy {
+        if self.blocking().is_some() {
+            Strategy::default()
+        } else {
+            Strategy::Concurrent { limit: 64 }
+        }
+    }
+
+    /// The entries of `dir`, in no particular order.
+    ///
+    /// # Errors
+    /// Whatever listing fails with; `Unsupported` by default for a store without a blocking
+    /// twin.
+    fn list(&self, dir: &Path) -> impl Future<Output = io::Result<Vec<Entry>>> + Send {
+        let dir = dir.to_owned();
+        on_blocking(self, move |fs| fs.list(&dir))
+    }
+
+    /// The bytes of the file at `path`.
+    ///
+    /// # Errors
+    /// A [`TooLarge`] error if the file holds more than `limit` bytes, found without reading
+    /// it all; whatever reading fails with.
+    fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
+        let path = path.to_owned();
+        on_blocking(self, move |fs| fs.read(&path, limit))
+    }
+
+    /// Creates `dir` and its missing parents (a no-op for a store without directories).
+    ///
+    /// # Errors
+    /// Whatever creating fails with.
+    fn create_dir_all(&self, dir: &Path) -> impl Future<Output = io::Result<()>> + Send {
+        let dir = dir.to_owned();
+        on_blocking(self, move |fs| fs.create_dir_all(&dir))
+    }
+
+    /// Writes `bytes` to `path` atomically: readers see the old state or the whole new file,
+    /// never a part, and nothing is left behind.
+    ///
+    /// The default runs the atomic write (a temporary file linked or renamed into place) on
+    /// the blocking twin inside [`Runtime::spawn_blocking`], as one unit: a write that has
+    /// started completes (or is cleaned up) even if this future is dropped, which is what makes
+    /// cancellation safe. Stores override it to add behaviour around it (latency), or when
+    /// they have no blocking twin.
+    ///
+    /// # Errors
+    /// [`io::ErrorKind::AlreadyExists`] when `mode` is [`WriteMode::CreateNew`] and `path`
+    /// exists; whatever writing fails with.
+    fn write_atomic(
+        &self,
+        path: &Path,
+        bytes: Vec<u8>,
+        mode: WriteMode,
+    ) -> impl Future<Output = io::Result<()>> + Send {
+        let path = path.to_owned();
+        on_blocking(self, move |fs| write_atomic(&fs, &path, &bytes, mode))
+    }
+}
+
+/// Runs `op` on `store`'s blocking twin, on the blocking pool; `Unsupported` without a twin.
+fn on_blocking<S, T>(
+    store: &S,
+    op: impl FnOnce(S::Blocking) -> io::Result<T> + Send + 'static,
+) -> impl Future<Output = io::Result<T>> + Send + 'static
+where
+    S: Store + ?Sized,
+    T: Send + 'static,
+{
+    match store.blocking() {
+        Some(fs) => Either::Left(store.runtime().spawn_blocking(move || op(fs))),
+        None => Either::Right(ready(Err(no_blocking_twin()))),
+    }
+}
+
+fn no_blocking_twin() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        "this store has no blocking twin and does not implement the operation itself",
+    )
+}
+
+/// The blocking twin of a store that has none: a type with no values, so
+/// [`Store::blocking`] can only return `None`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NoBlocking {}
+
+impl BlockingStore for NoBlocking {
+    type Reader = io::Empty;
+
+    fn list(&self, _: &Path) -> io::Result<Vec<Entry>> {
+        match *self {}
+    }
+    fn read(&self, _: &Path, _: u64) -> io::Result<Vec<u8>> {
+        match *self {}
+    }
+    fn open(&self, _: &Path) -> io::Result<io::Empty> {
+        match *self {}
+    }
+    fn create_dir_all(&self, _: &Path) -> io::Result<()> {
+        match *self {}
+    }
+    fn write_new(&self, _: &Path, _: &[u8]) -> io::Result<()> {
+        match *self {}
+    }
+    fn link(&self, _: &Path, _: &Path) -> io::Result<()> {
+        match *self {}
+    }
+    fn rename(&self, _: &Path, _: &Path) -> io::Result<()> {
+        match *self {}
+    }
+    fn remove_file(&self, _: &Path) -> io::Result<()> {
+        match *self {}
+    }
+}
+
+/// The suffix of the temporary files the atomic write creates (never `.md`, so a half-written
+/// note is never read back as a note).
+pub(crate) const TEMP_SUFFIX: &str = ".smartnotes-tmp";
+
+/// Writes `bytes` to `path` atomically, through a temporary file in the same directory.
+///
+/// The bytes go to `.<pid>-<n>.smartnotes-tmp` beside `path`, which then becomes `path` by a
+/// [link](BlockingStore::link) (for [`WriteMode::CreateNew`]: fails if `path` exists, so
+/// nothing is ever overwritten, and a link at `path` is never followed) or a
+/// [rename](BlockingStore::rename) (for [`WriteMode::Replace`]). The temporary file is removed
+/// whatever happens. Transient errors are retried, each attempt with a fresh temporary file.
+/// The data is not `fsync`ed: the write is atomic against a crash of the process, not against a
+/// power cut.
+pub(crate) fn write_atomic<B: BlockingStore>(
+    fs: &B,
+    path: &Path,
+    bytes: &[u8],
+    mode: WriteMode,
+) -> io::Result<()> {
+    // Each attempt uses a fresh temporary file, so a retry never meets a partial one.
+    crate::retry::retry_blocking(|| write_once(fs, path, bytes, mode))
+}
+
+fn write_once<B: BlockingStore>(
+    fs: &B,
+    path: &Path,
+    bytes: &[u8],
+    mode: WriteMode,
+) -> io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let temp = dir.join(format!(".{}-{n}{TEMP_SUFFIX}", std::process::id()));
+    let result = fs.write_new(&temp, bytes).and_then(|()| match mode {
+        WriteMode::CreateNew => fs.link(&temp, path),
+        WriteMode::Replace => fs.rename(&temp, path),
+    });
+    let renamed = matches!((mode, &result), (WriteMode::Replace, Ok(())));
+    if !renamed {
+        // After a link (or a failure) the temporary name may still exist: remove it. A failure
+        // to remove it is reported, since it would leave a stray file in the export directory.
+        match crate::retry::retry_blocking(|| fs.remove_file(&temp)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) if result.is_ok() => return Err(e),
+            Err(_) => {}
+        }
+    }
+    result
+}
+
+/// The kind of an entry from its own (not followed) file type, following a symbolic link to
+/// see whether it names a file.
+fn entry_kind(file_type: std::fs::FileType, path: &Path) -> EntryKind {
+    if file_type.is_symlink() {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => EntryKind::File,
+            _ => EntryKind::Other,
+        }
+    } else if file_type.is_dir() {
+        EntryKind::Dir
+    } else if file_type.is_file() {
+        EntryKind::File
+    } else {
+        EntryKind::Other
+    }
+}
+
+/// The real file system, blocking, through `std::fs`: the blocking twin of [`LocalFs`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StdFs;
+
+impl BlockingStore for StdFs {
+    type Reader = std::fs::File;
+
+    fn open(&self, path: &Path) -> io::Result<std::fs::File> {
+        let file = std::fs::File::open(path)?;
+        if file.metadata()?.is_dir() {
+            return Err(io::Error::from(io::ErrorKind::IsADirectory));
+        }
+        Ok(file)
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            let kind = entry_kind(entry.file_type()?, &path);
+            out.push(Entry { path, kind });
+        }
+        Ok(out)
+    }
+
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        use std::io::Read;
+        let file = std::fs::File::open(path)?;
+        let size = file.metadata()?.len();
+        TooLarge::check(size, limit)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        // The file may grow between the size check and the read: never take more than the limit.
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+        TooLarge::check(bytes.len() as u64, limit)?;
+        Ok(bytes)
+    }
+
+    fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(dir)
+    }
+
+    fn write_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)?;
+        file.write_all(bytes)
+    }
+
+    fn link(&self, from: &Path, to: &Path) -> io::Result<()> {
+        match std::fs::hard_link(from, to) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+            // File systems without hard links (FAT, some network mounts): check, then rename.
+            // This fallback can race with another writer; the link path cannot.
+            Err(e) => match std::fs::symlink_metadata(to) {
+                Ok(_) => Err(io::Error::new(io::ErrorKind::AlreadyExists, e)),
+                Err(_) => std::fs::rename(from, to),
+            },
+        }
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        std::fs::rename(from, to)
+    }
+
+    fn remove_file(&self, path: &Path) -> io::Result<()> {
+        std::fs::remove_file(path)
+    }
+}
+
+/// The real file system on runtime `R`: every operation is `std::fs` work on `R`'s blocking
+/// pool ([`StdFs`] is its blocking twin).
+///
+/// With the default [`Blocking`](Strategy::Blocking) strategy, the work is batched (many
+/// files per trip to the pool); with [`Sequential`](Strategy::Sequential) or
+/// [`Concurrent`](Strategy::Concurrent) each operation is one trip, which is what `tokio::fs`
+/// and `async-fs` do. The runtime adapters name it: `smartnotes::tokio::TokioFs` is
+/// `LocalFs<TokioRuntime>`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LocalFs<R> {
+    runtime: R,
+}
+
+impl<R: Runtime> LocalFs<R> {
+    /// The real file system, doing its blocking work on `runtime`.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[derive(Clone, Debug)] struct MyRuntime;
+    /// # impl smartnotes_io::Runtime for MyRuntime {
+    /// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
+    /// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
+    /// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
+    /// #         std::future::ready(()) }
+    /// # }
+    /// let fs = smartnotes_io::LocalFs::new(MyRuntime); // smartnotes::tokio::fs() on tokio
+    /// # let _ = fs;
+    /// ```
+    pub const fn new(runtime: R) -> Self {
+        Self { runtime }
+    }
+}
+
+impl<R: Runtime> Store for LocalFs<R> {
+    type Runtime = R;
+    type Blocking = StdFs;
+
+    fn runtime(&self) -> &R {
+        &self.runtime
+    }
+
+    fn blocking(&self) -> Option<StdFs> {
+        Some(StdFs)
+    }
+}
