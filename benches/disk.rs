@@ -14,9 +14,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::{
-    Rt, Scratch, cores, corpus_dir, criterion_mean, disk_base, export_on, quick, read_on,
-    std_pipeline, std_read, strategies, tmpfs_base, tokio_runtime,
+    Scratch, cores, corpus_dir, criterion_mean, disk_base, executors, export_on, quick, read_on,
+    std_pipeline, std_read, strategies, tmpfs_base,
 };
+use smartnotes::{Executor, RuntimeKind};
 use criterion::{BatchSize, Criterion, Throughput};
 
 const SIZES: [usize; 2] = [1_000, 10_000];
@@ -31,16 +32,16 @@ fn ids() -> Vec<String> {
         "std-1-thread".to_owned(),
         format!("std-{}-threads", cores()),
     ];
-    for rt in Rt::ALL {
+    for kind in RuntimeKind::ALL {
         for (label, _) in strategies() {
-            ids.push(format!("{}-{label}", rt.name()));
+            ids.push(format!("{kind}-{label}"));
         }
     }
     ids.push(format!("std-{}-threads-end", cores()));
     ids
 }
 
-fn bench_read(c: &mut Criterion, tokio: &tokio::runtime::Runtime, src: &Path, n: usize) {
+fn bench_read(c: &mut Criterion, executors: &[Executor], src: &Path, n: usize) {
     let mut group = c.benchmark_group(format!("disk-read-{n}"));
     group.throughput(Throughput::Elements(n as u64));
     group.bench_function("std-1-thread", |b| {
@@ -49,10 +50,10 @@ fn bench_read(c: &mut Criterion, tokio: &tokio::runtime::Runtime, src: &Path, n:
     group.bench_function(format!("std-{}-threads", cores()), |b| {
         b.iter(|| assert_eq!(std_read(src, cores()), n))
     });
-    for rt in Rt::ALL {
+    for executor in executors {
         for (label, strategy) in strategies() {
-            group.bench_function(format!("{}-{label}", rt.name()), |b| {
-                b.iter(|| assert_eq!(read_on(rt, tokio, src, strategy), n))
+            group.bench_function(format!("{}-{label}", executor.kind()), |b| {
+                b.iter(|| assert_eq!(read_on(executor, src, strategy), n))
             });
         }
     }
@@ -65,7 +66,7 @@ fn bench_read(c: &mut Criterion, tokio: &tokio::runtime::Runtime, src: &Path, n:
 
 fn bench_pipeline(
     c: &mut Criterion,
-    tokio: &tokio::runtime::Runtime,
+    executors: &[Executor],
     name: &str,
     base: &Path,
     src: &Path,
@@ -88,12 +89,12 @@ fn bench_pipeline(
             BatchSize::PerIteration,
         )
     });
-    for rt in Rt::ALL {
+    for executor in executors {
         for (label, strategy) in strategies() {
-            group.bench_function(format!("{}-{label}", rt.name()), |b| {
+            group.bench_function(format!("{}-{label}", executor.kind()), |b| {
                 b.iter_batched(
                     fresh,
-                    |out| (export_on(rt, tokio, src, &out.0, strategy), out),
+                    |out| (export_on(executor, src, &out.0, strategy), out),
                     BatchSize::PerIteration,
                 )
             });
@@ -136,21 +137,21 @@ fn main() {
         .warm_up_time(Duration::from_millis(warm_up))
         .measurement_time(Duration::from_millis(measure))
         .configure_from_args();
-    let tokio = tokio_runtime();
+    let executors = executors();
     let disk = disk_base();
     let tmpfs = tmpfs_base();
     let mut groups = Vec::new();
     for &n in sizes() {
         let src = corpus_dir(&disk, n);
-        bench_read(&mut c, &tokio, &src, n);
+        bench_read(&mut c, &executors, &src, n);
         groups.push((format!("disk-read-{n}"), n));
         if !quick() || tmpfs.is_none() {
-            bench_pipeline(&mut c, &tokio, "disk", &disk, &src, n);
+            bench_pipeline(&mut c, &executors, "disk", &disk, &src, n);
             groups.push((format!("disk-pipeline-{n}"), n));
         }
         if let Some(tmpfs) = &tmpfs {
             let src = corpus_dir(tmpfs, n);
-            bench_pipeline(&mut c, &tokio, "tmpfs", tmpfs, &src, n);
+            bench_pipeline(&mut c, &executors, "tmpfs", tmpfs, &src, n);
             groups.push((format!("tmpfs-pipeline-{n}"), n));
         }
     }

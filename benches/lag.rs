@@ -15,9 +15,12 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{cores, corpus_dir, disk_base, quick, read_all, std_read, strategies, write_results};
-use smartnotes::lag::{heartbeat_while, median, percentile_ms};
-use smartnotes::{Fs, Runtime, Strategy};
+use common::{
+    cores, corpus_dir, disk_base, executors_of, quick, read_all, std_read, strategies,
+    write_results,
+};
+use smartnotes::{Flavor, Runtime, Store, StoreJob, Strategy};
+use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
 
 #[derive(Clone, Copy)]
 enum Work {
@@ -32,7 +35,7 @@ struct Sample {
     lateness: Vec<Duration>,
 }
 
-async fn case<F: Fs>(fs: &F, src: &Path, work: Work) -> Sample {
+async fn case<F: Store>(fs: &F, src: &Path, work: Work) -> Sample {
     let start = Instant::now();
     let job = async {
         match work {
@@ -52,6 +55,16 @@ async fn case<F: Fs>(fs: &F, src: &Path, work: Work) -> Sample {
     }
 }
 
+/// [`case`] on whichever store the executor hands it.
+struct Case<'a>(&'a Path, Work);
+
+impl StoreJob for Case<'_> {
+    type Output = Sample;
+    async fn run<S: Store>(self, store: S) -> Sample {
+        case(&store, self.0, self.1).await
+    }
+}
+
 fn main() {
     let (mut reps, mut notes) = if quick() { (3, 2_000) } else { (5, 10_000) };
     let mut args = std::env::args().skip(1);
@@ -63,10 +76,7 @@ fn main() {
         }
     }
     let src = corpus_dir(&disk_base().join("lag"), notes);
-    let tokio = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio");
+    let executors = executors_of(Flavor::CurrentThread);
 
     let mut works: Vec<(String, Work)> = vec![("idle (floor)".into(), Work::Idle)];
     works.extend(
@@ -80,7 +90,8 @@ fn main() {
     ));
 
     // results[runtime][work] = samples; the multi-thread baseline is timed between repetitions.
-    let mut results: Vec<Vec<Vec<Sample>>> = (0..2)
+    let mut results: Vec<Vec<Vec<Sample>>> = executors
+        .iter()
         .map(|_| works.iter().map(|_| Vec::new()).collect())
         .collect();
     let mut baseline = Vec::new();
@@ -89,7 +100,9 @@ fn main() {
         assert_eq!(std_read(&src, cores()), notes);
         baseline.push(notes as f64 / start.elapsed().as_secs_f64());
         for (w, (_, work)) in works.iter().enumerate() {
-            results[0][w].push(tokio.block_on(case(&smartnotes::tokio::fs(), &src, *work)));
+            for (r, executor) in executors.iter().enumerate() {
+                results[r][w].push(executor.block_on(Case(&src, *work)));
+            }
             results[1][w].push(smartnotes::smol::block_on(case(
                 &smartnotes::smol::fs(),
                 &src,
@@ -108,7 +121,8 @@ fn main() {
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|");
     let mut rows = Vec::new();
-    for (r, runtime) in ["tokio current_thread", "smol block_on"].iter().enumerate() {
+    for (r, executor) in executors.iter().enumerate() {
+        let runtime = format!("{} (one thread)", executor.kind());
         let mut idle_p99 = 0.0;
         for (w, (label, work)) in works.iter().enumerate() {
             let samples = &results[r][w];

@@ -1,4 +1,4 @@
-//! latency: the tutorials' "1 s -> 0.2 s", on a store where each operation waits 200 ms.
+//! latency: the Python tutorials' "1 s -> 0.2 s", on a store where each operation waits 200 ms.
 //!
 //! Exports N notes to a [`SlowFs`] over memory, sequentially and concurrently, on tokio and on
 //! smol. `cargo bench --bench latency` (add a filter such as `-- smol` to select). A quick run
@@ -9,12 +9,13 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{Rt, criterion_mean, quick, tokio_runtime, write_results};
+use common::{criterion_mean, executors, quick, write_results};
 use criterion::{Criterion, SamplingMode};
 use futures_util::stream;
 use smartnotes::{
-    Fs, Latency, MemFs, Note, NoteFile, Options, SlowFs, Strategy, WriteMode, export_notes_with,
+    Note, NoteFile, Options, RuntimeKind, Store, StoreExt, StoreJob, Strategy, WriteMode,
 };
+use smartnotes::testing::{Latency, MemFs, SlowFs};
 
 const WAIT: Duration = Duration::from_millis(200);
 
@@ -42,19 +43,31 @@ fn ideal(n: usize, strategy: Strategy) -> f64 {
     rounds as f64 * WAIT.as_secs_f64()
 }
 
-async fn export<F: Fs>(fs: &F, notes: &[NoteFile], strategy: Strategy) {
+async fn export<F: Store>(fs: &F, notes: &[NoteFile], strategy: Strategy) {
     let opts = Options::default()
-        .strategy(strategy)
-        .write_mode(WriteMode::Replace);
+        .with_strategy(strategy)
+        .with_write_mode(WriteMode::Replace);
     let items = stream::iter(notes.iter().cloned().map(Ok));
-    let report = export_notes_with(fs, Path::new("/out"), items, &opts)
+    let report = fs.export_with(Path::new("/out"), items, &opts)
         .await
         .expect("export");
     assert_eq!(report.exported.len(), notes.len());
 }
 
-fn id(rt: Rt, n: usize, label: &str) -> String {
-    format!("{}-{label}-n{n}", rt.name())
+/// Exports the notes to a fresh slow store over memory, on the runtime of the store the
+/// executor hands it.
+struct SlowExport<'a>(&'a [NoteFile], Strategy);
+
+impl StoreJob for SlowExport<'_> {
+    type Output = ();
+    async fn run<S: Store>(self, store: S) {
+        let fs = SlowFs::new(MemFs::new(store.runtime().clone()), Latency::fixed(WAIT));
+        export(&fs, self.0, self.1).await
+    }
+}
+
+fn id(kind: RuntimeKind, n: usize, label: &str) -> String {
+    format!("{kind}-{label}-n{n}")
 }
 
 fn main() {
@@ -62,10 +75,10 @@ fn main() {
         .sample_size(10)
         .warm_up_time(Duration::from_millis(400))
         .configure_from_args();
-    let tokio = tokio_runtime();
+    let executors = executors();
     let mut group = c.benchmark_group("latency");
     group.sampling_mode(SamplingMode::Flat);
-    for rt in Rt::ALL {
+    for executor in &executors {
         for &(n, label, strategy) in cases() {
             let notes: Vec<NoteFile> = (0..n)
                 .map(|i| {
@@ -78,21 +91,8 @@ fn main() {
             // Flat sampling: 10 samples of 2 iterations, or of 1 in a quick run.
             let per_case = if quick() { 9.5 } else { 11.0 };
             group.measurement_time(Duration::from_secs_f64(ideal(n, strategy) * per_case));
-            group.bench_function(id(rt, n, label), |b| match rt {
-                Rt::Tokio => {
-                    let fs = SlowFs::new(
-                        MemFs::new(smartnotes::tokio::TokioRuntime),
-                        Latency::fixed(WAIT),
-                    );
-                    b.iter(|| tokio.block_on(export(&fs, &notes, strategy)))
-                }
-                Rt::Smol => {
-                    let fs = SlowFs::new(
-                        MemFs::new(smartnotes::smol::SmolRuntime),
-                        Latency::fixed(WAIT),
-                    );
-                    b.iter(|| smartnotes::smol::block_on(export(&fs, &notes, strategy)))
-                }
+            group.bench_function(id(executor.kind(), n, label), |b| {
+                b.iter(|| executor.block_on(SlowExport(&notes, strategy)))
             });
         }
     }
@@ -100,12 +100,12 @@ fn main() {
     c.final_summary();
 
     // The cases and their ideal times, for `cargo xtask bench` to join with criterion's estimates.
-    let described: Vec<serde_json::Value> = Rt::ALL
+    let described: Vec<serde_json::Value> = RuntimeKind::ALL
         .iter()
-        .flat_map(|&rt| {
+        .flat_map(|&kind| {
             cases().iter().map(move |&(n, label, strategy)| {
                 serde_json::json!({
-                    "id": id(rt, n, label), "runtime": rt.name(), "notes": n,
+                    "id": id(kind, n, label), "runtime": kind.name(), "notes": n,
                     "strategy": label, "ideal_s": ideal(n, strategy),
                 })
             })
@@ -118,13 +118,12 @@ fn main() {
 
     println!("\n| runtime | N | strategy | mean (s) | ideal (s) | off ideal |");
     println!("|---|---:|---|---:|---:|---:|");
-    for rt in Rt::ALL {
+    for &kind in RuntimeKind::ALL {
         for &(n, label, strategy) in cases() {
-            if let Some(mean) = criterion_mean("latency", &id(rt, n, label)) {
+            if let Some(mean) = criterion_mean("latency", &id(kind, n, label)) {
                 let ideal = ideal(n, strategy);
                 println!(
-                    "| {} | {n} | {label} | {mean:.4} | {ideal:.1} | {:+.2}% |",
-                    rt.name(),
+                    "| {kind} | {n} | {label} | {mean:.4} | {ideal:.1} | {:+.2}% |",
                     (mean / ideal - 1.0) * 100.0
                 );
             }

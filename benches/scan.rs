@@ -20,8 +20,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use smartnotes::lag::{heartbeat_while, median, percentile_ms};
-use smartnotes::{Fs, Runtime, ScanOptions, corpus};
+use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
+use smartnotes::{Flavor, Runtime, ScanOptions, Store, StoreExt, StoreJob};
+use smartnotes_io::support::corpus;
 
 const NEEDLE: &str = "ERROR";
 
@@ -68,7 +69,7 @@ enum Work {
 }
 
 /// One run of `work` on `fs` beside a heartbeat: (seconds, matching lines, lateness samples).
-async fn case<F: Fs>(fs: &F, path: &Path, work: Work) -> (f64, u64, Vec<Duration>) {
+async fn case<F: Store>(fs: &F, path: &Path, work: Work) -> (f64, u64, Vec<Duration>) {
     let start = Instant::now();
     let job = async {
         match work {
@@ -77,13 +78,13 @@ async fn case<F: Fs>(fs: &F, path: &Path, work: Work) -> (f64, u64, Vec<Duration
                 0
             }
             Work::Count => {
-                smartnotes::count_matching(fs, path, NEEDLE)
+                fs.count_matching(path, NEEDLE)
                     .await
                     .expect("scan")
                     .matching_lines
             }
             Work::Lines => {
-                smartnotes::read_lines(fs, path, ScanOptions::default())
+                fs.read_lines(path, ScanOptions::default())
                     .fold(0, |n, line| async move {
                         let line = line.expect("line");
                         n + u64::from(
@@ -110,6 +111,26 @@ fn peak_rss_mib() -> f64 {
         .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
+/// [`case`] on whichever store the executor hands it.
+struct Case<'a>(&'a Path, Work);
+
+impl StoreJob for Case<'_> {
+    type Output = (f64, u64, Vec<Duration>);
+    async fn run<S: Store>(self, store: S) -> Self::Output {
+        case(&store, self.0, self.1).await
+    }
+}
+
+/// Counts the matching lines of `path` on whichever store the executor hands it.
+struct Count<'a>(&'a Path);
+
+impl StoreJob for Count<'_> {
+    type Output = smartnotes::ScanProgress;
+    async fn run<S: Store>(self, store: S) -> Self::Output {
+        store.count_matching(self.0, NEEDLE).await.expect("scan")
+    }
+}
+
 fn main() {
     let (mut reps, mut mib, mut lines_too) = if common::quick() {
         (3, 256_u64, false)
@@ -125,10 +146,7 @@ fn main() {
             _ => {}
         }
     }
-    let tokio = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio");
+    let executors = common::executors_of(Flavor::CurrentThread);
 
     // Peak memory: a 64 MiB log first, then the big one; a scan in bounded memory leaves the
     // high-water mark where the small file put it.
@@ -136,36 +154,15 @@ fn main() {
     let (big, big_errors) = log_file(mib);
     let bytes = std::fs::metadata(&big).expect("log").len();
     let rss_start = peak_rss_mib();
-    tokio
-        .block_on(smartnotes::count_matching(
-            &smartnotes::tokio::fs(),
-            &small,
-            NEEDLE,
-        ))
-        .expect("scan");
-    smartnotes::smol::block_on(smartnotes::count_matching(
-        &smartnotes::smol::fs(),
-        &small,
-        NEEDLE,
-    ))
-    .expect("scan");
+    for executor in &executors {
+        executor.block_on(Count(&small));
+    }
     let rss_small = peak_rss_mib();
-    let checked = tokio
-        .block_on(smartnotes::count_matching(
-            &smartnotes::tokio::fs(),
-            &big,
-            NEEDLE,
-        ))
-        .expect("scan");
-    assert_eq!(checked.matching_lines, big_errors);
-    assert_eq!(checked.bytes, bytes);
-    let n = smartnotes::smol::block_on(smartnotes::count_matching(
-        &smartnotes::smol::fs(),
-        &big,
-        NEEDLE,
-    ))
-    .expect("scan");
-    assert_eq!(n.matching_lines, big_errors);
+    for executor in &executors {
+        let checked = executor.block_on(Count(&big));
+        assert_eq!(checked.matching_lines, big_errors);
+        assert_eq!(checked.bytes, bytes);
+    }
     let rss_big = peak_rss_mib();
 
     let mut works = vec![
@@ -177,7 +174,8 @@ fn main() {
     }
     let mut std_gbps = Vec::new();
     // results[runtime][work] = (GB/s per rep, pooled lateness)
-    let mut results: Vec<Vec<(Vec<f64>, Vec<Duration>)>> = (0..2)
+    let mut results: Vec<Vec<(Vec<f64>, Vec<Duration>)>> = executors
+        .iter()
         .map(|_| works.iter().map(|_| (Vec::new(), Vec::new())).collect())
         .collect();
     for rep in 0..reps {
@@ -188,11 +186,8 @@ fn main() {
             if *work == Work::Lines && rep > 0 {
                 continue; // one run is enough for scale, and it is slow
             }
-            let runs = [
-                tokio.block_on(case(&smartnotes::tokio::fs(), &big, *work)),
-                smartnotes::smol::block_on(case(&smartnotes::smol::fs(), &big, *work)),
-            ];
-            for (r, (seconds, n, lateness)) in runs.into_iter().enumerate() {
+            for (r, executor) in executors.iter().enumerate() {
+                let (seconds, n, lateness) = executor.block_on(Case(&big, *work));
                 if *work != Work::Idle {
                     assert_eq!(n, big_errors);
                 }
@@ -212,7 +207,8 @@ fn main() {
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|");
     let mut rows = Vec::new();
-    for (r, name) in ["tokio", "smol"].iter().enumerate() {
+    for (r, executor) in executors.iter().enumerate() {
+        let name = executor.kind().name();
         let idle_p99 = percentile_ms(&results[r][0].1, 0.99);
         for (w, (label, work)) in works.iter().enumerate() {
             let (gbps, late) = &results[r][w];

@@ -6,12 +6,13 @@
 mod common;
 
 use futures_util::StreamExt;
-use smartnotes::{Fs, StdFs, io::corpus, read_notes};
+use smartnotes::{StdFs, Store, StoreExt};
+use smartnotes_io::support::corpus;
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     corpus::write_corpus(&StdFs, dir.path(), 10, 1)?;
-    let mut batches = read_notes(&fs, dir.path()).chunks(4);
+    let mut batches = fs.read_notes(dir.path()).chunks(4);
     while let Some(batch) = batches.next().await {
         let titles: Vec<String> = batch
             .into_iter()

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use futures_util::{StreamExt, stream};
 use smartnotes::stream::{owning, scope};
-use smartnotes::{Fs, Runtime};
+use smartnotes::{Runtime, Store};
 
 struct Connection(&'static str);
 
@@ -21,7 +21,7 @@ impl Drop for Connection {
     }
 }
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let rt = fs.runtime().clone();
     for (case, fail) in [("success", false), ("error", true)] {
         println!("scope, {case}:");

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::{StreamExt, stream};
 use smartnotes::stream::{gather, ticks};
-use smartnotes::{Fs, Runtime};
+use smartnotes::{Runtime, Store};
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let rt = fs.runtime().clone();
     let feed = |name: &'static str, every: u64| {
         ticks(rt.clone(), Duration::from_millis(every))

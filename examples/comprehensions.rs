@@ -9,12 +9,13 @@ mod common;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use futures_util::{StreamExt, stream};
-use smartnotes::{Fs, StdFs, io::corpus, read_notes};
+use smartnotes::{StdFs, Store, StoreExt};
+use smartnotes_io::support::corpus;
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     corpus::write_corpus(&StdFs, dir.path(), 40, 7)?;
-    let notes = || read_notes(&fs, dir.path()).filter_map(|n| std::future::ready(n.ok()));
+    let notes = || fs.read_notes(dir.path()).filter_map(|n| std::future::ready(n.ok()));
 
     // [n.title async for n in notes if "python" in n.tags]
     let python: Vec<String> = notes()

@@ -9,10 +9,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use smartnotes::Fs;
+use smartnotes::Store;
 use smartnotes::stream::{Countdown, countdown_unfold};
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let rt = fs.runtime().clone();
     let step = Duration::from_millis(100);
     let start = Instant::now();

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use smartnotes::stream::cursor;
-use smartnotes::{Fs, Runtime};
+use smartnotes::{Runtime, Store};
 
 /// A connection to a table of 42 rows, answering pages after a 15 ms round trip.
 struct Table<R> {
@@ -19,7 +19,7 @@ struct Table<R> {
     rows: Vec<String>,
 }
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let table = Arc::new(Table {
         runtime: fs.runtime().clone(),
         rows: (1..=42).map(|i| format!("note {i}")).collect(),

@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use smartnotes::Fs;
+use smartnotes::Store;
 use smartnotes::stream::{owning, ticks};
 
 struct Subscription(&'static str);
@@ -19,7 +19,7 @@ impl Drop for Subscription {
     }
 }
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let rt = fs.runtime().clone();
     let start = Instant::now();
     let events = owning(

@@ -11,9 +11,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use futures_util::{StreamExt, future};
-use smartnotes::{Fs, Runtime, ScanOptions, count_matching, io::corpus, read_lines};
+use smartnotes::{Runtime, ScanOptions, Store, StoreExt};
+use smartnotes_io::support::corpus;
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "tokio" && a != "smol")
@@ -34,7 +35,7 @@ async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let pattern = args.get(1).map_or("ERROR", String::as_str);
 
     // `async for line in f`: the first lines, as a stream.
-    let mut lines = read_lines(&fs, &path, ScanOptions::default()).take(2);
+    let mut lines = fs.read_lines(&path, ScanOptions::default()).take(2);
     while let Some(line) = lines.next().await {
         let line = line?;
         println!(
@@ -60,7 +61,7 @@ async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     };
     let start = Instant::now();
     let scan = async {
-        let result = count_matching(&fs, &path, pattern).await;
+        let result = fs.count_matching(&path, pattern).await;
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         result
     };

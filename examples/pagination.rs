@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use smartnotes::stream::paginate;
-use smartnotes::{Fs, Runtime};
+use smartnotes::{Runtime, Store};
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let rt = fs.runtime().clone();
     let start = Instant::now();
     let items = std::pin::pin!(paginate(10, |page| {

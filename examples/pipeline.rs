@@ -1,4 +1,4 @@
-//! The tutorials' SmartNotes pipeline: read a notes folder, export every note, report.
+//! The SmartNotes pipeline of the Python tutorials: read a notes folder, export every note, report.
 //!
 //! ```text
 //! cargo run --release --example pipeline                       # sample notes, both runtimes
@@ -12,7 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use smartnotes::{Report, io::corpus};
+use smartnotes::{Error, Report, RuntimeKind, Store, StoreExt, StoreJob};
+use smartnotes_io::support::corpus;
 
 fn main() {
     let mut positional = Vec::new();
@@ -28,14 +29,9 @@ fn main() {
             _ => positional.push(PathBuf::from(arg)),
         }
     }
-    let runtimes: &[&str] = match runtime.as_str() {
-        "tokio" => &["tokio"],
-        "smol" => &["smol"],
-        "both" => &["tokio", "smol"],
-        other => {
-            eprintln!("error: unknown runtime {other:?} (expected tokio, smol or both)");
-            std::process::exit(2);
-        }
+    let runtimes: Vec<RuntimeKind> = match runtime.as_str() {
+        "both" => RuntimeKind::ALL.to_vec(),
+        name => vec![name.parse().unwrap_or_else(|e| fail(&format!("{e} (or both)")))],
     };
 
     let scratch =
@@ -54,17 +50,18 @@ fn main() {
     };
 
     let mut incomplete = false;
-    for name in runtimes {
+    for &kind in &runtimes {
+        let name = kind.name();
         let out = match positional.get(1) {
             Some(dir) if runtimes.len() == 1 => dir.clone(),
             Some(dir) => dir.join(name),
             None => scratch.path().join(format!("export-{name}")),
         };
         let start = Instant::now();
-        let result = match *name {
-            "tokio" => smartnotes::tokio::block_on(smartnotes::tokio::pipeline(&src, &out)),
-            _ => smartnotes::smol::block_on(smartnotes::smol::pipeline(&src, &out)),
-        };
+        let result = kind.block_on(Pipeline {
+            src: &src,
+            out: &out,
+        });
         let elapsed = start.elapsed();
         match result {
             Ok(report) => {
@@ -77,6 +74,20 @@ fn main() {
     // The sample's bad files are there on purpose; a folder of yours with skipped notes is not.
     if incomplete && !positional.is_empty() {
         std::process::exit(1);
+    }
+}
+
+/// The pipeline, on whichever store the chosen runtime gives.
+struct Pipeline<'a> {
+    src: &'a Path,
+    out: &'a Path,
+}
+
+impl StoreJob for Pipeline<'_> {
+    type Output = Result<Report, Error>;
+
+    async fn run<S: Store>(self, store: S) -> Self::Output {
+        store.pipeline(self.src, self.out).await
     }
 }
 

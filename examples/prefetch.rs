@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{StreamExt, stream};
 use smartnotes::stream::prefetch;
-use smartnotes::{Fs, Runtime};
+use smartnotes::{Runtime, Store};
 
 const STEP: Duration = Duration::from_millis(50);
 
@@ -38,7 +38,7 @@ async fn run<R: Runtime>(rt: &R, ahead: usize) -> u128 {
     start.elapsed().as_millis()
 }
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let plain = run(fs.runtime(), 0).await;
     let ahead = run(fs.runtime(), 1).await;
     println!("10 items, 50 ms to produce and 50 ms to consume each:");

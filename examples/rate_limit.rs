@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use smartnotes::stream::{Limiter, gather};
-use smartnotes::{Fs, Runtime};
+use smartnotes::{Runtime, Store};
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let rt = fs.runtime().clone();
     let limiter = Limiter::new(3);
     let (in_flight, most) = (AtomicUsize::new(0), AtomicUsize::new(0));

@@ -11,10 +11,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
-use smartnotes::Fs;
+use smartnotes::Store;
 use smartnotes::stream::{Backoff, paginate, retry};
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let rt = fs.runtime();
     let policy = Backoff::new(Duration::from_millis(20), 5).with_jitter(0.5);
     let transient = |e: &Error| matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::Interrupted);

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use futures_util::{StreamExt, stream};
 use smartnotes::stream::{deadline, ticks, timeout, timeout_each};
-use smartnotes::{Fs, Runtime};
+use smartnotes::{Runtime, Store};
 
-async fn demo<F: Fs>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let rt = fs.runtime().clone();
     let ms = Duration::from_millis;
 

@@ -78,7 +78,7 @@
 
 mod choice;
 
-pub use choice::{RuntimeKind, StoreJob, UnknownRuntime};
+pub use choice::{Executor, Flavor, RuntimeKind, StoreJob, UnknownRuntime};
 pub use smartnotes_core::scan::Line;
 pub use smartnotes_core::{
     EXTENSION, FALLBACK_STEM, FrontMatter, MAX_FILE_NAME_BYTES, Note, ParseError, UNTITLED,

@@ -6,13 +6,13 @@ mod common;
 use std::path::Path;
 
 use common::{temp, tree, write_files};
-use smartnotes::{Fs, Options, WriteMode, pipeline_with};
+use smartnotes::{Options, Store, StoreExt, WriteMode};
 
 fn run_opts() -> Options {
-    Options::default().recursive(true).max_note_bytes(1 << 20)
+    Options::default().with_recursive(true).with_max_note_bytes(1 << 20)
 }
 
-async fn every_bad_input_is_exported_or_reported<F: Fs>(fs: F) {
+async fn every_bad_input_is_exported_or_reported<F: Store>(fs: F) {
     let root = temp();
     let src = root.path().join("src");
     let long = "y".repeat(400);
@@ -60,7 +60,7 @@ async fn every_bad_input_is_exported_or_reported<F: Fs>(fs: F) {
     std::os::unix::fs::symlink(".", src.join("loop")).unwrap();
 
     let out = root.path().join("out");
-    let report = pipeline_with(&fs, &src, &out, &run_opts()).await.unwrap();
+    let report = fs.pipeline_with(&src, &out, &run_opts()).await.unwrap();
     let reasons: Vec<(String, String)> = report
         .skipped
         .iter()
@@ -122,7 +122,7 @@ async fn every_bad_input_is_exported_or_reported<F: Fs>(fs: F) {
     }
 }
 
-async fn a_thousand_notes_with_one_title_all_survive<F: Fs>(fs: F) {
+async fn a_thousand_notes_with_one_title_all_survive<F: Store>(fs: F) {
     let root = temp();
     let src = root.path().join("src");
     std::fs::create_dir_all(&src).unwrap();
@@ -134,7 +134,7 @@ async fn a_thousand_notes_with_one_title_all_survive<F: Fs>(fs: F) {
         .unwrap();
     }
     let out = root.path().join("out");
-    let report = pipeline_with(&fs, &src, &out, &Options::default())
+    let report = fs.pipeline_with(&src, &out, &Options::default())
         .await
         .unwrap();
     assert_eq!(report.exported.len(), 1000);
@@ -152,7 +152,7 @@ on_both_runtimes!(
 mod links {
     use super::*;
 
-    async fn a_symlink_in_the_export_directory_is_never_followed<F: Fs>(fs: F) {
+    async fn a_symlink_in_the_export_directory_is_never_followed<F: Store>(fs: F) {
         let root = temp();
         let (src, out, outside) = (
             root.path().join("src"),
@@ -164,7 +164,7 @@ mod links {
         std::fs::create_dir_all(&out).unwrap();
         std::os::unix::fs::symlink(outside.join("target.md"), out.join("evil.md")).unwrap();
 
-        let report = pipeline_with(&fs, &src, &out, &Options::default())
+        let report = fs.pipeline_with(&src, &out, &Options::default())
             .await
             .unwrap();
         assert_eq!(report.skipped.len(), 1);
@@ -175,8 +175,8 @@ mod links {
         );
 
         // Replace mode replaces the link itself, never what it points to.
-        let opts = Options::default().write_mode(WriteMode::Replace);
-        let report = pipeline_with(&fs, &src, &out, &opts).await.unwrap();
+        let opts = Options::default().with_write_mode(WriteMode::Replace);
+        let report = fs.pipeline_with(&src, &out, &opts).await.unwrap();
         assert!(report.is_complete());
         assert_eq!(
             std::fs::read(outside.join("target.md")).unwrap(),

@@ -7,10 +7,9 @@ use std::path::Path;
 
 use common::{drain, temp, titles, tree, write_files};
 use futures_util::StreamExt;
-use smartnotes::{
-    Error, Fs, MemFs, Note, Options, Strategy, WriteMode, export_notes, filter_by_tag, pipeline,
-    pipeline_with, read_notes, read_notes_with,
-};
+use smartnotes::{Error, Note, Options, Store, StoreExt, Strategy, WriteMode};
+use smartnotes::testing::MemFs;
+use smartnotes::stream::filter_by_tag;
 
 const A: &str = "# Async IO\n\nRead files without blocking.\n\nTags: python, async\n";
 const B: &str = "# Generators\n\nyield, then await.\n\nTags: python\n";
@@ -27,10 +26,10 @@ fn three_notes(dir: &Path) {
     );
 }
 
-async fn three_notes_are_read<F: Fs>(fs: F) {
+async fn three_notes_are_read<F: Store>(fs: F) {
     let dir = temp();
     three_notes(dir.path());
-    let (notes, errors) = drain(read_notes(&fs, dir.path())).await;
+    let (notes, errors) = drain(fs.read_notes(dir.path())).await;
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(notes.len(), 3);
     assert_eq!(notes[0].path, dir.path().join("a.md"));
@@ -46,16 +45,16 @@ async fn three_notes_are_read<F: Fs>(fs: F) {
     assert_eq!(notes[2].note.tags, ["rust", "async"]);
 }
 
-async fn empty_directory_gives_an_empty_stream<F: Fs>(fs: F) {
+async fn empty_directory_gives_an_empty_stream<F: Store>(fs: F) {
     let dir = temp();
-    assert_eq!(read_notes(&fs, dir.path()).count().await, 0);
+    assert_eq!(fs.read_notes(dir.path()).count().await, 0);
 }
 
-async fn pipeline_exports_each_note_with_the_exact_bytes<F: Fs>(fs: F) {
+async fn pipeline_exports_each_note_with_the_exact_bytes<F: Store>(fs: F) {
     let (src, dest) = (temp(), temp());
     three_notes(src.path());
     let out = dest.path().join("export");
-    let report = pipeline(&fs, src.path(), &out).await.unwrap();
+    let report = fs.pipeline(src.path(), &out).await.unwrap();
     assert!(report.is_complete(), "{:?}", report.skipped);
     assert_eq!(report.exported.len(), 3);
     assert_eq!(report.exported[0].source, src.path().join("a.md"));
@@ -68,17 +67,17 @@ async fn pipeline_exports_each_note_with_the_exact_bytes<F: Fs>(fs: F) {
     }
 }
 
-async fn filter_by_tag_chains_on_read_notes<F: Fs>(fs: F) {
+async fn filter_by_tag_chains_on_read_notes<F: Store>(fs: F) {
     let dir = temp();
     three_notes(dir.path());
-    let python = filter_by_tag(read_notes(&fs, dir.path()), "python");
+    let python = filter_by_tag(fs.read_notes(dir.path()), "python");
     let (notes, _) = drain(python).await;
     let titles: Vec<_> = notes.iter().map(|n| n.note.title.as_str()).collect();
     assert_eq!(titles, ["Async IO", "Generators"]);
     // Chains again, and errors still pass (a non-UTF-8 note must reach the report).
     write_files(dir.path(), &[("bad.md", b"\xff\xfe")]);
     let both = filter_by_tag(
-        filter_by_tag(read_notes(&fs, dir.path()), "async"),
+        filter_by_tag(fs.read_notes(dir.path()), "async"),
         "python",
     );
     let (notes, errors) = drain(both).await;
@@ -86,7 +85,7 @@ async fn filter_by_tag_chains_on_read_notes<F: Fs>(fs: F) {
     assert_eq!(errors.len(), 1);
 }
 
-async fn other_files_and_subdirectories_are_skipped<F: Fs>(fs: F) {
+async fn other_files_and_subdirectories_are_skipped<F: Store>(fs: F) {
     let dir = temp();
     three_notes(dir.path());
     write_files(
@@ -105,8 +104,8 @@ async fn other_files_and_subdirectories_are_skipped<F: Fs>(fs: F) {
         ["Upper", "Async IO", "Generators", "Tokio"]
     );
 
-    let opts = Options::default().recursive(true);
-    let (notes, errors) = drain(read_notes_with(&fs, dir.path(), &opts)).await;
+    let opts = Options::default().with_recursive(true);
+    let (notes, errors) = drain(fs.read_notes_with(dir.path(), &opts)).await;
     assert!(errors.is_empty());
     let names: Vec<_> = notes
         .iter()
@@ -122,7 +121,7 @@ async fn other_files_and_subdirectories_are_skipped<F: Fs>(fs: F) {
     assert_eq!(names, ["UPPER.MD", "a.md", "b.md", "c.md", "sub/deep.md"]);
 }
 
-async fn exporting_an_export_changes_no_byte<F: Fs>(fs: F) {
+async fn exporting_an_export_changes_no_byte<F: Store>(fs: F) {
     let root = temp();
     let src = root.path().join("src");
     write_files(
@@ -137,14 +136,14 @@ async fn exporting_an_export_changes_no_byte<F: Fs>(fs: F) {
         ],
     );
     let (once, twice) = (root.path().join("once"), root.path().join("twice"));
-    let first = pipeline(&fs, &src, &once).await.unwrap();
-    let second = pipeline(&fs, &once, &twice).await.unwrap();
+    let first = fs.pipeline(&src, &once).await.unwrap();
+    let second = fs.pipeline(&once, &twice).await.unwrap();
     assert!(first.is_complete() && second.is_complete());
     assert_eq!(tree(&once), tree(&twice));
     assert_eq!(tree(&once).len(), 3);
 }
 
-async fn fifty_notes_with_one_title_give_fifty_files<F: Fs>(fs: F) {
+async fn fifty_notes_with_one_title_give_fifty_files<F: Store>(fs: F) {
     let root = temp();
     let src = root.path().join("src");
     for i in 0..50 {
@@ -157,7 +156,7 @@ async fn fifty_notes_with_one_title_give_fifty_files<F: Fs>(fs: F) {
         );
     }
     let out = root.path().join("out");
-    let report = pipeline(&fs, &src, &out).await.unwrap();
+    let report = fs.pipeline(&src, &out).await.unwrap();
     assert_eq!(report.exported.len(), 50);
     let files = tree(&out);
     assert_eq!(files.len(), 50);
@@ -168,7 +167,7 @@ async fn fifty_notes_with_one_title_give_fifty_files<F: Fs>(fs: F) {
     assert_eq!(bodies.len(), 50);
 }
 
-async fn hostile_titles_land_inside_dest_with_valid_names<F: Fs>(fs: F) {
+async fn hostile_titles_land_inside_dest_with_valid_names<F: Store>(fs: F) {
     let root = temp();
     let src = root.path().join("src");
     let long = "x".repeat(400);
@@ -191,7 +190,7 @@ async fn hostile_titles_land_inside_dest_with_valid_names<F: Fs>(fs: F) {
         );
     }
     let out = root.path().join("out");
-    let report = pipeline(&fs, &src, &out).await.unwrap();
+    let report = fs.pipeline(&src, &out).await.unwrap();
     assert!(report.is_complete(), "{:?}", report.skipped);
     assert_eq!(report.exported.len(), titles.len());
     for exported in &report.exported {
@@ -231,7 +230,7 @@ async fn hostile_titles_land_inside_dest_with_valid_names<F: Fs>(fs: F) {
     }
 }
 
-async fn bad_files_are_reported_and_the_rest_exported<F: Fs>(fs: F) {
+async fn bad_files_are_reported_and_the_rest_exported<F: Store>(fs: F) {
     let root = temp();
     let src = root.path().join("src");
     three_notes(&src);
@@ -246,8 +245,8 @@ async fn bad_files_are_reported_and_the_rest_exported<F: Fs>(fs: F) {
         ],
     );
     let out = root.path().join("out");
-    let opts = Options::default().max_note_bytes(1024);
-    let report = pipeline_with(&fs, &src, &out, &opts).await.unwrap();
+    let opts = Options::default().with_max_note_bytes(1024);
+    let report = fs.pipeline_with(&src, &out, &opts).await.unwrap();
     assert_eq!(report.exported.len(), 3);
     let reasons: Vec<(String, String)> = report
         .skipped
@@ -275,41 +274,41 @@ async fn bad_files_are_reported_and_the_rest_exported<F: Fs>(fs: F) {
     assert_eq!(tree(&out).len(), 3);
 }
 
-async fn front_matter_tags_are_read_and_other_keys_survive<F: Fs>(fs: F) {
+async fn front_matter_tags_are_read_and_other_keys_survive<F: Store>(fs: F) {
     let root = temp();
     let src = root.path().join("src");
     let text = "---\ntitle: Vault note\ntags:\n  - obsidian\n  - async\naliases: [vn]\ncssclass: wide\n---\nFirst line.\n\nTags: python\n";
     write_files(&src, &[("v.md", text.as_bytes())]);
-    let (notes, _) = drain(filter_by_tag(read_notes(&fs, &src), "obsidian")).await;
+    let (notes, _) = drain(filter_by_tag(fs.read_notes(&src), "obsidian")).await;
     assert_eq!(notes[0].note.tags, ["obsidian", "async", "python"]);
     let out = root.path().join("out");
-    pipeline(&fs, &src, &out).await.unwrap();
+    fs.pipeline(&src, &out).await.unwrap();
     assert_eq!(
         String::from_utf8(tree(&out)[Path::new("vault-note.md")].clone()).unwrap(),
         "---\naliases: [vn]\ncssclass: wide\n---\n# Vault note\n\nFirst line.\n\nTags: obsidian, async, python\n"
     );
 }
 
-async fn missing_source_is_an_error_naming_it<F: Fs>(fs: F) {
+async fn missing_source_is_an_error_naming_it<F: Store>(fs: F) {
     let root = temp();
     let missing = root.path().join("nope");
-    let err = pipeline(&fs, &missing, root.path().join("out"))
+    let err = fs.pipeline(&missing, root.path().join("out"))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::List { .. }));
     assert!(err.to_string().contains("nope"), "{err}");
-    let (notes, errors) = drain(read_notes(&fs, &missing)).await;
+    let (notes, errors) = drain(fs.read_notes(&missing)).await;
     assert!(notes.is_empty());
     assert_eq!(errors[0].path(), missing);
 }
 
-async fn existing_files_are_never_overwritten<F: Fs>(fs: F) {
+async fn existing_files_are_never_overwritten<F: Store>(fs: F) {
     let root = temp();
     let src = root.path().join("src");
     three_notes(&src);
     let out = root.path().join("out");
     write_files(&out, &[("generators.md", b"mine, keep it")]);
-    let report = pipeline(&fs, &src, &out).await.unwrap();
+    let report = fs.pipeline(&src, &out).await.unwrap();
     assert_eq!(report.exported.len(), 2);
     assert_eq!(report.skipped.len(), 1);
     assert_eq!(report.skipped[0].source, src.join("b.md"));
@@ -319,8 +318,8 @@ async fn existing_files_are_never_overwritten<F: Fs>(fs: F) {
         b"mine, keep it"
     );
     // Replace mode swaps it atomically.
-    let opts = Options::default().write_mode(WriteMode::Replace);
-    let report = pipeline_with(&fs, &src, &out, &opts).await.unwrap();
+    let opts = Options::default().with_write_mode(WriteMode::Replace);
+    let report = fs.pipeline_with(&src, &out, &opts).await.unwrap();
     assert!(report.is_complete());
     assert_eq!(
         std::fs::read(out.join("generators.md")).unwrap(),
@@ -330,13 +329,13 @@ async fn existing_files_are_never_overwritten<F: Fs>(fs: F) {
     assert!(tree(&out).keys().all(|p| p.extension().unwrap() == "md"));
 }
 
-async fn export_inside_the_source_is_not_read_back<F: Fs>(fs: F) {
+async fn export_inside_the_source_is_not_read_back<F: Store>(fs: F) {
     let src = temp();
     three_notes(src.path());
     let out = src.path().join("export");
-    let opts = Options::default().recursive(true);
-    let first = pipeline_with(&fs, src.path(), &out, &opts).await.unwrap();
-    let second = pipeline_with(&fs, src.path(), &out, &opts).await.unwrap();
+    let opts = Options::default().with_recursive(true);
+    let first = fs.pipeline_with(src.path(), &out, &opts).await.unwrap();
+    let second = fs.pipeline_with(src.path(), &out, &opts).await.unwrap();
     assert_eq!(first.exported.len(), 3);
     assert_eq!(
         second.skipped.len(),
@@ -346,7 +345,7 @@ async fn export_inside_the_source_is_not_read_back<F: Fs>(fs: F) {
     assert_eq!(tree(&out).len(), 3);
 }
 
-async fn export_notes_takes_a_limit_and_in_memory_notes<F: Fs>(fs: F) {
+async fn export_takes_a_strategy_and_in_memory_notes<F: Store>(fs: F) {
     let root = temp();
     let notes = futures_util::stream::iter((0..20).map(|i| {
         Ok(smartnotes::NoteFile::new(
@@ -354,7 +353,8 @@ async fn export_notes_takes_a_limit_and_in_memory_notes<F: Fs>(fs: F) {
             Note::new(format!("n {i}"), "b", ["t"]),
         ))
     }));
-    let report = export_notes(&fs, root.path(), notes, 4).await.unwrap();
+    let opts = Options::default().with_strategy(Strategy::Concurrent { limit: 4 });
+    let report = fs.export_with(root.path(), notes, &opts).await.unwrap();
     assert_eq!(report.exported.len(), 20);
     let sources: Vec<_> = report
         .exported
@@ -369,10 +369,10 @@ async fn export_notes_takes_a_limit_and_in_memory_notes<F: Fs>(fs: F) {
 }
 
 /// Same notes, same report, same files, whichever strategy, on disk and in memory.
-async fn every_strategy_gives_the_same_output<F: Fs>(fs: F) {
+async fn every_strategy_gives_the_same_output<F: Store>(fs: F) {
     let root = temp();
     let src = root.path().join("src");
-    smartnotes::io::corpus::write_corpus(&smartnotes::StdFs, &src, 120, 7).unwrap();
+    smartnotes_io::support::corpus::write_corpus(&smartnotes::StdFs, &src, 120, 7).unwrap();
     write_files(&src, &[("zz-bad.md", b"\xff")]);
     let mem = MemFs::new(fs.runtime().clone());
     for (name, bytes) in tree(&src) {
@@ -395,9 +395,9 @@ async fn every_strategy_gives_the_same_output<F: Fs>(fs: F) {
     ];
     let mut outputs = Vec::new();
     for (i, strategy) in strategies.into_iter().enumerate() {
-        let opts = Options::default().strategy(strategy);
+        let opts = Options::default().with_strategy(strategy);
         let out = root.path().join(format!("out{i}"));
-        let report = pipeline_with(&fs, &src, &out, &opts).await.unwrap();
+        let report = fs.pipeline_with(&src, &out, &opts).await.unwrap();
         let rel = |p: &Path, base: &Path| p.strip_prefix(base).unwrap().to_owned();
         let exported: Vec<_> = report
             .exported
@@ -412,7 +412,7 @@ async fn every_strategy_gives_the_same_output<F: Fs>(fs: F) {
         outputs.push((exported.clone(), skipped.clone(), tree(&out)));
 
         let mem_out = Path::new("/out").join(i.to_string());
-        let report = pipeline_with(&mem, "/src", &mem_out, &opts).await.unwrap();
+        let report = mem.pipeline_with("/src", &mem_out, &opts).await.unwrap();
         let mem_exported: Vec<_> = report
             .exported
             .iter()
@@ -452,6 +452,6 @@ on_both_runtimes!(
     missing_source_is_an_error_naming_it,
     existing_files_are_never_overwritten,
     export_inside_the_source_is_not_read_back,
-    export_notes_takes_a_limit_and_in_memory_notes,
+    export_takes_a_strategy_and_in_memory_notes,
     every_strategy_gives_the_same_output,
 );

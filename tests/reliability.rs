@@ -14,10 +14,8 @@ use std::task::Poll;
 use std::time::Duration;
 
 use common::{temp, tree};
-use smartnotes::{
-    Entry, Error, FailingFs, Fault, FaultKind, Fs, Options, Report, Runtime, Strategy, WriteMode,
-    pipeline_with,
-};
+use smartnotes::{Entry, Error, Options, Report, Runtime, Store, StoreExt, Strategy, WriteMode};
+use smartnotes::testing::{FailingFs, Fault, FaultKind};
 
 const NOTES: usize = 12;
 
@@ -40,14 +38,14 @@ struct Fixture {
 }
 
 impl Fixture {
-    async fn new<F: Fs>(fs: &F) -> Self {
+    async fn new<F: Store>(fs: &F) -> Self {
         let root = temp();
         let src = root.path().join("src");
-        smartnotes::io::corpus::write_corpus(&smartnotes::StdFs, &src, NOTES, 11).unwrap();
+        smartnotes_io::support::corpus::write_corpus(&smartnotes::StdFs, &src, NOTES, 11).unwrap();
         let source_tree = tree(&src);
         let inputs = source_tree.keys().map(|p| src.join(p)).collect();
         let reference_dir = root.path().join("reference");
-        let report = pipeline_with(fs, &src, &reference_dir, &Options::default())
+        let report = fs.pipeline_with(&src, &reference_dir, &Options::default())
             .await
             .unwrap();
         assert_eq!(report.exported.len(), NOTES);
@@ -119,7 +117,7 @@ fn tree_or_empty(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     }
 }
 
-async fn every_injected_fault_loses_nothing<F: Fs>(fs: F) {
+async fn every_injected_fault_loses_nothing<F: Store>(fs: F) {
     let fixture = Fixture::new(&fs).await;
     let kinds = [
         FaultKind::Error(io::ErrorKind::StorageFull),
@@ -130,11 +128,11 @@ async fn every_injected_fault_loses_nothing<F: Fs>(fs: F) {
     ];
     let mut runs = 0;
     for strategy in STRATEGIES {
-        let opts = Options::default().strategy(strategy);
+        let opts = Options::default().with_strategy(strategy);
         // Count the operations of a clean run, then fail each one in turn.
         let counting = FailingFs::new(fs.clone(), []);
         let dest = fixture.root.path().join("out-count");
-        pipeline_with(&counting, &fixture.src, &dest, &opts)
+        counting.pipeline_with(&fixture.src, &dest, &opts)
             .await
             .unwrap();
         std::fs::remove_dir_all(&dest).unwrap();
@@ -145,7 +143,7 @@ async fn every_injected_fault_loses_nothing<F: Fs>(fs: F) {
             for k in 1..=operations {
                 let failing = FailingFs::new(fs.clone(), [Fault::any(k, kind)]);
                 let dest = fixture.root.path().join(format!("out-{runs}"));
-                let outcome = pipeline_with(&failing, &fixture.src, &dest, &opts).await;
+                let outcome = failing.pipeline_with(&fixture.src, &dest, &opts).await;
                 let context = format!("{strategy:?} {kind:?} at operation {k}");
                 assert_eq!(
                     failing.injected().len(),
@@ -218,18 +216,18 @@ impl Drop for Done {
 
 /// A store whose runtime is [`Tracked`].
 #[derive(Clone, Debug)]
-struct TrackedFs<F: Fs> {
+struct TrackedFs<F: Store> {
     inner: F,
     runtime: Tracked<F::Runtime>,
 }
 
-impl<F: Fs> Fs for TrackedFs<F> {
+impl<F: Store> Store for TrackedFs<F> {
     type Runtime = Tracked<F::Runtime>;
     type Blocking = F::Blocking;
     fn runtime(&self) -> &Self::Runtime {
         &self.runtime
     }
-    fn blocking(&self) -> F::Blocking {
+    fn blocking(&self) -> Option<F::Blocking> {
         self.inner.blocking()
     }
     async fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
@@ -243,7 +241,7 @@ impl<F: Fs> Fs for TrackedFs<F> {
     }
 }
 
-impl<F: Fs> TrackedFs<F> {
+impl<F: Store> TrackedFs<F> {
     async fn settle(&self) {
         while self.runtime.running.load(Ordering::SeqCst) > 0 {
             self.runtime.inner.sleep(Duration::from_millis(1)).await;
@@ -251,7 +249,7 @@ impl<F: Fs> TrackedFs<F> {
     }
 }
 
-async fn a_cancelled_pipeline_leaves_only_complete_notes<F: Fs>(fs: F) {
+async fn a_cancelled_pipeline_leaves_only_complete_notes<F: Store>(fs: F) {
     let fixture = Fixture::new(&fs).await;
     let fs = TrackedFs {
         runtime: Tracked {
@@ -263,15 +261,15 @@ async fn a_cancelled_pipeline_leaves_only_complete_notes<F: Fs>(fs: F) {
     let mut points = 0;
     for strategy in STRATEGIES {
         let opts = Options::default()
-            .strategy(strategy)
-            .write_mode(WriteMode::CreateNew);
+            .with_strategy(strategy)
+            .with_write_mode(WriteMode::CreateNew);
         // Drop the future after 1, 2, 3, ... polls, until a run completes.
         for polls in 1.. {
             let dest = fixture
                 .root
                 .path()
                 .join(format!("out-{strategy:?}-{polls}"));
-            let mut run = Box::pin(pipeline_with(&fs, &fixture.src, &dest, &opts));
+            let mut run = Box::pin(fs.pipeline_with(&fixture.src, &dest, &opts));
             let mut count = 0;
             let finished = std::future::poll_fn(|cx| {
                 count += 1;
@@ -295,7 +293,7 @@ async fn a_cancelled_pipeline_leaves_only_complete_notes<F: Fs>(fs: F) {
         // And on a timer: drop after 0, 1, 2, ... ms.
         for ms in 0..6u64 {
             let dest = fixture.root.path().join(format!("out-{strategy:?}-t{ms}"));
-            let run = Box::pin(pipeline_with(&fs, &fixture.src, &dest, &opts));
+            let run = Box::pin(fs.pipeline_with(&fixture.src, &dest, &opts));
             let timer = Box::pin(fs.runtime().sleep(Duration::from_millis(ms)));
             let finished = match futures_util::future::select(run, timer).await {
                 futures_util::future::Either::Left((report, _)) => Some(report),

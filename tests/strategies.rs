@@ -9,9 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use smartnotes::{
-    BlockingFs, Entry, Fs, Latency, MemFs, Options, SlowFs, Strategy, WriteMode, pipeline_with,
-};
+use smartnotes::{BlockingStore, Entry, Options, Store, StoreExt, Strategy, WriteMode};
+use smartnotes::testing::{Latency, MemFs, SlowFs};
 
 /// Counts operations in flight (reads and writes) and remembers the peak.
 #[derive(Clone, Debug, Default)]
@@ -60,18 +59,18 @@ impl<F> Counting<F> {
     }
 }
 
-impl<F: Fs> Fs for Counting<F> {
+impl<F: Store> Store for Counting<F> {
     type Runtime = F::Runtime;
     type Blocking = Counting<F::Blocking>;
     fn runtime(&self) -> &F::Runtime {
         self.inner.runtime()
     }
-    fn blocking(&self) -> Self::Blocking {
-        Counting {
-            inner: self.inner.blocking(),
+    fn blocking(&self) -> Option<Self::Blocking> {
+        Some(Counting {
+            inner: self.inner.blocking()?,
             reads: self.reads.clone(),
             writes: self.writes.clone(),
-        }
+        })
     }
     async fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
         self.inner.list(dir).await
@@ -89,7 +88,7 @@ impl<F: Fs> Fs for Counting<F> {
     }
 }
 
-impl<B: BlockingFs> BlockingFs for Counting<B> {
+impl<B: BlockingStore> BlockingStore for Counting<B> {
     type Reader = B::Reader;
     fn open(&self, path: &Path) -> io::Result<B::Reader> {
         self.inner.open(path)
@@ -119,10 +118,10 @@ impl<B: BlockingFs> BlockingFs for Counting<B> {
     }
 }
 
-fn slow_corpus<F: Fs>(fs: &F, notes: usize, latency: Duration) -> SlowFs<MemFs<F::Runtime>> {
+fn slow_corpus<F: Store>(fs: &F, notes: usize, latency: Duration) -> SlowFs<MemFs<F::Runtime>> {
     let mem = MemFs::new(fs.runtime().clone());
     for i in 0..notes {
-        let (name, text) = smartnotes::io::corpus::sample_note(i, 3, 200);
+        let (name, text) = smartnotes_io::support::corpus::sample_note(i, 3, 200);
         mem.insert(Path::new("/src").join(name), text).unwrap();
     }
     SlowFs::new(mem, Latency::jittered(latency, latency))
@@ -130,7 +129,7 @@ fn slow_corpus<F: Fs>(fs: &F, notes: usize, latency: Duration) -> SlowFs<MemFs<F
 
 /// In a pipeline the bound holds per stage: at most `limit` reads and at most `limit` writes are
 /// in flight at once (reading goes on while earlier notes are written).
-async fn each_strategy_keeps_its_bound_on_operations_in_flight<F: Fs>(fs: F) {
+async fn each_strategy_keeps_its_bound_on_operations_in_flight<F: Store>(fs: F) {
     let cases = [
         (Strategy::Sequential, (1, 1)),
         (Strategy::Concurrent { limit: 4 }, (4, 4)),
@@ -145,18 +144,18 @@ async fn each_strategy_keeps_its_bound_on_operations_in_flight<F: Fs>(fs: F) {
     ];
     for (strategy, expected) in cases {
         let store = Counting::new(slow_corpus(&fs, 24, Duration::from_millis(2)));
-        let opts = Options::default().strategy(strategy);
-        let report = pipeline_with(&store, "/src", "/out", &opts).await.unwrap();
+        let opts = Options::default().with_strategy(strategy);
+        let report = store.pipeline_with("/src", "/out", &opts).await.unwrap();
         assert_eq!(report.exported.len(), 24);
         assert_eq!(store.peaks(), expected, "{strategy:?} (reads, writes)");
     }
     // Blocking batches run on the pool, at most `in_flight` at once per stage.
     let store = Counting::new(slow_corpus(&fs, 24, Duration::from_millis(2)));
-    let opts = Options::default().strategy(Strategy::Blocking {
+    let opts = Options::default().with_strategy(Strategy::Blocking {
         batch: 4,
         in_flight: 2,
     });
-    pipeline_with(&store, "/src", "/out", &opts).await.unwrap();
+    store.pipeline_with("/src", "/out", &opts).await.unwrap();
     let (reads, writes) = store.peaks();
     assert!(
         (1..=2).contains(&reads) && (1..=2).contains(&writes),
@@ -164,7 +163,7 @@ async fn each_strategy_keeps_its_bound_on_operations_in_flight<F: Fs>(fs: F) {
     );
 }
 
-async fn every_strategy_gives_the_same_output_on_the_slow_store<F: Fs>(fs: F) {
+async fn every_strategy_gives_the_same_output_on_the_slow_store<F: Store>(fs: F) {
     let mut outputs = Vec::new();
     for strategy in [
         Strategy::Sequential,
@@ -175,12 +174,9 @@ async fn every_strategy_gives_the_same_output_on_the_slow_store<F: Fs>(fs: F) {
         },
     ] {
         let store = slow_corpus(&fs, 30, Duration::from_micros(300));
-        let report = pipeline_with(
-            &store,
-            "/src",
+        let report = store.pipeline_with("/src",
             "/out",
-            &Options::default().strategy(strategy),
-        )
+            &Options::default().with_strategy(strategy),)
         .await
         .unwrap();
         let files: Vec<(std::path::PathBuf, Vec<u8>)> = store
@@ -206,7 +202,7 @@ async fn every_strategy_gives_the_same_output_on_the_slow_store<F: Fs>(fs: F) {
 
 /// A slow store's latency comes before its operation: a write dropped while it waits never
 /// happens (the simulated store behaves like a remote one, where nothing is sent yet).
-async fn a_slow_write_dropped_during_its_wait_writes_nothing<F: Fs>(fs: F) {
+async fn a_slow_write_dropped_during_its_wait_writes_nothing<F: Store>(fs: F) {
     let store = SlowFs::new(
         MemFs::new(fs.runtime().clone()),
         Latency::fixed(Duration::from_secs(60)),

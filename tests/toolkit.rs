@@ -16,9 +16,7 @@ use smartnotes::stream::{
     Backoff, Countdown, Limiter, TimedOut, countdown_unfold, cursor, deadline, gather, owning,
     paginate, prefetch, retry, scope, ticks, timeout, timeout_each,
 };
-use smartnotes::{
-    Error, Fs, Runtime, ScanOptions, count_matching, read_lines, read_notes, scan_matching,
-};
+use smartnotes::{Error, Runtime, ScanOptions, Store, StoreExt};
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -80,24 +78,24 @@ fn naive_count(log: &[u8], needle: &[u8]) -> u64 {
         .count() as u64
 }
 
-async fn log_lines_and_counts<F: Fs>(fs: F) {
+async fn log_lines_and_counts<F: Store>(fs: F) {
     let dir = temp();
     let log = log_bytes();
     write_files(dir.path(), &[("app.log", &log)]);
     let path = dir.path().join("app.log");
     assert_eq!(naive_count(&log, b"ERROR"), 4);
 
-    let scan = count_matching(&fs, &path, "ERROR").await.unwrap();
+    let scan = fs.count_matching(&path, "ERROR").await.unwrap();
     assert_eq!((scan.matching_lines, scan.bytes), (4, log.len() as u64));
     assert_eq!(
-        count_matching(&fs, &path, "").await.unwrap().matching_lines,
+        fs.count_matching(&path, "").await.unwrap().matching_lines,
         9
     );
 
     // Buffers far smaller than the long line and the needle, jobs of a few buffers.
     for buffer in [1, 3, 7, 64] {
         let opts = ScanOptions::default().with_buffer(buffer).with_job(50);
-        let reports: Vec<_> = scan_matching(&fs, &path, "ERROR", opts)
+        let reports: Vec<_> = fs.scan_matching(&path, "ERROR", opts)
             .try_collect()
             .await
             .unwrap();
@@ -110,7 +108,7 @@ async fn log_lines_and_counts<F: Fs>(fs: F) {
             "buffer {buffer}"
         );
 
-        let lines: Vec<_> = read_lines(&fs, &path, opts).try_collect().await.unwrap();
+        let lines: Vec<_> = fs.read_lines(&path, opts).try_collect().await.unwrap();
         let expected: Vec<&[u8]> = log.split(|&b| b == b'\n').collect();
         assert_eq!(lines.len(), expected.len());
         for (line, want) in lines.iter().zip(&expected) {
@@ -126,7 +124,7 @@ async fn log_lines_and_counts<F: Fs>(fs: F) {
 
     // The long line is refused in its place when it is over the limit; the rest go on.
     let opts = ScanOptions::default().with_buffer(16).with_max_line(100);
-    let items: Vec<_> = read_lines(&fs, &path, opts).collect().await;
+    let items: Vec<_> = fs.read_lines(&path, opts).collect().await;
     assert_eq!(items.len(), 9);
     match &items[3] {
         Err(Error::LineTooLong {
@@ -139,37 +137,37 @@ async fn log_lines_and_counts<F: Fs>(fs: F) {
     assert_eq!(items[4].as_ref().unwrap().number, 5);
 }
 
-async fn scan_errors_name_the_file<F: Fs>(fs: F) {
+async fn scan_errors_name_the_file<F: Store>(fs: F) {
     let dir = temp();
     let missing = dir.path().join("missing.log");
-    let err = count_matching(&fs, &missing, "x").await.unwrap_err();
+    let err = fs.count_matching(&missing, "x").await.unwrap_err();
     assert!(matches!(err, Error::Read { .. }), "{err:?}");
     assert!(err.to_string().contains("missing.log"), "{err}");
-    let err = read_lines(&fs, &missing, ScanOptions::default())
+    let err = fs.read_lines(&missing, ScanOptions::default())
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
     assert_eq!(err.path(), missing);
 
     write_files(dir.path(), &[("a.log", b"x\n")]);
-    let err = count_matching(&fs, dir.path().join("a.log"), "a\nb")
+    let err = fs.count_matching(dir.path().join("a.log"), "a\nb")
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Pattern { .. }), "{err:?}");
     assert!(err.to_string().contains("a.log"), "{err}");
-    let err = count_matching(&fs, dir.path(), "x").await.unwrap_err();
+    let err = fs.count_matching(dir.path(), "x").await.unwrap_err();
     assert_eq!(err.path(), dir.path(), "a directory is not a log");
 }
 
 // 2. Batching -----------------------------------------------------------------------------
 
-async fn notes_come_in_batches<F: Fs>(fs: F) {
+async fn notes_come_in_batches<F: Store>(fs: F) {
     let dir = temp();
     for i in 0..10 {
         let body = format!("# Note {i}\n\nbody\n");
         write_files(dir.path(), &[(&format!("{i:02}.md"), body.as_bytes())]);
     }
-    let sizes: Vec<usize> = read_notes(&fs, dir.path())
+    let sizes: Vec<usize> = fs.read_notes(dir.path())
         .chunks(4)
         .map(|batch| batch.len())
         .collect()
@@ -204,7 +202,7 @@ async fn produce_and_consume<R: Runtime>(runtime: &R, ahead: usize) -> Log {
     log
 }
 
-async fn prefetch_overlaps_producer_and_consumer<F: Fs>(fs: F) {
+async fn prefetch_overlaps_producer_and_consumer<F: Store>(fs: F) {
     let log = produce_and_consume(fs.runtime(), 1).await;
     for i in 0..9 {
         assert!(
@@ -275,7 +273,7 @@ impl<R: Runtime> Pages<R> {
     }
 }
 
-async fn paginate_flattens_pages<F: Fs>(fs: F) {
+async fn paginate_flattens_pages<F: Store>(fs: F) {
     let pages = Pages::new(fs.runtime().clone(), 35);
     let items: Vec<u32> = paginate(10, |p| pages.fetch(p))
         .try_collect()
@@ -292,7 +290,7 @@ async fn paginate_flattens_pages<F: Fs>(fs: F) {
     assert_eq!((items.len(), pages.fetches()), (30, 4));
 }
 
-async fn retried_pages_resume_without_repeats<F: Fs>(fs: F) {
+async fn retried_pages_resume_without_repeats<F: Store>(fs: F) {
     let rt = fs.runtime().clone();
     let policy = Backoff::new(MS, 4);
     let transient = |e: &io::Error| e.kind() == io::ErrorKind::TimedOut;
@@ -333,7 +331,7 @@ async fn retried_pages_resume_without_repeats<F: Fs>(fs: F) {
 
 // 6. Timeouts -----------------------------------------------------------------------------
 
-async fn timeouts_say_which_limit<F: Fs>(fs: F) {
+async fn timeouts_say_which_limit<F: Store>(fs: F) {
     let rt = fs.runtime().clone();
     let err = timeout(&rt, MS, rt.sleep(Duration::from_secs(5)))
         .await
@@ -409,7 +407,7 @@ fn close_fn<R: Runtime>(
     }
 }
 
-async fn scope_closes_on_every_exit<F: Fs>(fs: F) {
+async fn scope_closes_on_every_exit<F: Store>(fs: F) {
     let rt = fs.runtime().clone();
     let log = Log::default();
     for (case, fail) in [("ok", false), ("err", true)] {
@@ -447,7 +445,7 @@ async fn scope_closes_on_every_exit<F: Fs>(fs: F) {
     assert_eq!(result, Err("close"));
 }
 
-async fn owning_streams_release_their_resource<F: Fs>(fs: F) {
+async fn owning_streams_release_their_resource<F: Store>(fs: F) {
     let rt = fs.runtime().clone();
     let log = Log::default();
     let res = |name| Resource {
@@ -492,7 +490,7 @@ async fn owning_streams_release_their_resource<F: Fs>(fs: F) {
     );
 }
 
-async fn cursor_is_scoped_and_iterated<F: Fs>(fs: F) {
+async fn cursor_is_scoped_and_iterated<F: Store>(fs: F) {
     let rt = fs.runtime().clone();
     let log = Log::default();
     let pages = Pages::new(rt.clone(), 25);
@@ -511,7 +509,7 @@ async fn cursor_is_scoped_and_iterated<F: Fs>(fs: F) {
     assert_eq!(log.events(), ["close cursor", "drop cursor"]);
 }
 
-async fn infinite_streams_stop_and_clean_up<F: Fs>(fs: F) {
+async fn infinite_streams_stop_and_clean_up<F: Store>(fs: F) {
     let rt = fs.runtime().clone();
     let log = Log::default();
     let res = |name| Resource {
@@ -548,7 +546,7 @@ fn every<R: Runtime>(
     ticks(rt, period).take(n).map(move |i| format!("{name}{i}"))
 }
 
-async fn sources_chain_interleave_and_gather<F: Fs>(fs: F) {
+async fn sources_chain_interleave_and_gather<F: Store>(fs: F) {
     let rt = fs.runtime().clone();
     let one_after_other: Vec<String> = every(rt.clone(), "a", MS, 3)
         .chain(every(rt.clone(), "b", MS, 3))
@@ -593,7 +591,7 @@ async fn sources_chain_interleave_and_gather<F: Fs>(fs: F) {
 
 // 11. Comprehensions ----------------------------------------------------------------------
 
-async fn comprehensions_collect_what_they_hold<F: Fs>(fs: F) {
+async fn comprehensions_collect_what_they_hold<F: Store>(fs: F) {
     let dir = temp();
     write_files(
         dir.path(),
@@ -603,7 +601,7 @@ async fn comprehensions_collect_what_they_hold<F: Fs>(fs: F) {
             ("c.md", b"# Generators\n\nx\n\nTags: python\n"),
         ],
     );
-    let notes = || read_notes(&fs, dir.path()).map(|n| n.unwrap().note);
+    let notes = || fs.read_notes(dir.path()).map(|n| n.unwrap().note);
 
     let python: Vec<String> = notes()
         .filter(|n| std::future::ready(n.has_tag("python")))
@@ -635,7 +633,7 @@ async fn comprehensions_collect_what_they_hold<F: Fs>(fs: F) {
 
 // 12. A stream written by hand ------------------------------------------------------------
 
-async fn countdown_by_hand_matches_unfold<F: Fs>(fs: F) {
+async fn countdown_by_hand_matches_unfold<F: Store>(fs: F) {
     let rt = fs.runtime().clone();
     let by_hand = Countdown::new(rt.clone(), 5, MS);
     assert_eq!(by_hand.remaining(), 5);
@@ -648,7 +646,7 @@ async fn countdown_by_hand_matches_unfold<F: Fs>(fs: F) {
 
 // 13. Rate limiting -----------------------------------------------------------------------
 
-async fn limiter_bounds_fetches_in_flight<F: Fs>(fs: F) {
+async fn limiter_bounds_fetches_in_flight<F: Store>(fs: F) {
     let rt = fs.runtime().clone();
     let limiter = Limiter::new(3);
     let gauge = Gauge::default();

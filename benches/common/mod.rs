@@ -5,14 +5,16 @@
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
-use smartnotes::io::{baseline, corpus};
-use smartnotes::{Fs, Options, Report, StdFs, Strategy, pipeline_with, read_notes_with};
+use smartnotes_io::support::{baseline, corpus};
+use smartnotes::{
+    Executor, Flavor, Options, Report, RuntimeKind, StdFs, Store, StoreExt, StoreJob, Strategy,
+};
 
 /// The seed of every bench corpus.
-pub const SEED: u64 = 2026;
+pub(crate) const SEED: u64 = 2026;
 
 /// The strategies the disk and lag benches compare, with their labels.
-pub const STRATEGIES: [(&str, Strategy); 7] = [
+pub(crate) const STRATEGIES: [(&str, Strategy); 7] = [
     ("sequential", Strategy::Sequential),
     ("concurrent-64", Strategy::Concurrent { limit: 64 }),
     (
@@ -52,39 +54,26 @@ pub const STRATEGIES: [(&str, Strategy); 7] = [
     ),
 ];
 
-/// The runtimes benched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rt {
-    Tokio,
-    Smol,
+/// One executor per runtime of this build, multi-thread (what most tokio programs run on),
+/// kept for the whole bench so no iteration pays for starting a runtime.
+pub(crate) fn executors() -> Vec<Executor> {
+    executors_of(Flavor::MultiThread)
 }
 
-impl Rt {
-    pub const ALL: [Rt; 2] = [Rt::Tokio, Rt::Smol];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Rt::Tokio => "tokio",
-            Rt::Smol => "smol",
-        }
-    }
-}
-
-/// A multi-thread tokio runtime with one worker per core (what `#[tokio::main]` builds).
-pub fn tokio_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
+/// One executor per runtime of this build, of the given flavour.
+pub(crate) fn executors_of(flavor: Flavor) -> Vec<Executor> {
+    RuntimeKind::ALL
+        .iter()
+        .map(|&kind| Executor::new(kind, flavor).expect("start the runtime"))
+        .collect()
 }
 
 /// The number of threads of the multi-thread baseline: the cores of this machine.
-pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
-}
+#[allow(unused_imports)]
+pub(crate) use smartnotes_io::support::cores;
 
 /// A fresh corpus of `n` notes of about 1 KiB under `base`, written once per process.
-pub fn corpus_dir(base: &Path, n: usize) -> PathBuf {
+pub(crate) fn corpus_dir(base: &Path, n: usize) -> PathBuf {
     let dir = base.join(format!("corpus-{n}"));
     if dir.exists() {
         std::fs::remove_dir_all(&dir).expect("remove old corpus");
@@ -94,14 +83,14 @@ pub fn corpus_dir(base: &Path, n: usize) -> PathBuf {
 }
 
 /// Where disk benches keep their files: `target/bench-data` (the real disk).
-pub fn disk_base() -> PathBuf {
+pub(crate) fn disk_base() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&dir).expect("bench dir");
     dir
 }
 
 /// A tmpfs base (`/dev/shm`) where the machine has one.
-pub fn tmpfs_base() -> Option<PathBuf> {
+pub(crate) fn tmpfs_base() -> Option<PathBuf> {
     let shm = Path::new("/dev/shm");
     shm.is_dir().then(|| {
         let dir = shm.join(format!("smartnotes-bench-{}", std::process::id()));
@@ -111,9 +100,9 @@ pub fn tmpfs_base() -> Option<PathBuf> {
 }
 
 /// Reads every note of `dir` with `strategy` on `fs`; the number of notes read.
-pub async fn read_all<F: Fs>(fs: &F, dir: &Path, strategy: Strategy) -> usize {
-    let opts = Options::default().strategy(strategy);
-    read_notes_with(fs, dir, &opts)
+pub(crate) async fn read_all<F: Store>(fs: &F, dir: &Path, strategy: Strategy) -> usize {
+    let opts = Options::default().with_strategy(strategy);
+    fs.read_notes_with(dir, &opts)
         .fold(0, |n, item| async move {
             item.expect("bench notes are valid");
             n + 1
@@ -122,65 +111,56 @@ pub async fn read_all<F: Fs>(fs: &F, dir: &Path, strategy: Strategy) -> usize {
 }
 
 /// The full pipeline from `src` to `dest` with `strategy`.
-pub async fn export_all<F: Fs>(fs: &F, src: &Path, dest: &Path, strategy: Strategy) -> Report {
-    let opts = Options::default().strategy(strategy);
-    let report = pipeline_with(fs, src, dest, &opts).await.expect("pipeline");
+pub(crate) async fn export_all<F: Store>(fs: &F, src: &Path, dest: &Path, strategy: Strategy) -> Report {
+    let opts = Options::default().with_strategy(strategy);
+    let report = fs.pipeline_with(src, dest, &opts).await.expect("pipeline");
     assert!(report.is_complete());
     report
 }
 
-/// Runs `future` on `rt` (a multi-thread tokio runtime, or `async_io::block_on` for smol).
-pub fn run<T>(rt: Rt, tokio: &tokio::runtime::Runtime, future: impl Future<Output = T>) -> T {
-    match rt {
-        Rt::Tokio => tokio.block_on(future),
-        Rt::Smol => smartnotes::smol::block_on(future),
-    }
-}
-
 /// Baseline: a `std::fs` loop on `threads` threads reading and parsing each note of `dir`
 /// ([`baseline::std_read`]).
-pub fn std_read(dir: &Path, threads: usize) -> usize {
+pub(crate) fn std_read(dir: &Path, threads: usize) -> usize {
     baseline::std_read(&baseline::note_paths(dir).expect("list"), threads)
 }
 
 /// Baseline pipeline ([`baseline::std_pipeline`]).
-pub fn std_pipeline(src: &Path, dest: &Path, threads: usize) -> usize {
+pub(crate) fn std_pipeline(src: &Path, dest: &Path, threads: usize) -> usize {
     let paths = baseline::note_paths(src).expect("list");
     baseline::std_pipeline(&paths, dest, threads).expect("baseline pipeline")
 }
 
-/// Reads every note of `dir` with `strategy` on runtime `rt`'s own store.
-pub fn read_on(rt: Rt, tokio: &tokio::runtime::Runtime, dir: &Path, strategy: Strategy) -> usize {
-    match rt {
-        Rt::Tokio => tokio.block_on(read_all(&smartnotes::tokio::fs(), dir, strategy)),
-        Rt::Smol => smartnotes::smol::block_on(read_all(&smartnotes::smol::fs(), dir, strategy)),
+/// Reads every note of `dir` with `strategy` on the executor's runtime.
+pub(crate) fn read_on(executor: &Executor, dir: &Path, strategy: Strategy) -> usize {
+    struct ReadAll<'a>(&'a Path, Strategy);
+    impl StoreJob for ReadAll<'_> {
+        type Output = usize;
+        async fn run<S: Store>(self, store: S) -> usize {
+            read_all(&store, self.0, self.1).await
+        }
     }
+    executor.block_on(ReadAll(dir, strategy))
 }
 
-/// The full pipeline on runtime `rt`'s own store.
-pub fn export_on(
-    rt: Rt,
-    tokio: &tokio::runtime::Runtime,
-    src: &Path,
-    dest: &Path,
-    strategy: Strategy,
-) -> usize {
-    let report = match rt {
-        Rt::Tokio => tokio.block_on(export_all(&smartnotes::tokio::fs(), src, dest, strategy)),
-        Rt::Smol => {
-            smartnotes::smol::block_on(export_all(&smartnotes::smol::fs(), src, dest, strategy))
+/// The full pipeline on the executor's runtime; the number of notes exported.
+pub(crate) fn export_on(executor: &Executor, src: &Path, dest: &Path, strategy: Strategy) -> usize {
+    struct ExportAll<'a>(&'a Path, &'a Path, Strategy);
+    impl StoreJob for ExportAll<'_> {
+        type Output = usize;
+        async fn run<S: Store>(self, store: S) -> usize {
+            export_all(&store, self.0, self.1, self.2).await.exported.len()
         }
-    };
-    report.exported.len()
+    }
+    executor.block_on(ExportAll(src, dest, strategy))
 }
 
 /// A directory removed when dropped: benches return it from the timed routine so that the
 /// removal happens outside the measurement.
-pub struct Scratch(pub PathBuf);
+pub(crate) struct Scratch(pub(crate) PathBuf);
 
 impl Scratch {
     /// A new, not yet existing, directory path under `base`.
-    pub fn new(base: &Path) -> Self {
+    pub(crate) fn new(base: &Path) -> Self {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static N: AtomicUsize = AtomicUsize::new(0);
         Scratch(base.join(format!("out-{}", N.fetch_add(1, Ordering::Relaxed))))
@@ -196,14 +176,14 @@ impl Drop for Scratch {
 /// Whether this is a quick run (`SMARTNOTES_BENCH_QUICK=1`, set by `cargo xtask bench
 /// --quick`): fewer cases and smaller inputs, for a report in minutes rather than the better part
 /// of an hour.
-pub fn quick() -> bool {
+pub(crate) fn quick() -> bool {
     std::env::var_os("SMARTNOTES_BENCH_QUICK").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// The strategies of this run: all of [`STRATEGIES`], or in a quick run the two per-file ones
 /// and the two presets (`blocking-32x2` is `Strategy::responsive()` and `blocking-256x4`
 /// `Strategy::default()` on 2 cores).
-pub fn strategies() -> Vec<(&'static str, Strategy)> {
+pub(crate) fn strategies() -> Vec<(&'static str, Strategy)> {
     STRATEGIES
         .into_iter()
         .filter(|(label, _)| {
@@ -218,7 +198,7 @@ pub fn strategies() -> Vec<(&'static str, Strategy)> {
 
 /// Writes a harness's results as `NAME.json` into `$SMARTNOTES_BENCH_OUT` when it is set (by
 /// `cargo xtask bench`, which builds its report from them).
-pub fn write_results(name: &str, value: &serde_json::Value) {
+pub(crate) fn write_results(name: &str, value: &serde_json::Value) {
     if let Some(dir) = std::env::var_os("SMARTNOTES_BENCH_OUT") {
         let path = PathBuf::from(dir).join(format!("{name}.json"));
         let text = serde_json::to_string_pretty(value).expect("json");
@@ -240,7 +220,7 @@ fn criterion_home() -> PathBuf {
 }
 
 /// The mean time of a criterion benchmark in seconds, from its saved estimates.
-pub fn criterion_mean(group: &str, id: &str) -> Option<f64> {
+pub(crate) fn criterion_mean(group: &str, id: &str) -> Option<f64> {
     let path = criterion_home()
         .join(group)
         .join(id)

@@ -6,26 +6,29 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
-use smartnotes::{Error, Fs, NoteFile};
+use smartnotes::{Error, NoteFile, Store, StoreExt};
 
 /// Generates `mod tokio` and `mod smol`, each with a `#[test]` per listed test, running
-/// `super::name(fs)` on that runtime's real file system.
+/// `super::name(fs)` on that runtime's real file system through [`smartnotes::RuntimeKind`].
 #[macro_export]
 macro_rules! on_both_runtimes {
     ($($name:ident),* $(,)?) => {
-        mod tokio {
+        $crate::on_both_runtimes!(@runtime tokio, Tokio, $($name),*);
+        $crate::on_both_runtimes!(@runtime smol, Smol, $($name),*);
+    };
+    (@runtime $module:ident, $kind:ident, $($name:ident),*) => {
+        mod $module {
             $(
                 #[test]
                 fn $name() {
-                    smartnotes::tokio::block_on(super::$name(smartnotes::tokio::fs()));
-                }
-            )*
-        }
-        mod smol {
-            $(
-                #[test]
-                fn $name() {
-                    smartnotes::smol::block_on(super::$name(smartnotes::smol::fs()));
+                    struct Job;
+                    impl smartnotes::StoreJob for Job {
+                        type Output = ();
+                        async fn run<S: smartnotes::Store>(self, store: S) {
+                            super::$name(store).await
+                        }
+                    }
+                    smartnotes::RuntimeKind::$kind.block_on(Job);
                 }
             )*
         }
@@ -33,12 +36,12 @@ macro_rules! on_both_runtimes {
 }
 
 /// A fresh temporary directory.
-pub fn temp() -> tempfile::TempDir {
+pub(crate) fn temp() -> tempfile::TempDir {
     tempfile::tempdir().expect("cannot create a temporary directory")
 }
 
 /// Writes `files` (relative path, contents) under `dir`, creating parents.
-pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
+pub(crate) fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
     for (name, bytes) in files {
         let path = dir.join(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -47,7 +50,7 @@ pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
 }
 
 /// Every file under `dir` (recursively), by path relative to `dir`, with its bytes.
-pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {
@@ -67,15 +70,15 @@ pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// Drains a note stream into (notes, errors).
-pub async fn drain(
+pub(crate) async fn drain(
     stream: impl futures_core::Stream<Item = Result<NoteFile, Error>>,
 ) -> (Vec<NoteFile>, Vec<Error>) {
-    smartnotes::partition_results(stream).await
+    smartnotes::stream::partition_results(stream).await
 }
 
 /// Titles of the notes read from `dir` on `fs`, in stream order.
-pub async fn titles<F: Fs>(fs: &F, dir: &Path) -> Vec<String> {
-    smartnotes::read_notes(fs, dir)
+pub(crate) async fn titles<F: Store>(fs: &F, dir: &Path) -> Vec<String> {
+    fs.read_notes(dir)
         .map(|item| item.expect("note").note.title)
         .collect()
         .await

@@ -21,11 +21,11 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 /// The benches, in the order they run.
-pub const BENCHES: [&str; 4] = ["latency", "disk", "lag", "scan"];
+pub(crate) const BENCHES: [&str; 4] = ["latency", "disk", "lag", "scan"];
 
 /// The facts of one run, saved beside its results.
 #[derive(Serialize, Deserialize, Debug, Clone, Default)]
-pub struct Run {
+pub(crate) struct Run {
     pub quick: bool,
     /// `git describe`-like: the short commit, with `-dirty` when the tree had changes.
     pub commit: String,
@@ -38,7 +38,7 @@ pub struct Run {
 
 /// What the figures were measured on.
 #[derive(Serialize, Deserialize, Debug, Clone, Default)]
-pub struct Machine {
+pub(crate) struct Machine {
     pub cores: usize,
     pub cpu: String,
     pub memory_gib: f64,
@@ -48,7 +48,7 @@ pub struct Machine {
 
 /// A criterion estimate: the mean time per iteration and its 95% confidence interval, seconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Estimate {
+pub(crate) struct Estimate {
     pub mean: f64,
     pub lower: f64,
     pub upper: f64,
@@ -56,7 +56,7 @@ pub struct Estimate {
 
 /// One criterion benchmark of this run.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Measurement {
+pub(crate) struct Measurement {
     pub group: String,
     pub id: String,
     /// Elements per iteration when the group declared a throughput (notes, for disk).
@@ -66,7 +66,7 @@ pub struct Measurement {
 
 /// `latency.json`, written by `benches/latency.rs`: its cases, timed by criterion.
 #[derive(Deserialize, Debug, Clone)]
-pub struct Latency {
+pub(crate) struct Latency {
     /// The store's wait per operation, seconds.
     pub wait_s: f64,
     pub cases: Vec<LatencyCase>,
@@ -74,7 +74,7 @@ pub struct Latency {
 
 /// One latency case: criterion id `id` in group `latency`.
 #[derive(Deserialize, Debug, Clone)]
-pub struct LatencyCase {
+pub(crate) struct LatencyCase {
     pub id: String,
     pub runtime: String,
     pub notes: usize,
@@ -85,7 +85,7 @@ pub struct LatencyCase {
 
 /// `lag.json`, written by `benches/lag.rs`.
 #[derive(Deserialize, Debug, Clone)]
-pub struct Lag {
+pub(crate) struct Lag {
     pub notes: usize,
     pub reps: usize,
     pub threads: usize,
@@ -95,7 +95,7 @@ pub struct Lag {
 
 /// One workload of the lag bench on one runtime.
 #[derive(Deserialize, Debug, Clone)]
-pub struct LagRow {
+pub(crate) struct LagRow {
     pub runtime: String,
     pub workload: String,
     pub idle: bool,
@@ -111,7 +111,7 @@ pub struct LagRow {
 
 /// `scan.json`, written by `benches/scan.rs`.
 #[derive(Deserialize, Debug, Clone)]
-pub struct Scan {
+pub(crate) struct Scan {
     pub mib: u64,
     pub bytes: u64,
     pub matching_lines: u64,
@@ -123,7 +123,7 @@ pub struct Scan {
 
 /// One workload of the scan bench on one runtime.
 #[derive(Deserialize, Debug, Clone)]
-pub struct ScanRow {
+pub(crate) struct ScanRow {
     pub runtime: String,
     pub workload: String,
     pub idle: bool,
@@ -137,7 +137,7 @@ pub struct ScanRow {
 
 /// Peak resident memory of the scan bench, MiB.
 #[derive(Deserialize, Debug, Clone, Copy)]
-pub struct Rss {
+pub(crate) struct Rss {
     pub start: f64,
     pub after_small: f64,
     pub after_big: f64,
@@ -145,7 +145,7 @@ pub struct Rss {
 
 /// Everything a report is made from.
 #[derive(Debug, Clone, Default)]
-pub struct Results {
+pub(crate) struct Results {
     pub run: Run,
     pub criterion: Vec<Measurement>,
     pub latency: Option<Latency>,
@@ -155,12 +155,12 @@ pub struct Results {
 
 impl Results {
     /// The criterion measurements of `group`, sorted by id.
-    pub fn group(&self, group: &str) -> Vec<&Measurement> {
+    pub(crate) fn group(&self, group: &str) -> Vec<&Measurement> {
         self.criterion.iter().filter(|m| m.group == group).collect()
     }
 
     /// The names of the criterion groups, sorted.
-    pub fn groups(&self) -> Vec<&str> {
+    pub(crate) fn groups(&self) -> Vec<&str> {
         let mut groups: Vec<&str> = self.criterion.iter().map(|m| m.group.as_str()).collect();
         groups.sort();
         groups.dedup();
@@ -169,7 +169,7 @@ impl Results {
 }
 
 /// The repository root (the parent of `xtask/`).
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in the workspace")
@@ -177,7 +177,7 @@ pub fn root() -> PathBuf {
 }
 
 /// Runs the benches (`quick` or full) with their output going under `out`, and records the run.
-pub fn run(out: &Path, quick: bool) -> Result<Run, String> {
+pub(crate) fn run(out: &Path, quick: bool) -> Result<Run, String> {
     let raw = out.join("raw");
     let criterion = out.join("criterion");
     for dir in [&raw, &criterion] {
@@ -254,7 +254,7 @@ pub fn run(out: &Path, quick: bool) -> Result<Run, String> {
 }
 
 /// Reads a run's results from `out` (what [`run`] left there).
-pub fn collect(out: &Path) -> Result<Results, String> {
+pub(crate) fn collect(out: &Path) -> Result<Results, String> {
     let raw = out.join("raw");
     let run_path = raw.join("run.json");
     let run: Run = read_json(&run_path)?.ok_or_else(|| {
@@ -284,7 +284,7 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>, Str
 }
 
 /// Every benchmark criterion saved under `home`: `GROUP/ID/new/{benchmark,estimates}.json`.
-pub fn read_criterion(home: &Path) -> Result<Vec<Measurement>, String> {
+pub(crate) fn read_criterion(home: &Path) -> Result<Vec<Measurement>, String> {
     #[derive(Deserialize)]
     struct Benchmark {
         group_id: String,

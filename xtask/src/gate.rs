@@ -15,22 +15,23 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use smartnotes::io::{baseline, corpus, lag};
-use smartnotes::{Fs, Latency, MemFs, Options, SlowFs, StdFs, Strategy, read_notes_with};
+use smartnotes::support::{baseline, corpus, lag};
+use smartnotes::{Options, StdFs, Store, StoreExt, Strategy};
+use smartnotes::testing::{Latency, MemFs, SlowFs};
 
 use crate::probe;
 use crate::stats::{self, Verdict};
 
 /// Instruction counts may rise this much (relative) before the gate fails.
-pub const COUNT_THRESHOLD: f64 = 0.02;
+pub(crate) const COUNT_THRESHOLD: f64 = 0.02;
 /// Ratio metrics: the 95% interval of the change must lie wholly beyond 10%.
-pub const RATIO_THRESHOLD: f64 = 0.10;
+pub(crate) const RATIO_THRESHOLD: f64 = 0.10;
 /// Lateness metrics: the interval must lie wholly beyond +1 ms.
-pub const LATENESS_THRESHOLD_MS: f64 = 1.0;
+pub(crate) const LATENESS_THRESHOLD_MS: f64 = 1.0;
 
 /// What one gate run measured; the committed baseline is one of these.
 #[derive(Serialize, Deserialize, Default, Debug)]
-pub struct Measured {
+pub(crate) struct Measured {
     /// Instructions per probe case (full minus setup).
     pub counts: BTreeMap<String, u64>,
     /// Per-repetition values of each ratio metric (lower is better).
@@ -38,7 +39,7 @@ pub struct Measured {
 }
 
 /// One row of the printed table.
-pub struct Row {
+pub(crate) struct Row {
     pub metric: String,
     pub base: String,
     pub now: String,
@@ -47,7 +48,7 @@ pub struct Row {
 }
 
 /// Counts each probe case's instructions under callgrind.
-pub fn measure_counts() -> Result<BTreeMap<String, u64>, String> {
+pub(crate) fn measure_counts() -> Result<BTreeMap<String, u64>, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
     let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut counts = BTreeMap::new();
@@ -83,7 +84,7 @@ fn callgrind(exe: &Path, scratch: &Path, case: &str, mode: &str) -> Result<u64, 
 }
 
 /// The ratio metrics, `reps` interleaved repetitions each.
-pub fn measure_ratios(reps: usize) -> Result<BTreeMap<String, Vec<f64>>, String> {
+pub(crate) fn measure_ratios(reps: usize) -> Result<BTreeMap<String, Vec<f64>>, String> {
     let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
     let corpus_dir = scratch.path().join("notes");
     corpus::write_corpus(&StdFs, &corpus_dir, 2000, 2026).map_err(|e| e.to_string())?;
@@ -155,10 +156,10 @@ async fn slow_read(strategy: Strategy) -> f64 {
 }
 
 /// Seconds to read (and parse) every note of `dir`.
-async fn read_time<F: Fs>(fs: &F, dir: &Path, strategy: Strategy) -> f64 {
+async fn read_time<F: Store>(fs: &F, dir: &Path, strategy: Strategy) -> f64 {
     let start = Instant::now();
-    let opts = Options::default().strategy(strategy);
-    let n = read_notes_with(fs, dir, &opts)
+    let opts = Options::default().with_strategy(strategy);
+    let n = fs.read_notes_with(dir, &opts)
         .filter(|n| std::future::ready(n.is_ok()))
         .count()
         .await;
@@ -167,7 +168,7 @@ async fn read_time<F: Fs>(fs: &F, dir: &Path, strategy: Strategy) -> f64 {
 }
 
 /// Compares `now` with `base`, metric by metric.
-pub fn compare(base: &Measured, now: &Measured) -> Vec<Row> {
+pub(crate) fn compare(base: &Measured, now: &Measured) -> Vec<Row> {
     let mut rows = Vec::new();
     for (name, &count) in &now.counts {
         let Some(&before) = base.counts.get(name) else {
@@ -243,7 +244,7 @@ fn unjudged(metric: String, now: String) -> Row {
 }
 
 /// The table as Markdown.
-pub fn table(rows: &[Row]) -> String {
+pub(crate) fn table(rows: &[Row]) -> String {
     let mut out = String::from(
         "| metric | baseline | now | change [95% interval] | verdict |\n|---|---:|---:|---|---|\n",
     );
@@ -260,20 +261,20 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
-pub fn load(path: &Path) -> Result<Measured, String> {
+pub(crate) fn load(path: &Path) -> Result<Measured, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
     serde_json::from_str(&text)
         .map_err(|e| format!("baseline {} is not valid: {e}", path.display()))
 }
 
-pub fn save(path: &Path, measured: &Measured) -> Result<(), String> {
+pub(crate) fn save(path: &Path, measured: &Measured) -> Result<(), String> {
     let text = serde_json::to_string_pretty(measured).map_err(|e| e.to_string())?;
     std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The default baseline file, committed in the repository.
-pub fn default_baseline() -> PathBuf {
+pub(crate) fn default_baseline() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("gate-baseline.json")
 }
 

@@ -18,7 +18,7 @@ use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use smartnotes::StdFs;
-use smartnotes::io::corpus;
+use smartnotes::support::corpus;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "smartnotes' own tooling")]
@@ -196,7 +196,7 @@ type Step<'a> = (&'a str, &'a [&'a str], Option<(&'a str, &'a str)>);
 
 /// What `.ci/run` and the workflow check.
 fn ci() -> Result<ExitCode, String> {
-    let steps: [Step; 4] = [
+    let steps: [Step<'_>; 4] = [
         ("fmt", &["fmt", "--all", "--check"], None),
         (
             "clippy",

@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Who a bar belongs to, which sets its colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Series {
+pub(crate) enum Series {
     /// The `std::fs` loops a user would write instead.
     Std,
     Tokio,
@@ -28,7 +28,7 @@ impl Series {
     }
 
     /// The series of a bench id such as `tokio-blocking-32x2` or `std-2-threads`.
-    pub fn of(id: &str) -> Series {
+    pub(crate) fn of(id: &str) -> Series {
         if id.starts_with("tokio") {
             Series::Tokio
         } else if id.starts_with("smol") {
@@ -41,7 +41,7 @@ impl Series {
 
 /// One bar.
 #[derive(Clone, Debug)]
-pub struct Bar {
+pub(crate) struct Bar {
     pub label: String,
     pub value: f64,
     pub interval: Option<(f64, f64)>,
@@ -51,7 +51,7 @@ pub struct Bar {
 }
 
 /// One chart.
-pub struct Chart {
+pub(crate) struct Chart {
     pub title: String,
     pub x_label: String,
     pub bars: Vec<Bar>,
@@ -65,7 +65,7 @@ const NOTE_AREA: i32 = 150;
 const ROW: i32 = 24;
 
 /// Draws `chart` into the SVG file `path`.
-pub fn hbar(path: &Path, chart: &Chart) -> Result<(), String> {
+pub(crate) fn hbar(path: &Path, chart: &Chart) -> Result<(), String> {
     draw(path, chart).map_err(|e| format!("cannot draw {}: {e}", path.display()))
 }
 
@@ -170,7 +170,7 @@ fn draw(path: &Path, chart: &Chart) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// A compact axis number: 125000 -> "125k", 0.25 -> "0.25".
-pub fn short(v: f64) -> String {
+pub(crate) fn short(v: f64) -> String {
     let a = v.abs();
     if a >= 1e6 {
         format!("{:.1}M", v / 1e6)

@@ -6,15 +6,17 @@
 //! binary and input, whatever the machine is doing.
 
 use futures_util::{StreamExt, stream};
-use smartnotes::io::corpus;
+use smartnotes::support::corpus;
 use smartnotes::stream::prefetch;
-use smartnotes::{LineMatcher, Note, UniqueNames, filter_by_tag};
+use smartnotes::{Note, UniqueNames};
+use smartnotes_core::LineMatcher;
+use smartnotes::stream::filter_by_tag;
 
 /// The cases, by name.
-pub const CASES: [&str; 3] = ["notes", "scan", "operators"];
+pub(crate) const CASES: [&str; 3] = ["notes", "scan", "operators"];
 
 /// Runs `case` in `mode` (`setup` or `full`); a checksum, printed so nothing is optimised away.
-pub fn run(case: &str, full: bool) -> Result<u64, String> {
+pub(crate) fn run(case: &str, full: bool) -> Result<u64, String> {
     match case {
         // parse + render + file name of 10,000 notes in memory.
         "notes" => {

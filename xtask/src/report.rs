@@ -24,7 +24,7 @@ const STRATEGY_ORDER: [&str; 7] = [
 
 /// A target from the issues, with its verdict on this run.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Target {
+pub(crate) struct Target {
     pub target: String,
     /// `Some(true)` holds, `Some(false)` misses, `None` not measured in this run.
     pub holds: Option<bool>,
@@ -33,7 +33,7 @@ pub struct Target {
 
 /// Writes the charts into `dir` and returns the Markdown report, whose image links are
 /// `{prefix}{name}.svg`.
-pub fn write(results: &Results, dir: &Path, prefix: &str) -> Result<String, String> {
+pub(crate) fn write(results: &Results, dir: &Path, prefix: &str) -> Result<String, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut md = String::new();
     header(&mut md, results);
@@ -87,7 +87,7 @@ fn header(md: &mut String, r: &Results) {
 }
 
 /// The targets of the issues, judged on `r`.
-pub fn targets(r: &Results) -> Vec<Target> {
+pub(crate) fn targets(r: &Results) -> Vec<Target> {
     let mut out = Vec::new();
     // Latency, by (notes, strategy) across both runtimes.
     let latency = latency_rows(r);
@@ -426,7 +426,7 @@ fn latency_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Re
 }
 
 /// One implementation's throughput in a group.
-pub struct ThroughputRow {
+pub(crate) struct ThroughputRow {
     pub id: String,
     pub per_s: f64,
     pub lower: f64,
@@ -468,18 +468,18 @@ impl Baseline {
 
 /// How the machine's load moved during a group: the relative change of the baseline's last
 /// timing over its first; `None` when the group has no second timing.
-pub fn drift(r: &Results, group: &str) -> Option<f64> {
+pub(crate) fn drift(r: &Results, group: &str) -> Option<f64> {
     let base = Baseline::of(&r.group(group))?;
     Some(base.last? / base.first - 1.0)
 }
 
 /// Above this drift of the baseline during a group, its ratios are not judged.
-pub const DRIFT_LIMIT: f64 = 0.10;
+pub(crate) const DRIFT_LIMIT: f64 = 0.10;
 
 /// The rows of a throughput group in report order: `std::fs` first, then tokio, then smol, each
 /// in the benches' strategy order, and the baseline's second timing last. Shares are taken
 /// against the baseline's mean time (both timings when it has two).
-pub fn throughput(r: &Results, group: &str) -> Vec<ThroughputRow> {
+pub(crate) fn throughput(r: &Results, group: &str) -> Vec<ThroughputRow> {
     let ms = r.group(group);
     let Some(base) = Baseline::of(&ms) else {
         return Vec::new();
@@ -766,7 +766,7 @@ fn scan_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Resul
     };
     let _ = writeln!(
         md,
-        "`count_matching(fs, path, \"ERROR\")` over a generated {:.0} MiB web-server log in the page \
+        "`fs.count_matching(path, \"ERROR\")` over a generated {:.0} MiB web-server log in the page \
          cache ({} matching lines), on a single-threaded executor with a 1 ms heartbeat beside it, \
          against a plain `std` loop (1 MiB `read`s, `memchr::memmem` count) timed between \
          repetitions: {:.2} GB/s. {} interleaved repetitions, GB/s the median, lateness pooled \
@@ -780,8 +780,7 @@ fn scan_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Resul
         scan.rss_mib.start,
         scan.rss_mib.after_small,
         scan.rss_mib.after_big,
-        scan.mib
-    );
+        scan.mib);
     lateness_table(
         md,
         ("GB/s", "% of std"),

@@ -8,7 +8,7 @@
 
 /// What the gate says of one metric.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// The interval lies wholly beyond the threshold in the bad direction.
     Regression,
     /// The interval lies wholly beyond the threshold in the good direction.
@@ -22,11 +22,11 @@ pub enum Verdict {
 
 impl Verdict {
     /// Whether this verdict fails the gate.
-    pub fn fails(self) -> bool {
+    pub(crate) fn fails(self) -> bool {
         matches!(self, Verdict::Regression | Verdict::NoBaseline)
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Verdict::Regression => "REGRESSION",
             Verdict::Improvement => "improved",
@@ -38,13 +38,13 @@ impl Verdict {
 
 /// The relative change of the mean from `base` to `now`, with its 95% interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Change {
+pub(crate) struct Change {
     pub estimate: f64,
     pub low: f64,
     pub high: f64,
 }
 
-pub fn mean(v: &[f64]) -> f64 {
+pub(crate) fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
 }
 
@@ -66,7 +66,7 @@ impl Rng {
 ///
 /// # Panics
 /// If either series is empty.
-pub fn relative_change(base: &[f64], now: &[f64]) -> Change {
+pub(crate) fn relative_change(base: &[f64], now: &[f64]) -> Change {
     bootstrap(base, now, |b, n| n / b - 1.0)
 }
 
@@ -75,7 +75,7 @@ pub fn relative_change(base: &[f64], now: &[f64]) -> Change {
 ///
 /// # Panics
 /// If either series is empty.
-pub fn absolute_change(base: &[f64], now: &[f64]) -> Change {
+pub(crate) fn absolute_change(base: &[f64], now: &[f64]) -> Change {
     bootstrap(base, now, |b, n| n - b)
 }
 
@@ -102,7 +102,7 @@ fn bootstrap(base: &[f64], now: &[f64], change: impl Fn(f64, f64) -> f64) -> Cha
 
 /// The verdict on `change` for a metric where lower is better, with `threshold` a relative
 /// change (0.10 = 10%).
-pub fn verdict(change: Change, threshold: f64) -> Verdict {
+pub(crate) fn verdict(change: Change, threshold: f64) -> Verdict {
     if change.low > threshold {
         Verdict::Regression
     } else if change.high < -threshold {
@@ -114,7 +114,7 @@ pub fn verdict(change: Change, threshold: f64) -> Verdict {
 
 /// The verdict on an exact count (instructions) where lower is better: no noise, so the
 /// change itself is compared with the threshold.
-pub fn count_verdict(base: u64, now: u64, threshold: f64) -> (f64, Verdict) {
+pub(crate) fn count_verdict(base: u64, now: u64, threshold: f64) -> (f64, Verdict) {
     let change = now as f64 / base.max(1) as f64 - 1.0;
     let verdict = if change > threshold {
         Verdict::Regression

@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use smartnotes::io::lag::{heartbeat_while, median, percentile_ms};
-use smartnotes::io::{baseline, corpus};
-use smartnotes::{Fs, Options, Runtime, StdFs, Strategy, export_notes_with, load_notes};
+use smartnotes::support::lag::{heartbeat_while, median, percentile_ms};
+use smartnotes::support::{baseline, corpus};
+use smartnotes::{Options, Runtime, RuntimeKind, StdFs, Store, StoreExt, StoreJob, Strategy};
 
-use crate::{Fatal, Outcome, RuntimeArg, ui};
+use crate::{Fatal, Outcome, ui};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// The folder of notes to measure on; without it, a generated sample in a temporary
     /// directory (removed afterwards).
     dir: Option<PathBuf>,
@@ -36,7 +36,6 @@ fn strategies() -> [(&'static str, Strategy); 4] {
         ("blocking (responsive)", Strategy::responsive()),
     ]
 }
-const RUNTIMES: [RuntimeArg; 2] = [RuntimeArg::Tokio, RuntimeArg::Smol];
 
 /// One row of the table: medians over the repetitions.
 #[derive(Default)]
@@ -48,7 +47,7 @@ struct Row {
     lateness: Vec<f64>,
 }
 
-pub fn run(args: Args) -> Result<Outcome, Fatal> {
+pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     let scratch =
         tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let src = match &args.dir {
@@ -68,31 +67,26 @@ pub fn run(args: Args) -> Result<Outcome, Fatal> {
             dir
         }
     };
-    let opts = Options::default().recursive(args.recursive);
-    let listed = smartnotes::tokio::block_on(smartnotes::list_notes(
-        &smartnotes::tokio::fs(),
-        &src,
-        &opts,
-    ))?;
-    let paths: Vec<PathBuf> = listed
-        .iter()
-        .filter_map(|p| p.as_ref().ok().cloned())
-        .collect();
+    let opts = Options::default().with_recursive(args.recursive);
+    let paths = RuntimeKind::ALL[0].block_on(Listing {
+        src: &src,
+        opts: &opts,
+    })?;
     let notes = baseline::std_read(&paths, 1);
     if notes == 0 {
         return Err(format!("no readable notes in {}", src.display()).into());
     }
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let threads = smartnotes::support::cores();
 
     let mut rows: Vec<Row> = Vec::new();
     rows.push(Row {
         label: format!("std::fs, {threads} threads (baseline)"),
         ..Row::default()
     });
-    for rt in RUNTIMES {
+    for kind in RuntimeKind::ALL {
         for (name, _) in strategies() {
             rows.push(Row {
-                label: format!("{} | {name}", rt.name()),
+                label: format!("{kind} | {name}"),
                 ..Row::default()
             });
         }
@@ -126,29 +120,20 @@ pub fn run(args: Args) -> Result<Outcome, Fatal> {
         bar.inc(1);
 
         let mut row = 1;
-        for rt in RUNTIMES {
+        for kind in RuntimeKind::ALL {
             for (_, strategy) in strategies() {
                 if ui::interrupted() {
                     bar.finish_and_clear();
                     println!("interrupted: no table (the temporary files are removed)");
                     return Ok(Outcome::Interrupted);
                 }
-                let opts = opts.clone().strategy(strategy);
+                let opts = opts.clone().with_strategy(strategy);
                 let dest = fresh_dest();
-                let (read, late, written) = match rt {
-                    RuntimeArg::Tokio => smartnotes::tokio::block_on(case(
-                        &smartnotes::tokio::fs(),
-                        &paths,
-                        &opts,
-                        &dest,
-                    )),
-                    RuntimeArg::Smol => smartnotes::smol::block_on(case(
-                        &smartnotes::smol::fs(),
-                        &paths,
-                        &opts,
-                        &dest,
-                    )),
-                }?;
+                let (read, late, written) = kind.block_on(Case {
+                    paths: &paths,
+                    opts: &opts,
+                    dest: &dest,
+                })?;
                 let _ = std::fs::remove_dir_all(&dest);
                 rows[row].read.push(read);
                 rows[row].lateness.push(late);
@@ -163,37 +148,65 @@ pub fn run(args: Args) -> Result<Outcome, Fatal> {
     Ok(Outcome::Done)
 }
 
-/// One case: read every note beside a heartbeat (notes/s, p99 lateness over idle in ms), then
-/// the full pipeline to `dest` (notes/s).
-async fn case<F: Fs>(
-    fs: &F,
-    paths: &[PathBuf],
-    opts: &Options,
-    dest: &Path,
-) -> Result<(f64, f64, f64), Fatal> {
-    let idle = p99_ms(
-        heartbeat_while(fs.runtime(), fs.runtime().sleep(Duration::from_millis(50)))
-            .await
-            .1,
-    );
-    let start = Instant::now();
-    // Notes that parsed, as the baseline counts them.
-    let reading = load_notes(fs, listing(paths), opts)
-        .filter(|note| std::future::ready(note.is_ok()))
-        .count();
-    let (read, lateness) = heartbeat_while(fs.runtime(), reading).await;
-    let read_rate = ui::rate(read as f64, start.elapsed().as_secs_f64());
-
-    let start = Instant::now();
-    let report = export_notes_with(fs, dest, load_notes(fs, listing(paths), opts), opts).await?;
-    let write_rate = ui::rate(report.exported.len() as f64, start.elapsed().as_secs_f64());
-    Ok((read_rate, p99_ms(lateness) - idle, write_rate))
+/// The files the library reads under `src` with `opts` (the notes that parse: the same ones
+/// the `std::fs` baseline counts).
+struct Listing<'a> {
+    src: &'a Path,
+    opts: &'a Options,
 }
 
-/// The listing `load_notes` takes: the notes that listed without error (the same ones the
-/// `std::fs` baseline reads).
-fn listing(paths: &[PathBuf]) -> Vec<Result<PathBuf, smartnotes::Error>> {
-    paths.iter().cloned().map(Ok).collect()
+impl StoreJob for Listing<'_> {
+    type Output = Result<Vec<PathBuf>, Fatal>;
+
+    async fn run<S: Store>(self, fs: S) -> Self::Output {
+        let mut paths = Vec::new();
+        let mut notes = fs.read_notes_with(self.src, self.opts);
+        while let Some(item) = notes.next().await {
+            match item {
+                Ok(file) => paths.push(file.path),
+                Err(smartnotes::Error::List { path, source }) if path == self.src => {
+                    return Err(format!("cannot list {}: {source}", path.display()).into());
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(paths)
+    }
+}
+
+/// One case: read every note beside a heartbeat (notes/s, p99 lateness over idle in ms), then
+/// the full pipeline to `dest` (notes/s).
+struct Case<'a> {
+    paths: &'a [PathBuf],
+    opts: &'a Options,
+    dest: &'a Path,
+}
+
+impl StoreJob for Case<'_> {
+    type Output = Result<(f64, f64, f64), Fatal>;
+
+    async fn run<S: Store>(self, fs: S) -> Self::Output {
+        let (paths, opts) = (self.paths, self.opts);
+        let idle = p99_ms(
+            heartbeat_while(fs.runtime(), fs.runtime().sleep(Duration::from_millis(50)))
+                .await
+                .1,
+        );
+        let start = Instant::now();
+        // Notes that parsed, as the baseline counts them.
+        let reading = fs
+            .read_files(paths.to_vec(), opts)
+            .filter(|note| std::future::ready(note.is_ok()))
+            .count();
+        let (read, lateness) = heartbeat_while(fs.runtime(), reading).await;
+        let read_rate = ui::rate(read as f64, start.elapsed().as_secs_f64());
+
+        let start = Instant::now();
+        let notes = fs.read_files(paths.to_vec(), opts);
+        let report = fs.export_with(self.dest, notes, opts).await?;
+        let write_rate = ui::rate(report.exported.len() as f64, start.elapsed().as_secs_f64());
+        Ok((read_rate, p99_ms(lateness) - idle, write_rate))
+    }
 }
 
 fn p99_ms(samples: Vec<Duration>) -> f64 {

@@ -2,17 +2,18 @@
 
 use std::future::ready;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use clap::ValueEnum;
 use futures_util::StreamExt;
 use serde::Serialize;
-use smartnotes::{Fs, Options, Report, Strategy, export_notes_with, list_notes, load_notes};
+use smartnotes::{Options, Report, RuntimeKind, Store, StoreExt, StoreJob, Strategy};
 
-use crate::{Fatal, Outcome, RuntimeArg, on_runtime, ui};
+use crate::{Fatal, Outcome, ui};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// The folder of notes (`*.md`) to export.
     src: PathBuf,
     /// Where to write them; created if needed. Existing files are never overwritten.
@@ -23,9 +24,9 @@ pub struct Args {
     /// Export only notes with this tag (repeat for any of several tags; case-insensitive).
     #[arg(short, long = "tag", value_name = "TAG")]
     tags: Vec<String>,
-    /// The async runtime.
-    #[arg(long, value_enum, default_value = "tokio")]
-    runtime: RuntimeArg,
+    /// The async runtime: tokio or smol.
+    #[arg(long, default_value = "tokio")]
+    runtime: RuntimeKind,
     /// How the I/O is done: sequential (one file at a time), concurrent (many async operations
     /// in flight), blocking (batches of std::fs work on the blocking pool: fastest on local disks).
     #[arg(long, value_enum, default_value = "blocking")]
@@ -43,7 +44,7 @@ pub struct Args {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StrategyArg {
+pub(crate) enum StrategyArg {
     Sequential,
     Concurrent,
     Blocking,
@@ -55,6 +56,7 @@ impl Args {
             return Err("--batch applies to --strategy blocking only".into());
         }
         let default = Strategy::default();
+        #[allow(unreachable_patterns)] // Strategy is non-exhaustive; the default is Blocking
         Ok(match self.strategy {
             StrategyArg::Sequential if self.limit.is_some() => {
                 return Err("--limit applies to --strategy concurrent or blocking".into());
@@ -92,8 +94,8 @@ struct Summary {
     skipped: Vec<SkippedJson>,
     /// Notes read but left out by `--tag`.
     filtered_out: usize,
-    /// Files listed but not processed because of Ctrl-C.
-    not_processed: usize,
+    /// Notes read (exported, skipped or filtered out) before the export ended.
+    processed: usize,
     interrupted: bool,
     seconds: f64,
     notes_per_second: f64,
@@ -103,16 +105,18 @@ struct Summary {
     files: Vec<FileJson>,
 }
 
-pub fn run(args: Args) -> Result<Outcome, Fatal> {
+pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     let strategy = args.strategy()?;
     crate::existing(&args.src, "notes folder")?;
     let opts = Options::default()
-        .strategy(strategy)
-        .recursive(args.recursive)
-        .exclude(&args.dest);
+        .with_strategy(strategy)
+        .with_recursive(args.recursive)
+        .with_exclude(&args.dest);
     let start = Instant::now();
-    let (report, listed, processed, filtered_out) =
-        on_runtime!(args.runtime, |fs| export(&fs, &args, &opts))?;
+    let (report, processed, filtered_out) = args.runtime.block_on(Export {
+        args: &args,
+        opts: &opts,
+    })?;
     let seconds = start.elapsed().as_secs_f64();
     let interrupted = ui::interrupted();
     let summary = Summary {
@@ -126,7 +130,7 @@ pub fn run(args: Args) -> Result<Outcome, Fatal> {
             })
             .collect(),
         filtered_out,
-        not_processed: listed - processed,
+        processed,
         interrupted,
         seconds,
         notes_per_second: ui::rate(report.exported.len() as f64, seconds),
@@ -156,42 +160,42 @@ pub fn run(args: Args) -> Result<Outcome, Fatal> {
     })
 }
 
-/// The pipeline with progress, tag filter and Ctrl-C: (report, files listed, files processed,
-/// notes filtered out).
-async fn export<F: Fs>(
-    fs: &F,
-    args: &Args,
-    opts: &Options,
-) -> Result<(Report, usize, usize, usize), Fatal> {
-    let listed = list_notes(fs, &args.src, opts).await?;
-    let total = listed.len();
-    let bar = ui::bar(
-        total as u64,
-        "{spinner} [{elapsed_precise}] [{bar:40}] {pos}/{len} notes ({per_sec})",
-        args.json,
-    );
-    let tags: Vec<String> = args.tags.iter().map(|t| t.to_lowercase()).collect();
-    let processed = std::cell::Cell::new(0_usize);
-    let filtered = std::cell::Cell::new(0_usize);
-    let notes = load_notes(fs, listed, opts)
-        .take_while(|_| ready(!ui::interrupted()))
-        .inspect(|_| {
-            processed.set(processed.get() + 1);
-            bar.inc(1);
-        })
-        .filter(|item| {
-            let keep = match item {
-                Ok(file) => tags.is_empty() || tags.iter().any(|t| file.note.has_tag(t)),
-                Err(_) => true, // a failure is reported, never filtered away
-            };
-            if !keep {
-                filtered.set(filtered.get() + 1);
-            }
-            ready(keep)
-        });
-    let report = export_notes_with(fs, &args.dest, notes, opts).await?;
-    bar.finish_and_clear();
-    Ok((report, total, processed.get(), filtered.get()))
+/// The pipeline with progress, tag filter and Ctrl-C: (report, notes read, notes filtered
+/// out).
+struct Export<'a> {
+    args: &'a Args,
+    opts: &'a Options,
+}
+
+impl StoreJob for Export<'_> {
+    type Output = Result<(Report, usize, usize), Fatal>;
+
+    async fn run<S: Store>(self, fs: S) -> Self::Output {
+        let (args, opts) = (self.args, self.opts);
+        let bar = ui::spinner("{spinner} [{elapsed_precise}] {pos} notes ({per_sec})", args.json);
+        let tags: Vec<String> = args.tags.iter().map(|t| t.to_lowercase()).collect();
+        let (processed, filtered) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let notes = fs
+            .read_notes_with(&args.src, opts)
+            .take_while(|_| ready(!ui::interrupted()))
+            .inspect(|_| {
+                processed.fetch_add(1, Ordering::Relaxed);
+                bar.inc(1);
+            })
+            .filter(|item| {
+                let keep = match item {
+                    Ok(file) => tags.is_empty() || tags.iter().any(|t| file.note.has_tag(t)),
+                    Err(_) => true, // a failure is reported, never filtered away
+                };
+                if !keep {
+                    filtered.fetch_add(1, Ordering::Relaxed);
+                }
+                ready(keep)
+            });
+        let report = fs.export_with(&args.dest, notes, opts).await?;
+        bar.finish_and_clear();
+        Ok((report, processed.into_inner(), filtered.into_inner()))
+    }
 }
 
 fn print_summary(s: &Summary, dest: &Path) {
@@ -223,9 +227,9 @@ fn print_summary(s: &Summary, dest: &Path) {
     }
     if s.interrupted {
         println!(
-            "interrupted: {} listed note{} not processed; every file in {} is complete",
-            s.not_processed,
-            if s.not_processed == 1 { "" } else { "s" },
+            "interrupted after {} note{}; the rest were not read, and every file in {} is complete",
+            s.processed,
+            if s.processed == 1 { "" } else { "s" },
             dest.display()
         );
     }

@@ -14,7 +14,7 @@ mod ui;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 /// Async note pipelines on tokio or smol: export, scan, tags, compare.
 #[derive(Parser, Debug)]
@@ -41,45 +41,8 @@ enum Command {
     Compare(compare::Args),
 }
 
-/// The async runtime to run on.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RuntimeArg {
-    /// tokio (`tokio::fs`, `spawn_blocking`).
-    Tokio,
-    /// smol (`async-fs`, `blocking`, `async-io`).
-    Smol,
-}
-
-impl RuntimeArg {
-    /// Its name, as on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            RuntimeArg::Tokio => "tokio",
-            RuntimeArg::Smol => "smol",
-        }
-    }
-}
-
-/// Runs `$body` (an async block using `$fs`) on the runtime `$rt` names, with that runtime's
-/// real file system bound to `$fs`.
-#[macro_export]
-macro_rules! on_runtime {
-    ($rt:expr, |$fs:ident| $body:expr) => {
-        match $rt {
-            $crate::RuntimeArg::Tokio => {
-                let $fs = smartnotes::tokio::fs();
-                smartnotes::tokio::block_on($body)
-            }
-            $crate::RuntimeArg::Smol => {
-                let $fs = smartnotes::smol::fs();
-                smartnotes::smol::block_on($body)
-            }
-        }
-    };
-}
-
 /// How a command ended, mapped to the exit code.
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Everything was done.
     Done,
     /// Finished, but some inputs were skipped.
@@ -89,7 +52,7 @@ pub enum Outcome {
 }
 
 /// A fatal error: its message names the path concerned.
-pub type Fatal = Box<dyn std::error::Error>;
+pub(crate) type Fatal = Box<dyn std::error::Error>;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -112,7 +75,7 @@ fn main() -> ExitCode {
 }
 
 /// A path argument that must exist, checked before any work starts.
-pub fn existing(path: &PathBuf, what: &str) -> Result<(), Fatal> {
+pub(crate) fn existing(path: &PathBuf, what: &str) -> Result<(), Fatal> {
     match std::fs::metadata(path) {
         Ok(_) => Ok(()),
         Err(e) => Err(format!("cannot open {what} {}: {e}", path.display()).into()),

@@ -5,20 +5,20 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 use serde::Serialize;
-use smartnotes::{Fs, ScanOptions, ScanProgress, scan_matching};
+use smartnotes::{RuntimeKind, ScanOptions, ScanProgress, Store, StoreExt, StoreJob};
 
-use crate::{Fatal, Outcome, RuntimeArg, on_runtime, ui};
+use crate::{Fatal, Outcome, ui};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// The file to scan (any size: it is read in a fixed 1 MiB buffer).
     file: PathBuf,
     /// Count the lines that contain this text (bytes, case-sensitive; not a regex).
     #[arg(short, long, default_value = "ERROR")]
     pattern: String,
-    /// The async runtime.
-    #[arg(long, value_enum, default_value = "tokio")]
-    runtime: RuntimeArg,
+    /// The async runtime: tokio or smol.
+    #[arg(long, default_value = "tokio")]
+    runtime: RuntimeKind,
     /// Print one JSON object on stdout instead of text (and no progress bar).
     #[arg(long)]
     json: bool,
@@ -36,7 +36,7 @@ struct Summary<'a> {
     runtime: &'static str,
 }
 
-pub fn run(args: Args) -> Result<Outcome, Fatal> {
+pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     let size = std::fs::metadata(&args.file)
         .map_err(|e| format!("cannot open {}: {e}", args.file.display()))?
         .len();
@@ -46,7 +46,10 @@ pub fn run(args: Args) -> Result<Outcome, Fatal> {
         args.json,
     );
     let start = Instant::now();
-    let last = on_runtime!(args.runtime, |fs| scan(&fs, &args, &bar))?;
+    let last = args.runtime.block_on(Scan {
+        args: &args,
+        bar: &bar,
+    })?;
     let seconds = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let interrupted = !last.done;
@@ -89,19 +92,25 @@ pub fn run(args: Args) -> Result<Outcome, Fatal> {
 }
 
 /// The scan, one progress report per blocking job; stops early on Ctrl-C.
-async fn scan<F: Fs>(
-    fs: &F,
-    args: &Args,
-    bar: &indicatif::ProgressBar,
-) -> Result<ScanProgress, Fatal> {
-    let mut reports = scan_matching(fs, &args.file, &args.pattern, ScanOptions::default());
-    let mut last = ScanProgress::default();
-    while let Some(report) = reports.next().await {
-        last = report?;
-        bar.set_position(last.bytes);
-        if ui::interrupted() {
-            break;
+struct Scan<'a> {
+    args: &'a Args,
+    bar: &'a indicatif::ProgressBar,
+}
+
+impl StoreJob for Scan<'_> {
+    type Output = Result<ScanProgress, Fatal>;
+
+    async fn run<S: Store>(self, fs: S) -> Self::Output {
+        let (args, bar) = (self.args, self.bar);
+        let mut reports = fs.scan_matching(&args.file, &args.pattern, ScanOptions::default());
+        let mut last = ScanProgress::default();
+        while let Some(report) = reports.next().await {
+            last = report?;
+            bar.set_position(last.bytes);
+            if ui::interrupted() {
+                break;
+            }
         }
+        Ok(last)
     }
-    Ok(last)
 }

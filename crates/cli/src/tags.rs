@@ -5,20 +5,20 @@ use std::path::PathBuf;
 
 use futures_util::StreamExt;
 use serde::Serialize;
-use smartnotes::{Fs, Options, read_notes_with};
+use smartnotes::{Options, RuntimeKind, Store, StoreExt, StoreJob};
 
-use crate::{Fatal, Outcome, RuntimeArg, on_runtime};
+use crate::{Fatal, Outcome};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// The folder of notes (`*.md`).
     src: PathBuf,
     /// Also read the notes in subfolders.
     #[arg(short, long)]
     recursive: bool,
-    /// The async runtime.
-    #[arg(long, value_enum, default_value = "tokio")]
-    runtime: RuntimeArg,
+    /// The async runtime: tokio or smol.
+    #[arg(long, default_value = "tokio")]
+    runtime: RuntimeKind,
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     json: bool,
@@ -43,10 +43,13 @@ struct Summary {
     skipped: Vec<SkippedJson>,
 }
 
-pub fn run(args: Args) -> Result<Outcome, Fatal> {
+pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     crate::existing(&args.src, "notes folder")?;
-    let opts = Options::default().recursive(args.recursive);
-    let summary = on_runtime!(args.runtime, |fs| count(&fs, &args, &opts));
+    let opts = Options::default().with_recursive(args.recursive);
+    let summary = args.runtime.block_on(Count {
+        args: &args,
+        opts: &opts,
+    });
     if args.json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
@@ -77,11 +80,24 @@ pub fn run(args: Args) -> Result<Outcome, Fatal> {
 
 /// Counts tags case-insensitively (`Python` and `python` are one tag, shown as first seen),
 /// streaming: one note in memory at a time.
-async fn count<F: Fs>(fs: &F, args: &Args, opts: &Options) -> Summary {
+struct Count<'a> {
+    args: &'a Args,
+    opts: &'a Options,
+}
+
+impl StoreJob for Count<'_> {
+    type Output = Summary;
+
+    async fn run<S: Store>(self, fs: S) -> Summary {
+        count(&fs, self.args, self.opts).await
+    }
+}
+
+async fn count<F: Store>(fs: &F, args: &Args, opts: &Options) -> Summary {
     let mut counts: HashMap<String, (String, usize)> = HashMap::new();
     let mut skipped = Vec::new();
     let mut notes = 0;
-    let mut stream = read_notes_with(fs, &args.src, opts);
+    let mut stream = fs.read_notes_with(&args.src, opts);
     while let Some(item) = stream.next().await {
         match item {
             Ok(file) => {

@@ -10,7 +10,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// The first Ctrl-C asks the command to stop after the work in flight (so no partial or
 /// temporary file is left); a second one quits at once.
-pub fn install_interrupt_handler() {
+pub(crate) fn install_interrupt_handler() {
     let installed = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
             eprintln!("\nsmartnotes: interrupted again, quitting now");
@@ -26,13 +26,13 @@ pub fn install_interrupt_handler() {
 }
 
 /// Whether Ctrl-C was pressed.
-pub fn interrupted() -> bool {
+pub(crate) fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
 /// A progress bar of `len` units, drawn on stderr only when stderr is a terminal and `quiet`
 /// (JSON output) is off; otherwise a hidden bar that costs nothing.
-pub fn bar(len: u64, template: &str, quiet: bool) -> ProgressBar {
+pub(crate) fn bar(len: u64, template: &str, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -44,7 +44,21 @@ pub fn bar(len: u64, template: &str, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// A spinner with a count, for work whose total is not known in advance (a streamed listing);
+/// drawn as [`bar`] is.
+pub(crate) fn spinner(template: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar
+}
+
 /// `n` per second over `seconds`, 0 when no time passed.
-pub fn rate(n: f64, seconds: f64) -> f64 {
+pub(crate) fn rate(n: f64, seconds: f64) -> f64 {
     if seconds > 0.0 { n / seconds } else { 0.0 }
 }

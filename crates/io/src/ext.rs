@@ -1,7 +1,7 @@
 //! [`StoreExt`]: every note operation, on any [`Store`].
 
 use std::future::Future;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use futures_core::Stream;
 use futures_core::stream::BoxStream;
@@ -78,6 +78,33 @@ pub trait StoreExt: Store {
     /// ```
     fn read_notes_with(&self, dir: impl AsRef<Path>, opts: &Options) -> NoteStream {
         crate::read::read_notes(self, dir.as_ref(), opts)
+    }
+
+    /// The notes in the files `paths` names, as a stream in that order, read and parsed with
+    /// the options' strategy and size limit: [`read_notes_with`](StoreExt::read_notes_with)
+    /// without the listing, for a list of files you already have (from an index, `git
+    /// ls-files`, an earlier listing).
+    ///
+    /// Each item is a [`NoteFile`] or an [`Error`] naming the file. The options' walk settings
+    /// (`recursive`, `exclude`) do not apply.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::{Options, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// fs.insert("/notes/b.md", "# B\n")?;
+    /// let paths = vec!["/notes/b.md".into(), "/notes/a.md".into()];
+    /// let notes: Vec<_> = fs.read_files(paths, &Options::default()).try_collect().await?;
+    /// assert_eq!((notes[0].note.title.as_str(), notes[1].note.title.as_str()), ("B", "A"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn read_files(&self, paths: Vec<PathBuf>, opts: &Options) -> NoteStream {
+        crate::read::read_files(self, paths, opts)
     }
 
     /// Writes each note of `notes` to `dest`, with the default options.

@@ -60,6 +60,19 @@ pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteSt
     .boxed()
 }
 
+/// The notes of the files `paths` names, in that order
+/// ([`StoreExt::read_files`](crate::StoreExt::read_files) documents it).
+pub(crate) fn read_files<S: Store>(fs: &S, paths: Vec<PathBuf>, opts: &Options) -> NoteStream {
+    if let (Strategy::Blocking { .. }, None) = (opts.strategy_for(fs), fs.blocking()) {
+        let error = Error::Unsupported {
+            path: paths.into_iter().next().unwrap_or_default(),
+            operation: BLOCKING_STRATEGY,
+        };
+        return stream::iter([Err(error)]).boxed();
+    }
+    load_notes(fs, paths.into_iter().map(Ok).collect(), opts)
+}
+
 /// The note files under `dir`, sorted by path; the first step of [`read_notes`].
 ///
 /// An entry is `Err` for a subdirectory that could not be listed during a recursive walk. With
