@@ -17,8 +17,8 @@ use common::{
     Scratch, cores, corpus_dir, criterion_mean, disk_base, executors, export_on, quick, read_on,
     std_pipeline, std_read, strategies, tmpfs_base,
 };
-use smartnotes::{Executor, RuntimeKind};
 use criterion::{BatchSize, Criterion, Throughput};
+use smartnotes::{Executor, RuntimeKind};
 
 const SIZES: [usize; 2] = [1_000, 10_000];
 

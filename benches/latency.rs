@@ -12,10 +12,10 @@ use std::time::Duration;
 use common::{criterion_mean, executors, quick, write_results};
 use criterion::{Criterion, SamplingMode};
 use futures_util::stream;
+use smartnotes::testing::{Latency, MemFs, SlowFs};
 use smartnotes::{
     Note, NoteFile, Options, RuntimeKind, Store, StoreExt, StoreJob, Strategy, WriteMode,
 };
-use smartnotes::testing::{Latency, MemFs, SlowFs};
 
 const WAIT: Duration = Duration::from_millis(200);
 
@@ -48,7 +48,8 @@ async fn export<F: Store>(fs: &F, notes: &[NoteFile], strategy: Strategy) {
         .with_strategy(strategy)
         .with_write_mode(WriteMode::Replace);
     let items = stream::iter(notes.iter().cloned().map(Ok));
-    let report = fs.export_with(Path::new("/out"), items, &opts)
+    let report = fs
+        .export_with(Path::new("/out"), items, &opts)
         .await
         .expect("export");
     assert_eq!(report.exported.len(), notes.len());

@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
 use smartnotes::{Flavor, Runtime, ScanOptions, Store, StoreExt, StoreJob};
 use smartnotes_io::support::corpus;
+use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
 
 const NEEDLE: &str = "ERROR";
 

@@ -15,7 +15,10 @@ use smartnotes_io::support::corpus;
 async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     corpus::write_corpus(&StdFs, dir.path(), 40, 7)?;
-    let notes = || fs.read_notes(dir.path()).filter_map(|n| std::future::ready(n.ok()));
+    let notes = || {
+        fs.read_notes(dir.path())
+            .filter_map(|n| std::future::ready(n.ok()))
+    };
 
     // [n.title async for n in notes if "python" in n.tags]
     let python: Vec<String> = notes()

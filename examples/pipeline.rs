@@ -31,7 +31,10 @@ fn main() {
     }
     let runtimes: Vec<RuntimeKind> = match runtime.as_str() {
         "both" => RuntimeKind::ALL.to_vec(),
-        name => vec![name.parse().unwrap_or_else(|e| fail(&format!("{e} (or both)")))],
+        name => vec![
+            name.parse()
+                .unwrap_or_else(|e| fail(&format!("{e} (or both)"))),
+        ],
     };
 
     let scratch =

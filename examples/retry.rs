@@ -2,6 +2,9 @@
 //! place with exponential back-off and jitter; the stream resumes where it failed and yields
 //! no item twice. A permanent error (not found) is not retried.
 //!
+//! The retry is `backon`'s (`Retryable`, `ExponentialBuilder`), sleeping on the runtime's own
+//! timer through `Runtime::sleep`, so the same code runs on tokio and on smol.
+//!
 //! `cargo run --example retry [-- tokio|smol]`
 
 mod common;
@@ -10,13 +13,20 @@ use std::io::{Error, ErrorKind};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use backon::{ExponentialBuilder, Retryable};
 use futures_util::TryStreamExt;
-use smartnotes::Store;
-use smartnotes::stream::{Backoff, paginate, retry};
+use smartnotes::stream::paginate;
+use smartnotes::{Runtime, Store};
 
 async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
-    let rt = fs.runtime();
-    let policy = Backoff::new(Duration::from_millis(20), 5).with_jitter(0.5);
+    let policy = ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(20))
+        .with_max_times(4)
+        .with_jitter();
+    let sleep = {
+        let rt = fs.runtime().clone();
+        move |d| rt.sleep(d)
+    };
     let transient = |e: &Error| matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::Interrupted);
     let failures_left = AtomicU32::new(2);
     let start = Instant::now();
@@ -40,7 +50,10 @@ async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     let items: Vec<u32> = paginate(10, |page| {
-        retry(rt, &policy, transient, move || fetch(page))
+        (move || fetch(page))
+            .retry(policy)
+            .sleep(sleep.clone())
+            .when(transient)
     })
     .try_collect()
     .await?;
@@ -53,10 +66,13 @@ async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let calls = AtomicU32::new(0);
-    let gone = retry(rt, &policy, transient, || {
+    let gone = (|| {
         calls.fetch_add(1, Ordering::SeqCst);
         async { Err::<(), _>(Error::from(ErrorKind::NotFound)) }
     })
+    .retry(policy)
+    .sleep(sleep)
+    .when(transient)
     .await;
     println!(
         "a permanent error: {:?} after {} call(s)",

@@ -85,9 +85,9 @@ pub use smartnotes_core::{
     UniqueNames, file_stem, slug, stream,
 };
 pub use smartnotes_io::{
-    BlockingStore, DEFAULT_MAX_NOTE_BYTES, Entry, EntryKind, Error, Exported, LocalFs,
-    NoBlocking, NoteFile, NoteStream, Options, Report, Runtime, ScanOptions, ScanProgress,
-    Skipped, StdFs, Store, StoreExt, Strategy, TooLarge, WriteMode, testing,
+    BlockingStore, DEFAULT_MAX_NOTE_BYTES, Entry, EntryKind, Error, Exported, LocalFs, NoBlocking,
+    NoteFile, NoteStream, Options, Report, Runtime, ScanOptions, ScanProgress, Skipped, StdFs,
+    Store, StoreExt, Strategy, TooLarge, WriteMode, testing,
 };
 
 /// Bench and test support (feature `support`): the sample corpus, the `std::fs` baselines,

@@ -9,7 +9,9 @@ use common::{temp, tree, write_files};
 use smartnotes::{Options, Store, StoreExt, WriteMode};
 
 fn run_opts() -> Options {
-    Options::default().with_recursive(true).with_max_note_bytes(1 << 20)
+    Options::default()
+        .with_recursive(true)
+        .with_max_note_bytes(1 << 20)
 }
 
 async fn every_bad_input_is_exported_or_reported<F: Store>(fs: F) {
@@ -134,7 +136,8 @@ async fn a_thousand_notes_with_one_title_all_survive<F: Store>(fs: F) {
         .unwrap();
     }
     let out = root.path().join("out");
-    let report = fs.pipeline_with(&src, &out, &Options::default())
+    let report = fs
+        .pipeline_with(&src, &out, &Options::default())
         .await
         .unwrap();
     assert_eq!(report.exported.len(), 1000);
@@ -164,7 +167,8 @@ mod links {
         std::fs::create_dir_all(&out).unwrap();
         std::os::unix::fs::symlink(outside.join("target.md"), out.join("evil.md")).unwrap();
 
-        let report = fs.pipeline_with(&src, &out, &Options::default())
+        let report = fs
+            .pipeline_with(&src, &out, &Options::default())
             .await
             .unwrap();
         assert_eq!(report.skipped.len(), 1);

@@ -7,9 +7,9 @@ use std::path::Path;
 
 use common::{drain, temp, titles, tree, write_files};
 use futures_util::StreamExt;
-use smartnotes::{Error, Note, Options, Store, StoreExt, Strategy, WriteMode};
-use smartnotes::testing::MemFs;
 use smartnotes::stream::filter_by_tag;
+use smartnotes::testing::MemFs;
+use smartnotes::{Error, Note, Options, Store, StoreExt, Strategy, WriteMode};
 
 const A: &str = "# Async IO\n\nRead files without blocking.\n\nTags: python, async\n";
 const B: &str = "# Generators\n\nyield, then await.\n\nTags: python\n";
@@ -76,10 +76,7 @@ async fn filter_by_tag_chains_on_read_notes<F: Store>(fs: F) {
     assert_eq!(titles, ["Async IO", "Generators"]);
     // Chains again, and errors still pass (a non-UTF-8 note must reach the report).
     write_files(dir.path(), &[("bad.md", b"\xff\xfe")]);
-    let both = filter_by_tag(
-        filter_by_tag(fs.read_notes(dir.path()), "async"),
-        "python",
-    );
+    let both = filter_by_tag(filter_by_tag(fs.read_notes(dir.path()), "async"), "python");
     let (notes, errors) = drain(both).await;
     assert_eq!(notes.len(), 1);
     assert_eq!(errors.len(), 1);
@@ -292,7 +289,8 @@ async fn front_matter_tags_are_read_and_other_keys_survive<F: Store>(fs: F) {
 async fn missing_source_is_an_error_naming_it<F: Store>(fs: F) {
     let root = temp();
     let missing = root.path().join("nope");
-    let err = fs.pipeline(&missing, root.path().join("out"))
+    let err = fs
+        .pipeline(&missing, root.path().join("out"))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::List { .. }));

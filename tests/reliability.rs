@@ -14,8 +14,8 @@ use std::task::Poll;
 use std::time::Duration;
 
 use common::{temp, tree};
-use smartnotes::{Entry, Error, Options, Report, Runtime, Store, StoreExt, Strategy, WriteMode};
 use smartnotes::testing::{FailingFs, Fault, FaultKind};
+use smartnotes::{Entry, Error, Options, Report, Runtime, Store, StoreExt, Strategy, WriteMode};
 
 const NOTES: usize = 12;
 
@@ -45,7 +45,8 @@ impl Fixture {
         let source_tree = tree(&src);
         let inputs = source_tree.keys().map(|p| src.join(p)).collect();
         let reference_dir = root.path().join("reference");
-        let report = fs.pipeline_with(&src, &reference_dir, &Options::default())
+        let report = fs
+            .pipeline_with(&src, &reference_dir, &Options::default())
             .await
             .unwrap();
         assert_eq!(report.exported.len(), NOTES);
@@ -132,7 +133,8 @@ async fn every_injected_fault_loses_nothing<F: Store>(fs: F) {
         // Count the operations of a clean run, then fail each one in turn.
         let counting = FailingFs::new(fs.clone(), []);
         let dest = fixture.root.path().join("out-count");
-        counting.pipeline_with(&fixture.src, &dest, &opts)
+        counting
+            .pipeline_with(&fixture.src, &dest, &opts)
             .await
             .unwrap();
         std::fs::remove_dir_all(&dest).unwrap();

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use smartnotes::{BlockingStore, Entry, Options, Store, StoreExt, Strategy, WriteMode};
 use smartnotes::testing::{Latency, MemFs, SlowFs};
+use smartnotes::{BlockingStore, Entry, Options, Store, StoreExt, Strategy, WriteMode};
 
 /// Counts operations in flight (reads and writes) and remembers the peak.
 #[derive(Clone, Debug, Default)]
@@ -174,11 +174,10 @@ async fn every_strategy_gives_the_same_output_on_the_slow_store<F: Store>(fs: F)
         },
     ] {
         let store = slow_corpus(&fs, 30, Duration::from_micros(300));
-        let report = store.pipeline_with("/src",
-            "/out",
-            &Options::default().with_strategy(strategy),)
-        .await
-        .unwrap();
+        let report = store
+            .pipeline_with("/src", "/out", &Options::default().with_strategy(strategy))
+            .await
+            .unwrap();
         let files: Vec<(std::path::PathBuf, Vec<u8>)> = store
             .inner()
             .files_under("/out")

@@ -10,11 +10,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use backon::{ExponentialBuilder, Retryable};
 use common::{temp, write_files};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use smartnotes::stream::{
-    Backoff, Countdown, Limiter, TimedOut, countdown_unfold, cursor, deadline, gather, owning,
-    paginate, prefetch, retry, scope, ticks, timeout, timeout_each,
+    Countdown, Limiter, TimedOut, countdown_unfold, cursor, deadline, gather, owning, paginate,
+    prefetch, scope, ticks, timeout, timeout_each,
 };
 use smartnotes::{Error, Runtime, ScanOptions, Store, StoreExt};
 
@@ -95,7 +96,8 @@ async fn log_lines_and_counts<F: Store>(fs: F) {
     // Buffers far smaller than the long line and the needle, jobs of a few buffers.
     for buffer in [1, 3, 7, 64] {
         let opts = ScanOptions::default().with_buffer(buffer).with_job(50);
-        let reports: Vec<_> = fs.scan_matching(&path, "ERROR", opts)
+        let reports: Vec<_> = fs
+            .scan_matching(&path, "ERROR", opts)
             .try_collect()
             .await
             .unwrap();
@@ -143,14 +145,16 @@ async fn scan_errors_name_the_file<F: Store>(fs: F) {
     let err = fs.count_matching(&missing, "x").await.unwrap_err();
     assert!(matches!(err, Error::Read { .. }), "{err:?}");
     assert!(err.to_string().contains("missing.log"), "{err}");
-    let err = fs.read_lines(&missing, ScanOptions::default())
+    let err = fs
+        .read_lines(&missing, ScanOptions::default())
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
     assert_eq!(err.path(), missing);
 
     write_files(dir.path(), &[("a.log", b"x\n")]);
-    let err = fs.count_matching(dir.path().join("a.log"), "a\nb")
+    let err = fs
+        .count_matching(dir.path().join("a.log"), "a\nb")
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Pattern { .. }), "{err:?}");
@@ -167,7 +171,8 @@ async fn notes_come_in_batches<F: Store>(fs: F) {
         let body = format!("# Note {i}\n\nbody\n");
         write_files(dir.path(), &[(&format!("{i:02}.md"), body.as_bytes())]);
     }
-    let sizes: Vec<usize> = fs.read_notes(dir.path())
+    let sizes: Vec<usize> = fs
+        .read_notes(dir.path())
         .chunks(4)
         .map(|batch| batch.len())
         .collect()
@@ -292,13 +297,24 @@ async fn paginate_flattens_pages<F: Store>(fs: F) {
 
 async fn retried_pages_resume_without_repeats<F: Store>(fs: F) {
     let rt = fs.runtime().clone();
-    let policy = Backoff::new(MS, 4);
+    // backon's exponential back-off with jitter, sleeping on this runtime's timer: 4 attempts.
+    let policy = ExponentialBuilder::default()
+        .with_min_delay(MS)
+        .with_max_times(3)
+        .with_jitter();
+    let sleep = {
+        let rt = rt.clone();
+        move |d| rt.sleep(d)
+    };
     let transient = |e: &io::Error| e.kind() == io::ErrorKind::TimedOut;
 
     // Page 2 times out twice: retried in place, every item exactly once, in order.
     let pages = &Pages::new(rt.clone(), 35).failing(2, 2, io::ErrorKind::TimedOut);
     let items: Vec<u32> = paginate(10, |p| {
-        retry(&rt, &policy, transient, move || pages.fetch(p))
+        (move || pages.fetch(p))
+            .retry(policy)
+            .sleep(sleep.clone())
+            .when(transient)
     })
     .try_collect()
     .await
@@ -318,12 +334,18 @@ async fn retried_pages_resume_without_repeats<F: Store>(fs: F) {
 
     // A permanent error is not retried; a transient one that persists stops at max_attempts.
     let pages = Pages::new(rt.clone(), 35).failing(0, 9, io::ErrorKind::NotFound);
-    let err = retry(&rt, &policy, transient, || pages.fetch(0))
+    let err = (|| pages.fetch(0))
+        .retry(policy)
+        .sleep(sleep.clone())
+        .when(transient)
         .await
         .unwrap_err();
     assert_eq!((err.kind(), pages.fetches()), (io::ErrorKind::NotFound, 1));
     let pages = Pages::new(rt.clone(), 35).failing(0, 9, io::ErrorKind::TimedOut);
-    let err = retry(&rt, &policy, transient, || pages.fetch(0))
+    let err = (|| pages.fetch(0))
+        .retry(policy)
+        .sleep(sleep)
+        .when(transient)
         .await
         .unwrap_err();
     assert_eq!((err.kind(), pages.fetches()), (io::ErrorKind::TimedOut, 4));
@@ -663,6 +685,64 @@ async fn limiter_bounds_fetches_in_flight<F: Store>(fs: F) {
     assert_eq!(gauge.max(), 3);
 }
 
+// 14. A pool of connections -----------------------------------------------------------------
+
+/// `async with pool.acquire()`: at most the pool's size in use, waiters served in the order they
+/// asked, a connection back on drop on every exit path, and one taken out for good on close.
+async fn pool_bounds_use_serves_waiters_in_order_and_returns_on_drop<F: Store>(fs: F) {
+    use deadpool::unmanaged::{Object, Pool};
+    let rt = fs.runtime().clone();
+
+    // Bounded: twelve users, three connections.
+    let pool = Pool::from(vec![0_usize, 1, 2]);
+    let gauge = Gauge::default();
+    let users = (0..12).map(|_| {
+        let (pool, gauge, rt) = (pool.clone(), gauge.clone(), rt.clone());
+        async move {
+            let _conn = pool.get().await.expect("pool open");
+            gauge.hold(&rt, 2 * MS).await;
+        }
+    });
+    gather(users, 12).await;
+    assert_eq!(gauge.max(), 3);
+    assert_eq!(pool.status().available, 3, "every connection came back");
+
+    // Fair: one connection held; five waiters queue in order and get it in that order.
+    let single = Pool::from(vec![7_usize]);
+    let held = single.get().await.unwrap();
+    let order = Log::default();
+    let waiters = (0..5).map(|i| {
+        let (single, order, rt) = (single.clone(), order.clone(), rt.clone());
+        async move {
+            let conn = single.get().await.unwrap();
+            order.push(format!("waiter {i} got {}", *conn));
+            rt.sleep(MS).await;
+        }
+    });
+    let release = {
+        let rt = rt.clone();
+        async move {
+            rt.sleep(5 * MS).await; // every waiter is queued by now
+            drop(held);
+        }
+    };
+    futures_util::future::join(futures_util::future::join_all(waiters), release).await;
+    let expected: Vec<String> = (0..5).map(|i| format!("waiter {i} got 7")).collect();
+    assert_eq!(order.events(), expected);
+
+    // Returned on every exit path: a user that fails early still gives its connection back.
+    let failing = async {
+        let _conn = single.get().await.unwrap();
+        Err::<(), &str>("query failed")
+    };
+    assert!(failing.await.is_err());
+    assert_eq!(single.status().available, 1);
+
+    // Closed: a connection taken out of the pool never comes back.
+    let taken = Object::take(single.get().await.unwrap());
+    assert_eq!((taken, single.status().size), (7, 0));
+}
+
 on_both_runtimes!(
     log_lines_and_counts,
     scan_errors_name_the_file,
@@ -679,4 +759,5 @@ on_both_runtimes!(
     comprehensions_collect_what_they_hold,
     countdown_by_hand_matches_unfold,
     limiter_bounds_fetches_in_flight,
+    pool_bounds_use_serves_waiters_in_order_and_returns_on_drop,
 );

@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
-use smartnotes_io::support::{baseline, corpus};
 use smartnotes::{
     Executor, Flavor, Options, Report, RuntimeKind, StdFs, Store, StoreExt, StoreJob, Strategy,
 };
+use smartnotes_io::support::{baseline, corpus};
 
 /// The seed of every bench corpus.
 pub(crate) const SEED: u64 = 2026;
@@ -111,7 +111,12 @@ pub(crate) async fn read_all<F: Store>(fs: &F, dir: &Path, strategy: Strategy) -
 }
 
 /// The full pipeline from `src` to `dest` with `strategy`.
-pub(crate) async fn export_all<F: Store>(fs: &F, src: &Path, dest: &Path, strategy: Strategy) -> Report {
+pub(crate) async fn export_all<F: Store>(
+    fs: &F,
+    src: &Path,
+    dest: &Path,
+    strategy: Strategy,
+) -> Report {
     let opts = Options::default().with_strategy(strategy);
     let report = fs.pipeline_with(src, dest, &opts).await.expect("pipeline");
     assert!(report.is_complete());
@@ -148,7 +153,10 @@ pub(crate) fn export_on(executor: &Executor, src: &Path, dest: &Path, strategy: 
     impl StoreJob for ExportAll<'_> {
         type Output = usize;
         async fn run<S: Store>(self, store: S) -> usize {
-            export_all(&store, self.0, self.1, self.2).await.exported.len()
+            export_all(&store, self.0, self.1, self.2)
+                .await
+                .exported
+                .len()
         }
     }
     executor.block_on(ExportAll(src, dest, strategy))

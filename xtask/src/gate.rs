@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use smartnotes::support::{baseline, corpus, lag};
-use smartnotes::{Options, StdFs, Store, StoreExt, Strategy};
 use smartnotes::testing::{Latency, MemFs, SlowFs};
+use smartnotes::{Options, StdFs, Store, StoreExt, Strategy};
 
 use crate::probe;
 use crate::stats::{self, Verdict};
@@ -159,7 +159,8 @@ async fn slow_read(strategy: Strategy) -> f64 {
 async fn read_time<F: Store>(fs: &F, dir: &Path, strategy: Strategy) -> f64 {
     let start = Instant::now();
     let opts = Options::default().with_strategy(strategy);
-    let n = fs.read_notes_with(dir, &opts)
+    let n = fs
+        .read_notes_with(dir, &opts)
         .filter(|n| std::future::ready(n.is_ok()))
         .count()
         .await;

@@ -6,11 +6,11 @@
 //! binary and input, whatever the machine is doing.
 
 use futures_util::{StreamExt, stream};
-use smartnotes::support::corpus;
+use smartnotes::stream::filter_by_tag;
 use smartnotes::stream::prefetch;
+use smartnotes::support::corpus;
 use smartnotes::{Note, UniqueNames};
 use smartnotes_core::LineMatcher;
-use smartnotes::stream::filter_by_tag;
 
 /// The cases, by name.
 pub(crate) const CASES: [&str; 3] = ["notes", "scan", "operators"];

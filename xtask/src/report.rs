@@ -780,7 +780,8 @@ fn scan_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Resul
         scan.rss_mib.start,
         scan.rss_mib.after_small,
         scan.rss_mib.after_big,
-        scan.mib);
+        scan.mib
+    );
     lateness_table(
         md,
         ("GB/s", "% of std"),

@@ -172,7 +172,10 @@ impl StoreJob for Export<'_> {
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
         let (args, opts) = (self.args, self.opts);
-        let bar = ui::spinner("{spinner} [{elapsed_precise}] {pos} notes ({per_sec})", args.json);
+        let bar = ui::spinner(
+            "{spinner} [{elapsed_precise}] {pos} notes ({per_sec})",
+            args.json,
+        );
         let tags: Vec<String> = args.tags.iter().map(|t| t.to_lowercase()).collect();
         let (processed, filtered) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let notes = fs

@@ -432,7 +432,10 @@ fn ctrl_c_stops_cleanly_with_a_summary() {
     assert_eq!(summary["interrupted"], true);
     let exported = summary["exported"].as_u64().unwrap();
     let processed = summary["processed"].as_u64().unwrap();
-    assert!(exported <= processed && processed < 20_000, "{processed} read of 20,000");
+    assert!(
+        exported <= processed && processed < 20_000,
+        "{processed} read of 20,000"
+    );
     // Exactly the reported files, each complete: no temporary or partial file.
     assert_eq!(files(dest.path()).len() as u64, exported);
     check_exports(&summary);

@@ -7,7 +7,7 @@ use std::time::Duration;
 ///
 /// Implemented by `smartnotes_tokio::TokioRuntime` and `smartnotes_smol::SmolRuntime`. Core
 /// and io code never name a runtime: anything that needs one (back-off between
-/// [retries](crate::stream::retry), [timeouts](crate::stream::timeout), the blocking batches
+/// retries (with `backon`), [timeouts](crate::stream::timeout), the blocking batches
 /// and simulated latency of `smartnotes-io`) takes it through this trait.
 pub trait Runtime: Clone + Send + Sync + 'static {
     /// Runs `f` on the runtime's blocking thread pool and resolves to its result.

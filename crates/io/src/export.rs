@@ -7,8 +7,8 @@ use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
 use smartnotes_core::{Note, UniqueNames};
 
-use crate::store::{BlockingStore, Store, WriteMode, write_atomic};
 use crate::read::{BLOCKING_STRATEGY, blocking_twin, list_notes, load_notes};
+use crate::store::{BlockingStore, Store, WriteMode, write_atomic};
 use crate::{Error, NoteFile, Options, Runtime, Strategy};
 
 /// A note that was exported.

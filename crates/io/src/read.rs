@@ -5,8 +5,8 @@ use std::path::{Component, Path, PathBuf};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use smartnotes_core::{HasTags, Note};
 
-use crate::store::{BlockingStore, Entry, EntryKind, Store};
 use crate::retry::{retry_async, retry_blocking};
+use crate::store::{BlockingStore, Entry, EntryKind, Store};
 use crate::{Error, Options, Runtime, Strategy};
 
 /// A note and the file it was read from.
@@ -285,7 +285,6 @@ pub(crate) fn blocking_twin<S: Store>(
 
 /// What [`Error::Unsupported`] says of the `Blocking` strategy on a store without a twin.
 pub(crate) const BLOCKING_STRATEGY: &str = "the blocking strategy (it needs a blocking twin)";
-
 
 /// `path` without `.` components, for comparing paths as written.
 fn lexical(path: &Path) -> PathBuf {

@@ -26,6 +26,17 @@ pub struct Countdown<R> {
     sleep: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
 }
 
+impl<R: std::fmt::Debug> std::fmt::Debug for Countdown<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Countdown")
+            .field("runtime", &self.runtime)
+            .field("remaining", &self.remaining)
+            .field("interval", &self.interval)
+            .field("sleeping", &self.sleep.is_some())
+            .finish()
+    }
+}
+
 impl<R: Runtime> Countdown<R> {
     /// A countdown from `start`, one number per `interval` on `runtime`'s timer.
     pub fn new(runtime: R, start: u32, interval: Duration) -> Self {

@@ -16,7 +16,7 @@
 //! | `if tag in note.tags` in an `async for` | [`filter_by_tag`] |
 //! | prefetching the next item while this one is processed | [`prefetch`] |
 //! | paginated API as one `async for` | [`paginate`] |
-//! | retry with exponential back-off and jitter | [`retry`], [`Backoff`] |
+//! | retry with exponential back-off and jitter | the `backon` crate, sleeping on [`Runtime::sleep`](crate::Runtime::sleep) |
 //! | `asyncio.wait_for`, per item and per stream | [`timeout`], [`timeout_each`], [`deadline`] |
 //! | `async with` | [`scope`]; a stream owning a resource: [`owning`] ([`cleanup`] says what runs on drop) |
 //! | a database cursor, scoped and iterated | [`cursor`] |
@@ -33,7 +33,6 @@ mod countdown;
 mod gather;
 mod paginate;
 mod prefetch;
-mod retry;
 mod timeout;
 
 pub use cleanup::{Owning, cursor, owning, scope};
@@ -41,7 +40,6 @@ pub use countdown::{Countdown, countdown_unfold};
 pub use gather::{Limiter, gather};
 pub use paginate::paginate;
 pub use prefetch::{Prefetch, prefetch};
-pub use retry::{Backoff, retry};
 pub use timeout::{TimedOut, Timeout, deadline, ticks, timeout, timeout_each};
 
 use std::pin::Pin;

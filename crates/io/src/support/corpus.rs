@@ -33,7 +33,8 @@ const TAGS: [&str; 8] = [
 pub fn sample_note(i: usize, seed: u64, body_bytes: usize) -> (String, String) {
     let mut rng = fastrand::Rng::with_seed(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let title_index = if i % 50 == 49 { i / 2 } else { i };
-    let mut title_rng = fastrand::Rng::with_seed(seed ^ (title_index as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+    let mut title_rng =
+        fastrand::Rng::with_seed(seed ^ (title_index as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
     let title: Vec<&str> = (0..3)
         .map(|_| WORDS[title_rng.usize(..WORDS.len())])
         .collect();
@@ -55,7 +56,9 @@ pub fn sample_note(i: usize, seed: u64, body_bytes: usize) -> (String, String) {
     let body_start = text.len();
     while text.len() - body_start < body_bytes {
         let words = 6 + rng.usize(..10);
-        let line: Vec<&str> = (0..words).map(|_| WORDS[rng.usize(..WORDS.len())]).collect();
+        let line: Vec<&str> = (0..words)
+            .map(|_| WORDS[rng.usize(..WORDS.len())])
+            .collect();
         text.push_str(&line.join(" "));
         text.push('\n');
     }
@@ -67,7 +70,12 @@ pub fn sample_note(i: usize, seed: u64, body_bytes: usize) -> (String, String) {
 ///
 /// # Errors
 /// The first I/O error, as is.
-pub fn write_corpus<B: BlockingStore>(fs: &B, dir: &Path, count: usize, seed: u64) -> io::Result<()> {
+pub fn write_corpus<B: BlockingStore>(
+    fs: &B,
+    dir: &Path,
+    count: usize,
+    seed: u64,
+) -> io::Result<()> {
     fs.create_dir_all(dir)?;
     for i in 0..count {
         let (name, text) = sample_note(i, seed, 1024);
