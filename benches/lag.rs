@@ -21,6 +21,7 @@ use common::{
 };
 use smartnotes::{Flavor, Runtime, Store, StoreJob, Strategy};
 use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
+use smartnotes_io::support::results::{Lag, LagRow};
 
 #[derive(Clone, Copy)]
 enum Work {
@@ -138,10 +139,18 @@ fn main() {
             if matches!(work, Work::Idle) {
                 idle_p99 = p99;
                 println!("| {runtime} | {label} | - | - | {p50:.3} | {p99:.3} | {max:.3} | 0 |");
-                rows.push(serde_json::json!({
-                    "runtime": runtime, "workload": label, "idle": true,
-                    "p50_ms": p50, "p99_ms": p99, "max_ms": max, "p99_over_idle_ms": 0.0,
-                }));
+                rows.push(LagRow {
+                    runtime: runtime.clone(),
+                    workload: label.clone(),
+                    idle: true,
+                    anti_pattern: false,
+                    notes_per_s: None,
+                    share_of_baseline: None,
+                    p50_ms: p50,
+                    p99_ms: p99,
+                    max_ms: max,
+                    p99_over_idle_ms: 0.0,
+                });
                 continue;
             }
             assert!(samples.iter().all(|s| s.notes == notes));
@@ -152,19 +161,28 @@ fn main() {
                 rate / baseline * 100.0,
                 p99 - idle_p99
             );
-            rows.push(serde_json::json!({
-                "runtime": runtime, "workload": label, "idle": false,
-                "anti_pattern": matches!(work, Work::StdInline),
-                "notes_per_s": rate, "share_of_baseline": rate / baseline,
-                "p50_ms": p50, "p99_ms": p99, "max_ms": max, "p99_over_idle_ms": p99 - idle_p99,
-            }));
+            rows.push(LagRow {
+                runtime: runtime.clone(),
+                workload: label.clone(),
+                idle: false,
+                anti_pattern: matches!(work, Work::StdInline),
+                notes_per_s: Some(rate),
+                share_of_baseline: Some(rate / baseline),
+                p50_ms: p50,
+                p99_ms: p99,
+                max_ms: max,
+                p99_over_idle_ms: p99 - idle_p99,
+            });
         }
     }
     write_results(
         "lag",
-        &serde_json::json!({
-            "notes": notes, "reps": reps, "threads": cores(),
-            "baseline_notes_per_s": baseline, "rows": rows,
-        }),
+        &Lag {
+            notes,
+            reps,
+            threads: cores(),
+            baseline_notes_per_s: baseline,
+            rows,
+        },
     );
 }

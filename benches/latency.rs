@@ -12,10 +12,11 @@ use std::time::Duration;
 use common::{criterion_mean, executors, quick, write_results};
 use criterion::{Criterion, SamplingMode};
 use futures_util::stream;
-use smartnotes::testing::{Latency, MemFs, SlowFs};
+use smartnotes::testing::{self, MemFs, SlowFs};
 use smartnotes::{
     Note, NoteFile, Options, RuntimeKind, Store, StoreExt, StoreJob, Strategy, WriteMode,
 };
+use smartnotes_io::support::results::{Latency, LatencyCase};
 
 const WAIT: Duration = Duration::from_millis(200);
 
@@ -62,7 +63,10 @@ struct SlowExport<'a>(&'a [NoteFile], Strategy);
 impl StoreJob for SlowExport<'_> {
     type Output = ();
     async fn run<S: Store>(self, store: S) {
-        let fs = SlowFs::new(MemFs::new(store.runtime().clone()), Latency::fixed(WAIT));
+        let fs = SlowFs::new(
+            MemFs::new(store.runtime().clone()),
+            testing::Latency::fixed(WAIT),
+        );
         export(&fs, self.0, self.1).await
     }
 }
@@ -101,20 +105,26 @@ fn main() {
     c.final_summary();
 
     // The cases and their ideal times, for `cargo xtask bench` to join with criterion's estimates.
-    let described: Vec<serde_json::Value> = RuntimeKind::ALL
+    let described: Vec<LatencyCase> = RuntimeKind::ALL
         .iter()
         .flat_map(|&kind| {
-            cases().iter().map(move |&(n, label, strategy)| {
-                serde_json::json!({
-                    "id": id(kind, n, label), "runtime": kind.name(), "notes": n,
-                    "strategy": label, "ideal_s": ideal(n, strategy),
+            cases()
+                .iter()
+                .map(move |&(n, label, strategy)| LatencyCase {
+                    id: id(kind, n, label),
+                    runtime: kind.name().to_owned(),
+                    notes: n,
+                    strategy: label.to_owned(),
+                    ideal_s: ideal(n, strategy),
                 })
-            })
         })
         .collect();
     write_results(
         "latency",
-        &serde_json::json!({ "wait_s": WAIT.as_secs_f64(), "cases": described }),
+        &Latency {
+            wait_s: WAIT.as_secs_f64(),
+            cases: described,
+        },
     );
 
     println!("\n| runtime | N | strategy | mean (s) | ideal (s) | off ideal |");

@@ -23,6 +23,7 @@ use futures_util::StreamExt;
 use smartnotes::{Flavor, Runtime, ScanOptions, Store, StoreExt, StoreJob};
 use smartnotes_io::support::corpus;
 use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
+use smartnotes_io::support::results::{Rss, Scan, ScanRow};
 
 const NEEDLE: &str = "ERROR";
 
@@ -218,12 +219,17 @@ fn main() {
                 None => ("-".to_string(), "-".to_string()),
                 Some(g) => (format!("{g:.2}"), format!("{:.0}%", 100.0 * g / std_gbps)),
             };
-            rows.push(serde_json::json!({
-                "runtime": name, "workload": label, "idle": *work == Work::Idle,
-                "gbps": gbps, "share_of_std": gbps.map(|g| g / std_gbps),
-                "p50_ms": percentile_ms(late, 0.5), "p99_ms": p99,
-                "max_ms": percentile_ms(late, 1.0), "p99_over_idle_ms": p99 - idle_p99,
-            }));
+            rows.push(ScanRow {
+                runtime: name.to_owned(),
+                workload: (*label).to_owned(),
+                idle: *work == Work::Idle,
+                gbps,
+                share_of_std: gbps.map(|g| g / std_gbps),
+                p50_ms: percentile_ms(late, 0.5),
+                p99_ms: p99,
+                max_ms: percentile_ms(late, 1.0),
+                p99_over_idle_ms: p99 - idle_p99,
+            });
             println!(
                 "| {name} | {label} | {rate} | {share} | {:.3} | {p99:.3} | {:.3} | {:+.3} |",
                 percentile_ms(late, 0.5),
@@ -238,10 +244,18 @@ fn main() {
     );
     common::write_results(
         "scan",
-        &serde_json::json!({
-            "mib": mib, "bytes": bytes, "matching_lines": big_errors, "reps": reps,
-            "std_gbps": std_gbps, "rows": rows,
-            "rss_mib": { "start": rss_start, "after_small": rss_small, "after_big": rss_big },
-        }),
+        &Scan {
+            mib,
+            bytes,
+            matching_lines: big_errors,
+            reps,
+            std_gbps,
+            rows,
+            rss_mib: Rss {
+                start: rss_start,
+                after_small: rss_small,
+                after_big: rss_big,
+            },
+        },
     );
 }

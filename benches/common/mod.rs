@@ -8,51 +8,10 @@ use futures_util::StreamExt;
 use smartnotes::{
     Executor, Flavor, Options, Report, RuntimeKind, StdFs, Store, StoreExt, StoreJob, Strategy,
 };
-use smartnotes_io::support::{baseline, corpus};
+use smartnotes_io::support::{baseline, corpus, results};
 
 /// The seed of every bench corpus.
 pub(crate) const SEED: u64 = 2026;
-
-/// The strategies the disk and lag benches compare, with their labels.
-pub(crate) const STRATEGIES: [(&str, Strategy); 7] = [
-    ("sequential", Strategy::Sequential),
-    ("concurrent-64", Strategy::Concurrent { limit: 64 }),
-    (
-        "blocking-16x2",
-        Strategy::Blocking {
-            batch: 16,
-            in_flight: 2,
-        },
-    ),
-    (
-        "blocking-32x2",
-        Strategy::Blocking {
-            batch: 32,
-            in_flight: 2,
-        },
-    ),
-    (
-        "blocking-64x2",
-        Strategy::Blocking {
-            batch: 64,
-            in_flight: 2,
-        },
-    ),
-    (
-        "blocking-64x4",
-        Strategy::Blocking {
-            batch: 64,
-            in_flight: 4,
-        },
-    ),
-    (
-        "blocking-256x4",
-        Strategy::Blocking {
-            batch: 256,
-            in_flight: 4,
-        },
-    ),
-];
 
 /// One executor per runtime of this build, multi-thread (what most tokio programs run on),
 /// kept for the whole bench so no iteration pays for starting a runtime.
@@ -188,16 +147,17 @@ pub(crate) fn quick() -> bool {
     std::env::var_os("SMARTNOTES_BENCH_QUICK").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
-/// The strategies of this run: all of [`STRATEGIES`], or in a quick run the two per-file ones
-/// and the two presets (`blocking-32x2` is `Strategy::responsive()` and `blocking-256x4`
-/// `Strategy::default()` on 2 cores).
-pub(crate) fn strategies() -> Vec<(&'static str, Strategy)> {
-    STRATEGIES
+/// The strategies of this run, with their labels: all of [`results::STRATEGIES`], or in a
+/// quick run the two per-file ones and the two presets (`blocking-32x2` is
+/// `Strategy::responsive()` and `blocking-256x4` `Strategy::default()` on 2 cores).
+pub(crate) fn strategies() -> Vec<(String, Strategy)> {
+    results::STRATEGIES
         .into_iter()
+        .map(|s| (results::label(s), s))
         .filter(|(label, _)| {
             !quick()
                 || matches!(
-                    *label,
+                    label.as_str(),
                     "sequential" | "concurrent-64" | "blocking-32x2" | "blocking-256x4"
                 )
         })
@@ -206,7 +166,7 @@ pub(crate) fn strategies() -> Vec<(&'static str, Strategy)> {
 
 /// Writes a harness's results as `NAME.json` into `$SMARTNOTES_BENCH_OUT` when it is set (by
 /// `cargo xtask bench`, which builds its report from them).
-pub(crate) fn write_results(name: &str, value: &serde_json::Value) {
+pub(crate) fn write_results(name: &str, value: &impl serde::Serialize) {
     if let Some(dir) = std::env::var_os("SMARTNOTES_BENCH_OUT") {
         let path = PathBuf::from(dir).join(format!("{name}.json"));
         let text = serde_json::to_string_pretty(value).expect("json");

@@ -64,84 +64,8 @@ pub(crate) struct Measurement {
     pub estimate: Estimate,
 }
 
-/// `latency.json`, written by `benches/latency.rs`: its cases, timed by criterion.
-#[derive(Deserialize, Debug, Clone)]
-pub(crate) struct Latency {
-    /// The store's wait per operation, seconds.
-    pub wait_s: f64,
-    pub cases: Vec<LatencyCase>,
-}
-
-/// One latency case: criterion id `id` in group `latency`.
-#[derive(Deserialize, Debug, Clone)]
-pub(crate) struct LatencyCase {
-    pub id: String,
-    pub runtime: String,
-    pub notes: usize,
-    pub strategy: String,
-    /// The time if the store's waits were all that cost: rounds x wait.
-    pub ideal_s: f64,
-}
-
-/// `lag.json`, written by `benches/lag.rs`.
-#[derive(Deserialize, Debug, Clone)]
-pub(crate) struct Lag {
-    pub notes: usize,
-    pub reps: usize,
-    pub threads: usize,
-    pub baseline_notes_per_s: f64,
-    pub rows: Vec<LagRow>,
-}
-
-/// One workload of the lag bench on one runtime.
-#[derive(Deserialize, Debug, Clone)]
-pub(crate) struct LagRow {
-    pub runtime: String,
-    pub workload: String,
-    pub idle: bool,
-    #[serde(default)]
-    pub anti_pattern: bool,
-    pub notes_per_s: Option<f64>,
-    pub share_of_baseline: Option<f64>,
-    pub p50_ms: f64,
-    pub p99_ms: f64,
-    pub max_ms: f64,
-    pub p99_over_idle_ms: f64,
-}
-
-/// `scan.json`, written by `benches/scan.rs`.
-#[derive(Deserialize, Debug, Clone)]
-pub(crate) struct Scan {
-    pub mib: u64,
-    pub bytes: u64,
-    pub matching_lines: u64,
-    pub reps: usize,
-    pub std_gbps: f64,
-    pub rows: Vec<ScanRow>,
-    pub rss_mib: Rss,
-}
-
-/// One workload of the scan bench on one runtime.
-#[derive(Deserialize, Debug, Clone)]
-pub(crate) struct ScanRow {
-    pub runtime: String,
-    pub workload: String,
-    pub idle: bool,
-    pub gbps: Option<f64>,
-    pub share_of_std: Option<f64>,
-    pub p50_ms: f64,
-    pub p99_ms: f64,
-    pub max_ms: f64,
-    pub p99_over_idle_ms: f64,
-}
-
-/// Peak resident memory of the scan bench, MiB.
-#[derive(Deserialize, Debug, Clone, Copy)]
-pub(crate) struct Rss {
-    pub start: f64,
-    pub after_small: f64,
-    pub after_big: f64,
-}
+/// The benches' own results, in the schema they write them with.
+pub(crate) use smartnotes::support::results::{Lag, Latency, Scan};
 
 /// Everything a report is made from.
 #[derive(Debug, Clone, Default)]

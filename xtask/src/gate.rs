@@ -20,7 +20,7 @@ use smartnotes::testing::{Latency, MemFs, SlowFs};
 use smartnotes::{Options, StdFs, Store, StoreExt, Strategy};
 
 use crate::probe;
-use crate::stats::{self, Verdict};
+use smartnotes::support::stats::{self, Verdict};
 
 /// Instruction counts may rise this much (relative) before the gate fails.
 pub(crate) const COUNT_THRESHOLD: f64 = 0.02;
@@ -28,6 +28,58 @@ pub(crate) const COUNT_THRESHOLD: f64 = 0.02;
 pub(crate) const RATIO_THRESHOLD: f64 = 0.10;
 /// Lateness metrics: the interval must lie wholly beyond +1 ms.
 pub(crate) const LATENESS_THRESHOLD_MS: f64 = 1.0;
+
+/// The metrics of the ratio tier (lower is better for each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Metric {
+    /// Concurrent over sequential time on the slow store.
+    SlowStore,
+    /// The default strategy over the two-thread `std::fs` loop, tokio.
+    TokioRead,
+    /// The same on smol.
+    SmolRead,
+    /// The heartbeat's p99 lateness over idle while reading with the responsive strategy.
+    Heartbeat,
+}
+
+/// How a metric's change is judged.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Judged {
+    /// As a relative change of a ratio, against [`RATIO_THRESHOLD`].
+    Relative,
+    /// As a difference in milliseconds, against [`LATENESS_THRESHOLD_MS`].
+    Millis,
+}
+
+impl Metric {
+    const ALL: [Metric; 4] = [
+        Metric::SlowStore,
+        Metric::TokioRead,
+        Metric::SmolRead,
+        Metric::Heartbeat,
+    ];
+
+    /// Its name in the table and in the baseline file.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Metric::SlowStore => "slow store: concurrent / sequential time",
+            Metric::TokioRead => "disk read, tokio default / std::fs time",
+            Metric::SmolRead => "disk read, smol default / std::fs time",
+            Metric::Heartbeat => "heartbeat p99 over idle, tokio responsive (ms)",
+        }
+    }
+
+    fn named(name: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    pub(crate) fn judged(self) -> Judged {
+        match self {
+            Metric::Heartbeat => Judged::Millis,
+            _ => Judged::Relative,
+        }
+    }
+}
 
 /// What one gate run measured; the committed baseline is one of these.
 #[derive(Serialize, Deserialize, Default, Debug)]
@@ -91,14 +143,18 @@ pub(crate) fn measure_ratios(reps: usize) -> Result<BTreeMap<String, Vec<f64>>, 
     let paths = baseline::note_paths(&corpus_dir).map_err(|e| e.to_string())?;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut samples: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    let mut push =
-        |name: &str, value: f64| samples.entry(name.to_string()).or_default().push(value);
+    let mut push = |metric: Metric, value: f64| {
+        samples
+            .entry(metric.name().to_string())
+            .or_default()
+            .push(value)
+    };
 
     for _ in 0..reps {
         // Slow store: 5 notes, 20 ms per read; concurrent should take a fifth of sequential.
         let seq = smartnotes::tokio::block_on(slow_read(Strategy::Sequential));
         let conc = smartnotes::tokio::block_on(slow_read(Strategy::Concurrent { limit: 5 }));
-        push("slow store: concurrent / sequential time", conc / seq);
+        push(Metric::SlowStore, conc / seq);
 
         // Local corpus: the default strategy against the std::fs loop, timed back to back.
         let start = Instant::now();
@@ -112,7 +168,7 @@ pub(crate) fn measure_ratios(reps: usize) -> Result<BTreeMap<String, Vec<f64>>, 
             &corpus_dir,
             Strategy::default(),
         ));
-        push("disk read, tokio default / std::fs time", tokio / std_time);
+        push(Metric::TokioRead, tokio / std_time);
         let start = Instant::now();
         baseline::std_read(&paths, threads);
         let std_time = start.elapsed().as_secs_f64();
@@ -121,7 +177,7 @@ pub(crate) fn measure_ratios(reps: usize) -> Result<BTreeMap<String, Vec<f64>>, 
             &corpus_dir,
             Strategy::default(),
         ));
-        push("disk read, smol default / std::fs time", smol / std_time);
+        push(Metric::SmolRead, smol / std_time);
 
         // Heartbeat lateness over idle while reading with the responsive strategy.
         let over = smartnotes::tokio::block_on(async {
@@ -139,7 +195,7 @@ pub(crate) fn measure_ratios(reps: usize) -> Result<BTreeMap<String, Vec<f64>>, 
             .await;
             lag::percentile_ms(&busy, 0.99) - lag::percentile_ms(&idle, 0.99)
         });
-        push("heartbeat p99 over idle, tokio responsive (ms)", over);
+        push(Metric::Heartbeat, over);
     }
     Ok(samples)
 }
@@ -200,7 +256,14 @@ pub(crate) fn compare(base: &Measured, now: &Measured) -> Vec<Row> {
             ));
             continue;
         };
-        let lateness = name.ends_with("(ms)");
+        let Some(metric) = Metric::named(name) else {
+            rows.push(unjudged(
+                name.clone(),
+                format!("{:.3}", stats::mean(values)),
+            ));
+            continue;
+        };
+        let lateness = metric.judged() == Judged::Millis;
         let (change, threshold) = if lateness {
             (
                 stats::absolute_change(before, values),
@@ -304,5 +367,33 @@ mod tests {
             ]
         );
         assert!(verdicts.iter().filter(|(_, v)| v.fails()).count() == 2);
+    }
+
+    #[test]
+    fn each_metric_is_judged_in_its_own_unit() {
+        let series = |v: f64| vec![v, v * 1.01, v * 0.99, v];
+        let mut base = Measured::default();
+        let mut now = Measured::default();
+        // Lateness 0.2 ms -> 0.7 ms: +250% but only +0.5 ms, within the 1 ms threshold.
+        base.samples
+            .insert(Metric::Heartbeat.name().into(), series(0.2));
+        now.samples
+            .insert(Metric::Heartbeat.name().into(), series(0.7));
+        // A read ratio 1.0 -> 1.3: +30%, beyond the 10% threshold.
+        base.samples
+            .insert(Metric::TokioRead.name().into(), series(1.0));
+        now.samples
+            .insert(Metric::TokioRead.name().into(), series(1.3));
+        let verdicts: Vec<(String, Verdict)> = compare(&base, &now)
+            .into_iter()
+            .map(|r| (r.metric, r.verdict))
+            .collect();
+        assert_eq!(
+            verdicts,
+            [
+                (Metric::TokioRead.name().to_string(), Verdict::Regression),
+                (Metric::Heartbeat.name().to_string(), Verdict::Pass),
+            ]
+        );
     }
 }

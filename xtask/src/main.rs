@@ -7,11 +7,12 @@
 //! * `ci`: format check, clippy, tests, docs with warnings denied.
 
 mod bench;
+mod figures;
 mod gate;
 mod plot;
+mod policy;
 mod probe;
 mod report;
-mod stats;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -180,7 +181,7 @@ fn bench_report(quick: bool, out: Option<PathBuf>, no_run: bool) -> Result<ExitC
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("regenerated {} and benchmarks/*.svg", path.display());
     }
-    for target in report::targets(&results) {
+    for target in policy::targets(&results) {
         let verdict = match target.holds {
             Some(true) => "holds",
             Some(false) => "MISSES",

@@ -8,28 +8,12 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::bench::{Measurement, Results};
+use crate::bench::Results;
+use crate::figures::{
+    Baseline, DRIFT_LIMIT, drift, largest_group, latency_rows, runtimes, throughput,
+};
 use crate::plot::{self, Bar, Chart, Series};
-
-/// The strategies in the order the benches list them (`benches/common`).
-const STRATEGY_ORDER: [&str; 7] = [
-    "sequential",
-    "concurrent-64",
-    "blocking-16x2",
-    "blocking-32x2",
-    "blocking-64x2",
-    "blocking-64x4",
-    "blocking-256x4",
-];
-
-/// A target from the issues, with its verdict on this run.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Target {
-    pub target: String,
-    /// `Some(true)` holds, `Some(false)` misses, `None` not measured in this run.
-    pub holds: Option<bool>,
-    pub result: String,
-}
+use crate::policy::{Target, targets};
 
 /// Writes the charts into `dir` and returns the Markdown report, whose image links are
 /// `{prefix}{name}.svg`.
@@ -86,212 +70,6 @@ fn header(md: &mut String, r: &Results) {
     );
 }
 
-/// The targets of the issues, judged on `r`.
-pub(crate) fn targets(r: &Results) -> Vec<Target> {
-    let mut out = Vec::new();
-    // Latency, by (notes, strategy) across both runtimes.
-    let latency = latency_rows(r);
-    for (n, strategy, tolerance, what) in [
-        (
-            5,
-            "sequential",
-            0.01,
-            "latency: sequential N=5 within 1% of 1.0 s",
-        ),
-        (
-            5,
-            "concurrent",
-            0.01,
-            "latency: concurrent N=5 within 1% of 0.2 s",
-        ),
-        (
-            1000,
-            "concurrent-1000",
-            0.05,
-            "latency: N=1,000, limit 1,000, within 5% of 0.2 s",
-        ),
-    ] {
-        let rows: Vec<_> = latency
-            .iter()
-            .filter(|l| l.notes == n && l.strategy == strategy)
-            .collect();
-        out.push(if rows.is_empty() {
-            missing(what)
-        } else {
-            Target {
-                target: what.into(),
-                holds: Some(rows.iter().all(|l| l.off().abs() <= tolerance)),
-                result: rows
-                    .iter()
-                    .map(|l| format!("{:+.2}% ({})", l.off() * 100.0, l.runtime))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }
-        });
-    }
-    // Throughput: the best strategy of each runtime against the multi-thread std loop, in the
-    // largest group of each kind this run has.
-    for (kind, what) in [
-        (
-            "disk-read-",
-            "read: best strategy >= 90% of the multi-thread `std::fs` loop",
-        ),
-        (
-            "tmpfs-pipeline-",
-            "full pipeline on tmpfs >= 90% of the multi-thread `std::fs` pipeline",
-        ),
-        (
-            "disk-pipeline-",
-            "full pipeline on the real disk >= 90% of the multi-thread `std::fs` pipeline",
-        ),
-    ] {
-        let Some((group, notes)) = largest_group(r, kind) else {
-            out.push(missing(what));
-            continue;
-        };
-        let table = throughput(r, &group);
-        let best: Vec<(&str, &ThroughputRow)> = ["tokio", "smol"]
-            .iter()
-            .filter_map(|rt| {
-                table
-                    .iter()
-                    .filter(|row| row.id.starts_with(&format!("{rt}-")))
-                    .max_by(|a, b| a.share.total_cmp(&b.share))
-                    .map(|row| (*rt, row))
-            })
-            .collect();
-        if best.is_empty() {
-            out.push(missing(what));
-            continue;
-        }
-        let figures = best
-            .iter()
-            .map(|(rt, row)| format!("{}: {:.1}% (`{}`)", rt, row.share * 100.0, row.id))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let drifted = drift(r, &group).filter(|d| d.abs() > DRIFT_LIMIT);
-        out.push(Target {
-            target: format!("{what} ({} notes)", thousands(notes)),
-            holds: drifted
-                .is_none()
-                .then(|| best.iter().all(|(_, row)| row.share >= 0.90)),
-            result: match drifted {
-                Some(d) => format!(
-                    "not judged: the baseline's time moved {:+.0}% between the group's first and \
-                     last timing, so its ratios are not reliable ({figures})",
-                    d * 100.0
-                ),
-                None => figures,
-            },
-        });
-    }
-    // Scan.
-    match &r.scan {
-        None => {
-            out.push(missing("scan: `count_matching` >= 7 GB/s, both runtimes"));
-            out.push(missing("scan: memory independent of the file's size"));
-            out.push(missing("scan: heartbeat p99 within 2 ms of idle"));
-        }
-        Some(scan) => {
-            let counts: Vec<_> = scan
-                .rows
-                .iter()
-                .filter(|row| row.workload == "count_matching")
-                .collect();
-            out.push(Target {
-                target: format!(
-                    "scan: `count_matching` >= 7 GB/s, both runtimes ({} MiB in the page cache)",
-                    scan.mib
-                ),
-                holds: Some(
-                    !counts.is_empty() && counts.iter().all(|c| c.gbps.unwrap_or(0.0) >= 7.0),
-                ),
-                result: format!(
-                    "{}; plain `std` scan {:.2} GB/s",
-                    counts
-                        .iter()
-                        .map(|c| format!(
-                            "{}: {:.2} GB/s ({:.1}% of std)",
-                            c.runtime,
-                            c.gbps.unwrap_or(f64::NAN),
-                            c.share_of_std.unwrap_or(f64::NAN) * 100.0
-                        ))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    scan.std_gbps
-                ),
-            });
-            let growth = scan.rss_mib.after_big - scan.rss_mib.after_small;
-            out.push(Target {
-                target: "scan: memory independent of the file's size (peak RSS grows < 1 MiB \
-                         from the 64 MiB log to the large one)"
-                    .into(),
-                holds: Some(growth < 1.0),
-                result: format!(
-                    "{:.1} MiB after 64 MiB, {:.1} MiB after {} MiB ({growth:+.1})",
-                    scan.rss_mib.after_small, scan.rss_mib.after_big, scan.mib
-                ),
-            });
-            out.push(Target {
-                target: "scan: heartbeat p99 within 2 ms of idle while `count_matching` runs"
-                    .into(),
-                holds: Some(!counts.is_empty() && counts.iter().all(|c| c.p99_over_idle_ms <= 2.0)),
-                result: counts
-                    .iter()
-                    .map(|c| format!("{}: {:+.2} ms", c.runtime, c.p99_over_idle_ms))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
-    }
-    // Lag: some strategy reads at >= 70% of the baseline with p99 within 1 ms of idle.
-    let what = "lag: heartbeat p99 within 1 ms of idle while reading at >= 70% of the baseline";
-    match &r.lag {
-        None => out.push(missing(what)),
-        Some(lag) => {
-            let mut holds = true;
-            let mut parts = Vec::new();
-            for rt in runtimes(lag.rows.iter().map(|l| l.runtime.as_str())) {
-                let fast = lag.rows.iter().filter(|l| {
-                    l.runtime == rt
-                        && !l.idle
-                        && !l.anti_pattern
-                        && l.share_of_baseline.unwrap_or(0.0) >= 0.70
-                });
-                match fast.min_by(|a, b| a.p99_over_idle_ms.total_cmp(&b.p99_over_idle_ms)) {
-                    Some(best) => {
-                        holds &= best.p99_over_idle_ms <= 1.0;
-                        parts.push(format!(
-                            "{rt}: calmest at >= 70% is `{}`, {:.1}% at {:+.2} ms",
-                            best.workload,
-                            best.share_of_baseline.unwrap_or(f64::NAN) * 100.0,
-                            best.p99_over_idle_ms
-                        ));
-                    }
-                    None => {
-                        holds = false;
-                        parts.push(format!("{rt}: no strategy reads at >= 70%"));
-                    }
-                }
-            }
-            out.push(Target {
-                target: format!("{what} ({} notes)", thousands(lag.notes)),
-                holds: Some(holds && !parts.is_empty()),
-                result: parts.join("; "),
-            });
-        }
-    }
-    out
-}
-
-fn missing(what: &str) -> Target {
-    Target {
-        target: what.into(),
-        holds: None,
-        result: "not measured in this run".into(),
-    }
-}
-
 fn targets_section(md: &mut String, targets: &[Target]) {
     let _ = writeln!(md, "## Targets\n");
     let _ = writeln!(md, "| target | verdict | this run |");
@@ -305,45 +83,6 @@ fn targets_section(md: &mut String, targets: &[Target]) {
         let _ = writeln!(md, "| {} | {verdict} | {} |", t.target, t.result);
     }
     let _ = writeln!(md);
-}
-
-/// A latency case with its measured time.
-struct LatencyRow {
-    runtime: String,
-    notes: usize,
-    strategy: String,
-    ideal: f64,
-    measured: Measurement,
-}
-
-impl LatencyRow {
-    /// Relative distance from the ideal time.
-    fn off(&self) -> f64 {
-        self.measured.estimate.mean / self.ideal - 1.0
-    }
-}
-
-fn latency_rows(r: &Results) -> Vec<LatencyRow> {
-    let Some(latency) = &r.latency else {
-        return Vec::new();
-    };
-    latency
-        .cases
-        .iter()
-        .filter_map(|c| {
-            let measured = r
-                .criterion
-                .iter()
-                .find(|m| m.group == "latency" && m.id == c.id)?;
-            Some(LatencyRow {
-                runtime: c.runtime.clone(),
-                notes: c.notes,
-                strategy: c.strategy.clone(),
-                ideal: c.ideal_s,
-                measured: measured.clone(),
-            })
-        })
-        .collect()
 }
 
 fn latency_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result<(), String> {
@@ -423,111 +162,6 @@ fn latency_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Re
             reference: None,
         },
     )
-}
-
-/// One implementation's throughput in a group.
-pub(crate) struct ThroughputRow {
-    pub id: String,
-    pub per_s: f64,
-    pub lower: f64,
-    pub upper: f64,
-    /// Throughput relative to the group's multi-thread `std::fs` loop.
-    pub share: f64,
-}
-
-/// A group's baseline: the multi-thread `std::fs` loop (else the one-thread one), timed first
-/// and, when the bench did, again last (`{id}-end`); mean times in seconds.
-struct Baseline {
-    id: String,
-    first: f64,
-    last: Option<f64>,
-}
-
-impl Baseline {
-    fn of(ms: &[&Measurement]) -> Option<Baseline> {
-        let std = |m: &&&Measurement| m.id.starts_with("std-") && !m.id.ends_with("-end");
-        let first = ms
-            .iter()
-            .filter(std)
-            .find(|m| m.id.ends_with("-threads"))
-            .or_else(|| ms.iter().find(std))?;
-        let end = format!("{}-end", first.id);
-        Some(Baseline {
-            id: first.id.clone(),
-            first: first.estimate.mean,
-            last: ms.iter().find(|m| m.id == end).map(|m| m.estimate.mean),
-        })
-    }
-
-    /// The time the % column is taken against: the mean of both timings when there are two.
-    fn time(&self) -> f64 {
-        self.last
-            .map_or(self.first, |last| (self.first + last) / 2.0)
-    }
-}
-
-/// How the machine's load moved during a group: the relative change of the baseline's last
-/// timing over its first; `None` when the group has no second timing.
-pub(crate) fn drift(r: &Results, group: &str) -> Option<f64> {
-    let base = Baseline::of(&r.group(group))?;
-    Some(base.last? / base.first - 1.0)
-}
-
-/// Above this drift of the baseline during a group, its ratios are not judged.
-pub(crate) const DRIFT_LIMIT: f64 = 0.10;
-
-/// The rows of a throughput group in report order: `std::fs` first, then tokio, then smol, each
-/// in the benches' strategy order, and the baseline's second timing last. Shares are taken
-/// against the baseline's mean time (both timings when it has two).
-pub(crate) fn throughput(r: &Results, group: &str) -> Vec<ThroughputRow> {
-    let ms = r.group(group);
-    let Some(base) = Baseline::of(&ms) else {
-        return Vec::new();
-    };
-    let base_time = base.time();
-    let mut rows: Vec<ThroughputRow> = ms
-        .iter()
-        .filter_map(|m| {
-            let n = m.elements? as f64;
-            let e = m.estimate;
-            Some(ThroughputRow {
-                id: m.id.clone(),
-                per_s: n / e.mean,
-                lower: n / e.upper,
-                upper: n / e.lower,
-                share: base_time / e.mean,
-            })
-        })
-        .collect();
-    rows.sort_by_key(|row| order(&row.id));
-    rows
-}
-
-fn order(id: &str) -> (u8, usize, String) {
-    let (rank, rest) = if id.ends_with("-end") {
-        (4, id)
-    } else if id.starts_with("std") {
-        (0, id)
-    } else if let Some(rest) = id.strip_prefix("tokio-") {
-        (1, rest)
-    } else if let Some(rest) = id.strip_prefix("smol-") {
-        (2, rest)
-    } else {
-        (3, id)
-    };
-    let strategy = STRATEGY_ORDER
-        .iter()
-        .position(|s| *s == rest)
-        .unwrap_or(STRATEGY_ORDER.len());
-    (rank, strategy, id.to_string())
-}
-
-/// The group `{kind}{N}` with the largest N in this run.
-fn largest_group(r: &Results, kind: &str) -> Option<(String, usize)> {
-    r.groups()
-        .into_iter()
-        .filter_map(|g| Some((g.to_string(), g.strip_prefix(kind)?.parse::<usize>().ok()?)))
-        .max_by_key(|(_, n)| *n)
 }
 
 fn throughput_section(
@@ -886,19 +520,8 @@ fn chart(
     Ok(())
 }
 
-/// The runtimes of these rows, in first-seen order.
-fn runtimes<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut seen: Vec<&str> = Vec::new();
-    for name in names {
-        if !seen.contains(&name) {
-            seen.push(name);
-        }
-    }
-    seen
-}
-
 /// 10000 -> "10,000".
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -913,7 +536,10 @@ fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::{Estimate, Lag, LagRow, Latency, LatencyCase, Run};
+    use crate::bench::{Estimate, Lag, Latency, Measurement, Run};
+    use crate::figures::throughput;
+    use crate::policy::targets;
+    use smartnotes::support::results::{LagRow, LatencyCase};
 
     fn measured(group: &str, id: &str, elements: Option<u64>, mean: f64) -> Measurement {
         Measurement {

@@ -1,4 +1,5 @@
-//! The statistics behind a gate verdict, on plain `f64` samples.
+//! The statistics behind every verdict (the performance gate, the bench report, `smartnotes
+//! compare`), on plain `f64` samples.
 //!
 //! A wall-clock metric is compared as the change of its mean against the baseline's,
 //! `now / base - 1`, with a 95% bootstrap confidence interval (resampling both series, a fixed
@@ -8,7 +9,7 @@
 
 /// What the gate says of one metric.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Verdict {
+pub enum Verdict {
     /// The interval lies wholly beyond the threshold in the bad direction.
     Regression,
     /// The interval lies wholly beyond the threshold in the good direction.
@@ -22,11 +23,26 @@ pub(crate) enum Verdict {
 
 impl Verdict {
     /// Whether this verdict fails the gate.
-    pub(crate) fn fails(self) -> bool {
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::support::stats::Verdict;
+    /// assert!(Verdict::Regression.fails() && !Verdict::Pass.fails());
+    /// ```
+    #[must_use]
+    pub fn fails(self) -> bool {
         matches!(self, Verdict::Regression | Verdict::NoBaseline)
     }
 
-    pub(crate) fn label(self) -> &'static str {
+    /// How the verdict is printed.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::support::stats::Verdict;
+    /// assert_eq!(Verdict::Pass.label(), "ok");
+    /// ```
+    #[must_use]
+    pub fn label(self) -> &'static str {
         match self {
             Verdict::Regression => "REGRESSION",
             Verdict::Improvement => "improved",
@@ -38,27 +54,24 @@ impl Verdict {
 
 /// The relative change of the mean from `base` to `now`, with its 95% interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct Change {
+pub struct Change {
+    /// The change of the means.
     pub estimate: f64,
+    /// The low end of the 95% interval.
     pub low: f64,
+    /// The high end of the 95% interval.
     pub high: f64,
 }
 
-pub(crate) fn mean(v: &[f64]) -> f64 {
+/// The mean of `v` (0 for an empty slice).
+///
+/// # Examples
+/// ```
+/// assert_eq!(smartnotes_io::support::stats::mean(&[1.0, 2.0, 6.0]), 3.0);
+/// ```
+#[must_use]
+pub fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
-}
-
-/// A small deterministic generator (splitmix64) for the resampling.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) % n as u64) as usize
-    }
 }
 
 /// The change of the mean from `base` to `now` (`now / base - 1`) with a 95% percentile
@@ -66,7 +79,15 @@ impl Rng {
 ///
 /// # Panics
 /// If either series is empty.
-pub(crate) fn relative_change(base: &[f64], now: &[f64]) -> Change {
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::stats::relative_change;
+/// let change = relative_change(&[10.0, 10.2, 9.8], &[12.0, 12.2, 11.8]);
+/// assert!((change.estimate - 0.2).abs() < 1e-9 && change.low > 0.1);
+/// ```
+#[must_use]
+pub fn relative_change(base: &[f64], now: &[f64]) -> Change {
     bootstrap(base, now, |b, n| n / b - 1.0)
 }
 
@@ -75,16 +96,24 @@ pub(crate) fn relative_change(base: &[f64], now: &[f64]) -> Change {
 ///
 /// # Panics
 /// If either series is empty.
-pub(crate) fn absolute_change(base: &[f64], now: &[f64]) -> Change {
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::stats::absolute_change;
+/// let change = absolute_change(&[0.5, 0.6, 0.4], &[0.5, 0.6, 0.4]);
+/// assert!(change.low <= 0.0 && change.high >= 0.0);
+/// ```
+#[must_use]
+pub fn absolute_change(base: &[f64], now: &[f64]) -> Change {
     bootstrap(base, now, |b, n| n - b)
 }
 
 fn bootstrap(base: &[f64], now: &[f64], change: impl Fn(f64, f64) -> f64) -> Change {
     assert!(!base.is_empty() && !now.is_empty(), "empty series");
     let estimate = change(mean(base), mean(now));
-    let mut rng = Rng(0x5eed_ca7e);
+    let mut rng = fastrand::Rng::with_seed(0x5eed_ca7e);
     let mut resampled_mean =
-        |v: &[f64]| (0..v.len()).map(|_| v[rng.below(v.len())]).sum::<f64>() / v.len() as f64;
+        |v: &[f64]| (0..v.len()).map(|_| v[rng.usize(..v.len())]).sum::<f64>() / v.len() as f64;
     let mut draws: Vec<f64> = (0..4000)
         .map(|_| {
             let b = resampled_mean(base);
@@ -102,7 +131,15 @@ fn bootstrap(base: &[f64], now: &[f64], change: impl Fn(f64, f64) -> f64) -> Cha
 
 /// The verdict on `change` for a metric where lower is better, with `threshold` a relative
 /// change (0.10 = 10%).
-pub(crate) fn verdict(change: Change, threshold: f64) -> Verdict {
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::stats::{Change, Verdict, verdict};
+/// let slower = Change { estimate: 0.3, low: 0.2, high: 0.4 };
+/// assert_eq!(verdict(slower, 0.10), Verdict::Regression);
+/// ```
+#[must_use]
+pub fn verdict(change: Change, threshold: f64) -> Verdict {
     if change.low > threshold {
         Verdict::Regression
     } else if change.high < -threshold {
@@ -114,7 +151,14 @@ pub(crate) fn verdict(change: Change, threshold: f64) -> Verdict {
 
 /// The verdict on an exact count (instructions) where lower is better: no noise, so the
 /// change itself is compared with the threshold.
-pub(crate) fn count_verdict(base: u64, now: u64, threshold: f64) -> (f64, Verdict) {
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::stats::{Verdict, count_verdict};
+/// assert_eq!(count_verdict(100, 101, 0.02).1, Verdict::Pass);
+/// ```
+#[must_use]
+pub fn count_verdict(base: u64, now: u64, threshold: f64) -> (f64, Verdict) {
     let change = now as f64 / base.max(1) as f64 - 1.0;
     let verdict = if change > threshold {
         Verdict::Regression

@@ -1,0 +1,185 @@
+//! The typed results the benches write (`NAME.json` in `$SMARTNOTES_BENCH_OUT`) and
+//! `cargo xtask bench` reads back to build its report: one schema, shared, so nothing is
+//! parsed out of an id or a label. Also the strategies the benches compare, with their labels,
+//! in the order the report lists them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Strategy;
+
+/// The strategies the disk and lag benches compare, in the report's order: the two per-file
+/// ones, then batched blocking work from small batches to large.
+pub const STRATEGIES: [Strategy; 7] = [
+    Strategy::Sequential,
+    Strategy::Concurrent { limit: 64 },
+    Strategy::Blocking {
+        batch: 16,
+        in_flight: 2,
+    },
+    Strategy::Blocking {
+        batch: 32,
+        in_flight: 2,
+    },
+    Strategy::Blocking {
+        batch: 64,
+        in_flight: 2,
+    },
+    Strategy::Blocking {
+        batch: 64,
+        in_flight: 4,
+    },
+    Strategy::Blocking {
+        batch: 256,
+        in_flight: 4,
+    },
+];
+
+/// The short label of a strategy in bench ids and tables: `sequential`, `concurrent-64`,
+/// `blocking-256x4`.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::Strategy;
+/// use smartnotes_io::support::results::label;
+/// assert_eq!(label(Strategy::Blocking { batch: 256, in_flight: 4 }), "blocking-256x4");
+/// assert_eq!(label(Strategy::Concurrent { limit: 64 }), "concurrent-64");
+/// ```
+#[must_use]
+pub fn label(strategy: Strategy) -> String {
+    match strategy {
+        Strategy::Sequential => "sequential".into(),
+        Strategy::Concurrent { limit } => format!("concurrent-{limit}"),
+        Strategy::Blocking { batch, in_flight } => format!("blocking-{batch}x{in_flight}"),
+    }
+}
+
+/// Where a strategy label sits in [`STRATEGIES`] (its rank in a report), if it is one of them.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::results::rank;
+/// assert_eq!(rank("sequential"), Some(0));
+/// assert_eq!(rank("blocking-1x1"), None);
+/// ```
+#[must_use]
+pub fn rank(strategy_label: &str) -> Option<usize> {
+    STRATEGIES.iter().position(|&s| label(s) == strategy_label)
+}
+
+/// `latency.json`: the latency bench's cases, timed by criterion.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Latency {
+    /// The store's wait per operation, seconds.
+    pub wait_s: f64,
+    /// Every case of the run.
+    pub cases: Vec<LatencyCase>,
+}
+
+/// One latency case: criterion id `id` in group `latency`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct LatencyCase {
+    /// The criterion benchmark id.
+    pub id: String,
+    /// The runtime's name.
+    pub runtime: String,
+    /// Notes exported.
+    pub notes: usize,
+    /// The case's strategy label (`sequential`, `concurrent`, `concurrent-1000`, ...).
+    pub strategy: String,
+    /// The time if the store's waits were all that cost: rounds x wait, seconds.
+    pub ideal_s: f64,
+}
+
+/// `lag.json`: the heartbeat's lateness while reading, per runtime and workload.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Lag {
+    /// Notes read per repetition.
+    pub notes: usize,
+    /// Repetitions, interleaved.
+    pub reps: usize,
+    /// Threads of the `std::fs` baseline.
+    pub threads: usize,
+    /// The baseline's read rate, notes per second (median).
+    pub baseline_notes_per_s: f64,
+    /// One row per runtime and workload.
+    pub rows: Vec<LagRow>,
+}
+
+/// One workload of the lag bench on one runtime.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct LagRow {
+    /// The runtime, as the table shows it.
+    pub runtime: String,
+    /// The workload: a strategy label, the idle floor, or the anti-pattern.
+    pub workload: String,
+    /// Whether this is the idle floor (the heartbeat alone).
+    pub idle: bool,
+    /// Whether this is `std::fs` called inside the async task.
+    #[serde(default)]
+    pub anti_pattern: bool,
+    /// Read rate, notes per second (none for the idle floor).
+    pub notes_per_s: Option<f64>,
+    /// The read rate over the baseline's.
+    pub share_of_baseline: Option<f64>,
+    /// Heartbeat lateness, median, ms.
+    pub p50_ms: f64,
+    /// Heartbeat lateness, 99th percentile, ms.
+    pub p99_ms: f64,
+    /// Heartbeat lateness, worst, ms.
+    pub max_ms: f64,
+    /// `p99_ms` less the idle floor's, ms.
+    pub p99_over_idle_ms: f64,
+}
+
+/// `scan.json`: the log scan's throughput, lateness and memory.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Scan {
+    /// The log's size, MiB.
+    pub mib: u64,
+    /// The log's size, bytes.
+    pub bytes: u64,
+    /// Lines with the pattern in it.
+    pub matching_lines: u64,
+    /// Repetitions, interleaved.
+    pub reps: usize,
+    /// The plain `std` read + `memmem` loop, GB/s (median).
+    pub std_gbps: f64,
+    /// One row per runtime and workload.
+    pub rows: Vec<ScanRow>,
+    /// Peak resident memory of the process.
+    pub rss_mib: Rss,
+}
+
+/// One workload of the scan bench on one runtime.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ScanRow {
+    /// The runtime's name.
+    pub runtime: String,
+    /// The workload: `idle (floor)`, `count_matching`, ...
+    pub workload: String,
+    /// Whether this is the idle floor.
+    pub idle: bool,
+    /// Throughput, GB/s (none for the idle floor).
+    pub gbps: Option<f64>,
+    /// Throughput over the plain `std` loop's.
+    pub share_of_std: Option<f64>,
+    /// Heartbeat lateness, median, ms.
+    pub p50_ms: f64,
+    /// Heartbeat lateness, 99th percentile, ms.
+    pub p99_ms: f64,
+    /// Heartbeat lateness, worst, ms.
+    pub max_ms: f64,
+    /// `p99_ms` less the idle floor's, ms.
+    pub p99_over_idle_ms: f64,
+}
+
+/// Peak resident memory of the scan bench, MiB.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+pub struct Rss {
+    /// Before any scan.
+    pub start: f64,
+    /// After scanning a 64 MiB log.
+    pub after_small: f64,
+    /// After scanning the large log.
+    pub after_big: f64,
+}
