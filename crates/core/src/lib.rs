@@ -16,7 +16,7 @@
 //!
 //! * [`note`]: the note format, [`Note::parse`] and [`Note::render`].
 //! * [`name`]: [`file_stem`] and [`UniqueNames`], names that are safe and unique in one export.
-//! * [`stream`]: the stream operators, one per async-iteration pattern of the tutorials
+//! * [`stream`]: the stream operators, one per async-iteration pattern of Python's asyncio
 //!   (prefetch, paginate, retry with back-off, timeouts, cleanup, gather, ...), with a table
 //!   from the Python pattern to its Rust home.
 //! * [`scan`]: [`LineMatcher`] and [`LineSplitter`], line scanning over chunked bytes.

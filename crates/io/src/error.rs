@@ -74,7 +74,7 @@ pub enum Error {
         /// The existing file.
         path: PathBuf,
     },
-    /// A scanned file has a line longer than the scan's limit ([`read_lines`](crate::read_lines));
+    /// A scanned file has a line longer than the scan's limit ([`read_lines`](crate::StoreExt::read_lines));
     /// the lines after it are still read.
     #[error("{}: line {line} is longer than {limit} bytes", path.display())]
     LineTooLong {
@@ -85,7 +85,7 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
-    /// The pattern of a scan cannot match within a line ([`count_matching`](crate::count_matching)).
+    /// The pattern of a scan cannot match within a line ([`count_matching`](crate::StoreExt::count_matching)).
     #[error("cannot scan {}: {source}", path.display())]
     Pattern {
         /// The file that was to be scanned.

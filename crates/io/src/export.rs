@@ -1,4 +1,4 @@
-//! Exporting notes: [`export_notes`], [`pipeline`] and the [`Report`] they return.
+//! Exporting notes: [`export`](crate::StoreExt::export), [`pipeline`](crate::StoreExt::pipeline) and the [`Report`] they return.
 
 use std::future::ready;
 use std::path::{Path, PathBuf};

@@ -1,15 +1,15 @@
 //! Streaming a big file without blocking: the log analyzer.
 //!
-//! [`count_matching`] counts the lines of a file that contain a pattern, [`scan_matching`] does the
-//! same as a stream of progress reports, and [`read_lines`] is a stream of the file's lines
+//! [`count_matching`](crate::StoreExt::count_matching) counts the lines of a file that contain a pattern, [`scan_matching`](crate::StoreExt::scan_matching) does the
+//! same as a stream of progress reports, and [`read_lines`](crate::StoreExt::read_lines) is a stream of the file's lines
 //! (`async for line in f`). All three read with one fixed buffer, so memory does not grow with
 //! the file, and do the reading and scanning in jobs on the runtime's blocking pool
 //! ([`Runtime::spawn_blocking`]): the event loop only wakes once per job (16 MiB by default),
 //! so it stays free for other tasks however large the file is.
 //!
 //! Why not per-line async I/O: `tokio::io::BufReader::lines` costs a task wake-up and an
-//! allocation per line (0.2 GB/s here) and the tutorials' aiofiles `async for` a thread hop per
-//! line (0.0004 GB/s). Batching the blocking work is what makes the scan run at the speed of
+//! allocation per line and Python's aiofiles `async for` a thread hop per
+//! line. Batching the blocking work is what makes the scan run at the speed of
 //! `memchr` (see BENCHMARKS.md).
 
 use std::io::{self, Read};
@@ -31,11 +31,11 @@ pub struct ScanOptions {
     /// Bytes read at a time: the scan's memory. Default 1 MiB.
     pub buffer: usize,
     /// Bytes read in one blocking job before the job hands back to the event loop (a
-    /// [`scan_matching`] progress report, a batch of [`read_lines`]). Default 16 MiB for [`scan_matching`];
-    /// [`read_lines`] uses at most 256 KiB, since it holds a job's lines in memory.
+    /// [`scan_matching`](crate::StoreExt::scan_matching) progress report, a batch of [`read_lines`](crate::StoreExt::read_lines)). Default 16 MiB for [`scan_matching`](crate::StoreExt::scan_matching);
+    /// [`read_lines`](crate::StoreExt::read_lines) uses at most 256 KiB, since it holds a job's lines in memory.
     pub job: u64,
-    /// The longest line [`read_lines`] yields; longer ones are reported as
-    /// [`Error::LineTooLong`]. Default 1 MiB. [`count_matching`] has no limit.
+    /// The longest line [`read_lines`](crate::StoreExt::read_lines) yields; longer ones are reported as
+    /// [`Error::LineTooLong`]. Default 1 MiB. [`count_matching`](crate::StoreExt::count_matching) has no limit.
     pub max_line: usize,
 }
 
@@ -107,7 +107,7 @@ pub(crate) async fn count_matching<F: Store>(
     Ok(last)
 }
 
-/// [`count_matching`] as a stream of [`ScanProgress`] reports, one per blocking job (every
+/// [`count_matching`](crate::StoreExt::count_matching) as a stream of [`ScanProgress`] reports, one per blocking job (every
 /// `opts.job` bytes), the last with `done` set: for a progress bar, or to stop early by
 /// dropping the stream (the job in flight finishes its chunk; nothing else is read).
 ///

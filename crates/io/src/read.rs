@@ -1,4 +1,4 @@
-//! Reading notes: [`read_notes`] and the steps it is made of.
+//! Reading notes: [`read_notes`](crate::StoreExt::read_notes) and the steps it is made of.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -41,7 +41,7 @@ impl HasTags for NoteFile {
     }
 }
 
-/// The stream [`read_notes`] returns: each item a note, or an error naming its file.
+/// The stream [`read_notes`](crate::StoreExt::read_notes) returns: each item a note, or an error naming its file.
 pub type NoteStream = BoxStream<'static, Result<NoteFile, Error>>;
 
 /// The notes of `dir` as a stream: listed, then read and parsed with the options' strategy
@@ -73,7 +73,7 @@ pub(crate) fn read_files<S: Store>(fs: &S, paths: Vec<PathBuf>, opts: &Options) 
     load_notes(fs, paths.into_iter().map(Ok).collect(), opts)
 }
 
-/// The note files under `dir`, sorted by path; the first step of [`read_notes`].
+/// The note files under `dir`, sorted by path; the first step of [`read_notes`](crate::StoreExt::read_notes).
 ///
 /// An entry is `Err` for a subdirectory that could not be listed during a recursive walk. With
 /// the [`Blocking`](Strategy::Blocking) strategy the whole walk is one blocking job; otherwise
@@ -178,7 +178,7 @@ impl Walk {
 }
 
 /// Reads and parses listed note files with the options' strategy; the second step of
-/// [`read_notes`]. `Err` entries pass through in place.
+/// [`read_notes`](crate::StoreExt::read_notes). `Err` entries pass through in place.
 pub(crate) fn load_notes<F: Store>(
     fs: &F,
     listed: Vec<Result<PathBuf, Error>>,

@@ -11,7 +11,7 @@ use futures_util::stream;
 
 use crate::Runtime;
 
-/// Counts down from `start` to 1, waiting `interval` before each number: the tutorials'
+/// Counts down from `start` to 1, waiting `interval` before each number: Python's
 /// `CountdownIterator`, implementing [`Stream`] by hand.
 ///
 /// `poll_next` is `__anext__` turned inside out: instead of `await`ing the sleep, it keeps the

@@ -1,4 +1,4 @@
-//! Stream operators: the async-iteration patterns of the tutorials, over
+//! Stream operators: the async-iteration patterns of Python's asyncio, over
 //! [`futures_core::Stream`], on any runtime.
 //!
 //! What `futures` already provides is used as is and documented here rather than rewritten:
@@ -92,7 +92,7 @@ pin_project_lite::pin_project! {
 /// Keeps the items of `stream` that carry `tag` (errors always pass; see [`HasTags`]).
 ///
 /// It is lazy and holds one item at a time. The `async for` + `if tag in note.tags` generator of
-/// the tutorials, chainable on any stream of notes:
+/// Python's asyncio examples, chainable on any stream of notes:
 ///
 /// ```
 /// use futures_util::{stream, StreamExt};
@@ -151,7 +151,7 @@ where
 
 /// Drains a stream of `Result`s into `(successes, failures)`, both in stream order.
 ///
-/// This holds every item in memory: the "async comprehension" of the tutorials. Prefer
+/// This holds every item in memory: Python's "async comprehension". Prefer
 /// consuming the stream item by item when the input can be large.
 ///
 /// ```

@@ -12,7 +12,7 @@ use futures_util::{TryStreamExt, stream};
 ///
 /// A failed fetch yields its error and ends the stream; the items of the pages before it have
 /// been yielded, none twice. To resume a failed page instead, retry inside the fetch
-/// ([`retry`](crate::stream::retry)): the retried call fetches the same page number, so the
+/// (with `backon`, as the `retry` example does): the retried call fetches the same page number, so the
 /// stream continues exactly where it failed. Only the current page is in memory.
 ///
 /// ```

@@ -21,7 +21,7 @@ pin_project_lite::pin_project! {
 }
 
 /// Keeps up to `ahead` items of `stream` ready beyond the one being consumed, so that a slow
-/// source and a slow consumer overlap (the tutorials' "prefetch the next page while this one
+/// source and a slow consumer overlap (Python's "prefetch the next page while this one
 /// is processed").
 ///
 /// Each time the consumer asks for an item, the source is polled until `ahead` further items

@@ -18,7 +18,7 @@ pub struct Latency {
 }
 
 impl Latency {
-    /// The same wait for every operation (the tutorials' `await asyncio.sleep(0.2)`).
+    /// The same wait for every operation (Python's `await asyncio.sleep(0.2)`).
     pub const fn fixed(base: Duration) -> Self {
         Self {
             base,
