@@ -21,7 +21,7 @@ use common::{
 };
 use smartnotes::{Flavor, Runtime, Store, StoreJob, Strategy};
 use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
-use smartnotes_io::support::results::{Lag, LagRow};
+use smartnotes_io::support::results::{Lag, LagRow, Lateness};
 
 #[derive(Clone, Copy)]
 enum Work {
@@ -131,13 +131,12 @@ fn main() {
                 .iter()
                 .flat_map(|s| s.lateness.iter().copied())
                 .collect();
-            let (p50, p99, max) = (
-                percentile_ms(&lateness, 0.5),
-                percentile_ms(&lateness, 0.99),
-                percentile_ms(&lateness, 1.0),
-            );
             if matches!(work, Work::Idle) {
-                idle_p99 = p99;
+                idle_p99 = percentile_ms(&lateness, 0.99);
+            }
+            let late = Lateness::of(&lateness, idle_p99);
+            let (p50, p99, max) = (late.p50_ms, late.p99_ms, late.max_ms);
+            if matches!(work, Work::Idle) {
                 println!("| {runtime} | {label} | - | - | {p50:.3} | {p99:.3} | {max:.3} | 0 |");
                 rows.push(LagRow {
                     runtime: runtime.clone(),
@@ -146,10 +145,7 @@ fn main() {
                     anti_pattern: false,
                     notes_per_s: None,
                     share_of_baseline: None,
-                    p50_ms: p50,
-                    p99_ms: p99,
-                    max_ms: max,
-                    p99_over_idle_ms: 0.0,
+                    lateness: late,
                 });
                 continue;
             }
@@ -159,7 +155,7 @@ fn main() {
             println!(
                 "| {runtime} | {label} | {rate:.0} | {:.0}% | {p50:.3} | {p99:.3} | {max:.3} | {:+.3} |",
                 rate / baseline * 100.0,
-                p99 - idle_p99
+                late.p99_over_idle_ms
             );
             rows.push(LagRow {
                 runtime: runtime.clone(),
@@ -168,10 +164,7 @@ fn main() {
                 anti_pattern: matches!(work, Work::StdInline),
                 notes_per_s: Some(rate),
                 share_of_baseline: Some(rate / baseline),
-                p50_ms: p50,
-                p99_ms: p99,
-                max_ms: max,
-                p99_over_idle_ms: p99 - idle_p99,
+                lateness: late,
             });
         }
     }

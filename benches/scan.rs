@@ -23,7 +23,7 @@ use futures_util::StreamExt;
 use smartnotes::{Flavor, Runtime, ScanOptions, Store, StoreExt, StoreJob};
 use smartnotes_io::support::corpus;
 use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
-use smartnotes_io::support::results::{Rss, Scan, ScanRow};
+use smartnotes_io::support::results::{Lateness, Rss, Scan, ScanRow};
 
 const NEEDLE: &str = "ERROR";
 
@@ -213,7 +213,7 @@ fn main() {
         let idle_p99 = percentile_ms(&results[r][0].1, 0.99);
         for (w, (label, work)) in works.iter().enumerate() {
             let (gbps, late) = &results[r][w];
-            let p99 = percentile_ms(late, 0.99);
+            let late = Lateness::of(late, idle_p99);
             let gbps = (*work != Work::Idle).then(|| median(gbps));
             let (rate, share) = match gbps {
                 None => ("-".to_string(), "-".to_string()),
@@ -225,16 +225,11 @@ fn main() {
                 idle: *work == Work::Idle,
                 gbps,
                 share_of_std: gbps.map(|g| g / std_gbps),
-                p50_ms: percentile_ms(late, 0.5),
-                p99_ms: p99,
-                max_ms: percentile_ms(late, 1.0),
-                p99_over_idle_ms: p99 - idle_p99,
+                lateness: late,
             });
             println!(
-                "| {name} | {label} | {rate} | {share} | {:.3} | {p99:.3} | {:.3} | {:+.3} |",
-                percentile_ms(late, 0.5),
-                percentile_ms(late, 1.0),
-                p99 - idle_p99,
+                "| {name} | {label} | {rate} | {share} | {:.3} | {:.3} | {:.3} | {:+.3} |",
+                late.p50_ms, late.p99_ms, late.max_ms, late.p99_over_idle_ms,
             );
         }
     }

@@ -211,11 +211,11 @@ pub(crate) fn targets(r: &Results) -> Vec<Target> {
                     !counts.is_empty()
                         && counts
                             .iter()
-                            .all(|c| c.p99_over_idle_ms <= SCAN_LATENESS_MS),
+                            .all(|c| c.lateness.p99_over_idle_ms <= SCAN_LATENESS_MS),
                 ),
                 result: counts
                     .iter()
-                    .map(|c| format!("{}: {:+.2} ms", c.runtime, c.p99_over_idle_ms))
+                    .map(|c| format!("{}: {:+.2} ms", c.runtime, c.lateness.p99_over_idle_ms))
                     .collect::<Vec<_>>()
                     .join(", "),
             });
@@ -239,14 +239,18 @@ pub(crate) fn targets(r: &Results) -> Vec<Target> {
                         && !l.anti_pattern
                         && l.share_of_baseline.unwrap_or(0.0) >= LAG_SHARE
                 });
-                match fast.min_by(|a, b| a.p99_over_idle_ms.total_cmp(&b.p99_over_idle_ms)) {
+                match fast.min_by(|a, b| {
+                    a.lateness
+                        .p99_over_idle_ms
+                        .total_cmp(&b.lateness.p99_over_idle_ms)
+                }) {
                     Some(best) => {
-                        holds &= best.p99_over_idle_ms <= LAG_LATENESS_MS;
+                        holds &= best.lateness.p99_over_idle_ms <= LAG_LATENESS_MS;
                         parts.push(format!(
                             "{rt}: calmest at >= {share} is `{}`, {:.1}% at {:+.2} ms",
                             best.workload,
                             best.share_of_baseline.unwrap_or(f64::NAN) * 100.0,
-                            best.p99_over_idle_ms
+                            best.lateness.p99_over_idle_ms
                         ));
                     }
                     None => {

@@ -8,6 +8,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use smartnotes::support::results::Lateness;
+
 use crate::bench::Results;
 use crate::figures::{
     Baseline, DRIFT_LIMIT, drift, largest_group, latency_rows, runtimes, throughput,
@@ -313,10 +315,17 @@ fn group_title(group: &str, n: usize) -> String {
     format!("{what}, {} notes", thousands(n))
 }
 
-fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result<(), String> {
-    let _ = writeln!(md, "## 3. lag: the event loop while reading notes\n");
-    let Some(lag) = &r.lag else {
+/// Writes a section's heading, and says so when the run has no `data` for it.
+fn section<'a, T>(md: &mut String, title: &str, data: &'a Option<T>) -> Option<&'a T> {
+    let _ = writeln!(md, "## {title}\n");
+    if data.is_none() {
         let _ = writeln!(md, "Not measured in this run.\n");
+    }
+    data.as_ref()
+}
+
+fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result<(), String> {
+    let Some(lag) = section(md, "3. lag: the event loop while reading notes", &r.lag) else {
         return Ok(());
     };
     let _ = writeln!(
@@ -337,7 +346,7 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
         let _ = writeln!(
             md,
             "- {}: the anti-pattern left the heartbeat {:.1} ms late at worst (p99 {:+.1} ms over idle).",
-            anti.runtime, anti.max_ms, anti.p99_over_idle_ms
+            anti.runtime, anti.lateness.max_ms, anti.lateness.p99_over_idle_ms
         );
     }
     let _ = writeln!(md);
@@ -349,7 +358,7 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
             workload: &l.workload,
             rate: l.notes_per_s.map(|r| format!("{r:.0}")),
             share: l.share_of_baseline,
-            late_ms: [l.p50_ms, l.p99_ms, l.max_ms, l.p99_over_idle_ms],
+            late: &l.lateness,
         }),
     );
     let bars = lag
@@ -358,12 +367,12 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
         .filter(|l| !l.idle && !l.anti_pattern)
         .map(|l| Bar {
             label: format!("{} · {}", short_runtime(&l.runtime), l.workload),
-            value: l.p99_over_idle_ms.max(0.0),
+            value: l.lateness.p99_over_idle_ms.max(0.0),
             interval: None,
             marker: None,
             note: format!(
                 "{:+.2} ms · {:.0}%",
-                l.p99_over_idle_ms,
+                l.lateness.p99_over_idle_ms,
                 l.share_of_baseline.unwrap_or(f64::NAN) * 100.0
             ),
             series: Series::of(short_runtime(&l.runtime)),
@@ -383,7 +392,10 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
             title: "Heartbeat p99 lateness over idle, per strategy".into(),
             x_label: "ms (lower is better)".into(),
             bars,
-            reference: Some((1.0, "1 ms".into())),
+            reference: Some((
+                crate::policy::LAG_LATENESS_MS,
+                format!("{} ms", crate::policy::LAG_LATENESS_MS),
+            )),
         },
     )
 }
@@ -393,9 +405,7 @@ fn short_runtime(runtime: &str) -> &str {
 }
 
 fn scan_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result<(), String> {
-    let _ = writeln!(md, "## 4. scan: the log analyzer\n");
-    let Some(scan) = &r.scan else {
-        let _ = writeln!(md, "Not measured in this run.\n");
+    let Some(scan) = section(md, "4. scan: the log analyzer", &r.scan) else {
         return Ok(());
     };
     let _ = writeln!(
@@ -424,7 +434,7 @@ fn scan_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Resul
             workload: &s.workload,
             rate: s.gbps.map(|g| format!("{g:.2}")),
             share: s.share_of_std,
-            late_ms: [s.p50_ms, s.p99_ms, s.max_ms, s.p99_over_idle_ms],
+            late: &s.lateness,
         }),
     );
     let mut bars = vec![Bar {
@@ -452,7 +462,10 @@ fn scan_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Resul
             title: format!("Scanning a {} MiB log: GB/s (% of std)", scan.mib),
             x_label: "GB/s (higher is better)".into(),
             bars,
-            reference: Some((7.0, "7 GB/s target".into())),
+            reference: Some((
+                crate::policy::SCAN_GBPS,
+                format!("{} GB/s target", crate::policy::SCAN_GBPS),
+            )),
         },
     )
 }
@@ -464,8 +477,8 @@ struct LatenessRow<'a> {
     /// Formatted rate; `None` for the idle floor.
     rate: Option<String>,
     share: Option<f64>,
-    /// p50, p99, max, and p99 over idle, in ms.
-    late_ms: [f64; 4],
+    /// The heartbeat's lateness.
+    late: &'a Lateness,
 }
 
 fn lateness_table<'a>(
@@ -479,7 +492,12 @@ fn lateness_table<'a>(
     );
     let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|---:|");
     for row in rows {
-        let [p50, p99, max, over] = row.late_ms;
+        let Lateness {
+            p50_ms: p50,
+            p99_ms: p99,
+            max_ms: max,
+            p99_over_idle_ms: over,
+        } = *row.late;
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {p50:.3} | {p99:.3} | {max:.3} | {over:+.3} |",
@@ -539,7 +557,7 @@ mod tests {
     use crate::bench::{Estimate, Lag, Latency, Measurement, Run};
     use crate::figures::throughput;
     use crate::policy::targets;
-    use smartnotes::support::results::{LagRow, LatencyCase};
+    use smartnotes::support::results::{LagRow, LatencyCase, Lateness};
 
     fn measured(group: &str, id: &str, elements: Option<u64>, mean: f64) -> Measurement {
         Measurement {
@@ -562,10 +580,12 @@ mod tests {
             anti_pattern: false,
             notes_per_s: share.map(|s| s * 100_000.0),
             share_of_baseline: share,
-            p50_ms: 1.0,
-            p99_ms: 1.0 + over_idle,
-            max_ms: 2.0 + over_idle,
-            p99_over_idle_ms: over_idle,
+            lateness: Lateness {
+                p50_ms: 1.0,
+                p99_ms: 1.0 + over_idle,
+                max_ms: 2.0 + over_idle,
+                p99_over_idle_ms: over_idle,
+            },
         }
     }
 
@@ -681,7 +701,7 @@ mod tests {
 
     fn lag_row_over(r: &mut Results, over_idle: f64) {
         let row = r.lag.as_mut().unwrap().rows.last_mut().unwrap();
-        row.p99_over_idle_ms = over_idle;
+        row.lateness.p99_over_idle_ms = over_idle;
     }
 
     #[test]

@@ -12,6 +12,21 @@ use smartnotes_core::{Note, UniqueNames};
 ///
 /// # Errors
 /// If `dir` cannot be listed.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::baseline::note_paths;
+///
+/// let dir = std::env::temp_dir().join(format!("smartnotes-doc-paths-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// std::fs::create_dir_all(dir.join("sub"))?;
+/// for name in ["b.md", "a.md", "c.txt", "sub/d.md"] {
+///     std::fs::write(dir.join(name), "# Note\n")?;
+/// }
+/// assert_eq!(note_paths(&dir)?, [dir.join("a.md"), dir.join("b.md")]);
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn note_paths(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir)? {
@@ -53,6 +68,23 @@ fn on_threads<T: Send>(
 /// Reads and parses each of `paths` on `threads` threads (contiguous slices), keeping none of
 /// them, as a streaming consumer would. Returns how many were notes; unreadable files and
 /// non-notes are passed over.
+///
+/// # Panics
+/// If the OS cannot start a thread.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::StdFs;
+/// use smartnotes_io::support::{baseline, corpus};
+///
+/// let dir = std::env::temp_dir().join(format!("smartnotes-doc-read-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// corpus::write_corpus(&StdFs, &dir, 10, 1)?;
+/// let paths = baseline::note_paths(&dir)?;
+/// assert_eq!(baseline::std_read(&paths, 2), 10);
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn std_read(paths: &[PathBuf], threads: usize) -> usize {
     on_threads(paths, threads, |part| {
         part.iter()
@@ -69,6 +101,24 @@ pub fn std_read(paths: &[PathBuf], threads: usize) -> usize {
 ///
 /// # Errors
 /// The first write error; `dest` is created if needed.
+///
+/// # Panics
+/// If the OS cannot start a thread.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::StdFs;
+/// use smartnotes_io::support::{baseline, corpus};
+///
+/// let dir = std::env::temp_dir().join(format!("smartnotes-doc-pipeline-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// corpus::write_corpus(&StdFs, &dir.join("notes"), 10, 1)?;
+/// let paths = baseline::note_paths(&dir.join("notes"))?;
+/// assert_eq!(baseline::std_pipeline(&paths, &dir.join("out"), 2)?, 10);
+/// assert_eq!(baseline::note_paths(&dir.join("out"))?.len(), 10);
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn std_pipeline(paths: &[PathBuf], dest: &Path, threads: usize) -> io::Result<usize> {
     std::fs::create_dir_all(dest)?;
     let notes: Vec<Note> = on_threads(paths, threads, |part| {

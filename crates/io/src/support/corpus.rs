@@ -30,6 +30,20 @@ const TAGS: [&str; 8] = [
 ///
 /// Titles repeat (every 50th note reuses an earlier title) so exports exercise unique names;
 /// one note in ten has YAML front matter; tags come from a small fixed set.
+///
+/// # Examples
+/// ```
+/// use smartnotes_core::Note;
+/// use smartnotes_io::support::corpus::sample_note;
+///
+/// let (name, text) = sample_note(3, 42, 256);
+/// assert_eq!(name, "note-000003.md");
+/// assert!(text.starts_with("---\n")); // note 3 of every ten has front matter
+/// assert_eq!(sample_note(3, 42, 256), (name, text)); // the same every time
+/// let title = |i| Note::parse(&sample_note(i, 42, 64).1).map(|note| note.title);
+/// assert_eq!(title(49)?, title(24)?); // every 50th note reuses an earlier title
+/// # Ok::<(), smartnotes_core::ParseError>(())
+/// ```
 pub fn sample_note(i: usize, seed: u64, body_bytes: usize) -> (String, String) {
     let mut rng = fastrand::Rng::with_seed(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let title_index = if i % 50 == 49 { i / 2 } else { i };
@@ -70,6 +84,19 @@ pub fn sample_note(i: usize, seed: u64, body_bytes: usize) -> (String, String) {
 ///
 /// # Errors
 /// The first I/O error, as is.
+///
+/// # Examples
+/// ```
+/// use std::path::Path;
+/// use smartnotes_io::support::corpus::write_corpus;
+/// use smartnotes_io::testing::{InlineRuntime, MemFs};
+///
+/// let fs = MemFs::new(InlineRuntime); // or `StdFs` for a corpus on disk
+/// write_corpus(&fs, Path::new("/notes"), 3, 1)?;
+/// assert_eq!(fs.files_under("/notes").len(), 3);
+/// assert!(fs.get("/notes/note-000002.md").is_some_and(|b| b.len() > 1024));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn write_corpus<B: BlockingStore>(
     fs: &B,
     dir: &Path,
@@ -87,6 +114,17 @@ pub fn write_corpus<B: BlockingStore>(
 /// The `i`-th line of a sample web-server log for `seed`, with its `\n`: about 70 bytes, one
 /// line in 64 an `ERROR` (the needle the log analyzer benches look for), the rest `INFO` and
 /// `WARN` lines.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::corpus::log_line;
+///
+/// let line = log_line(0, 7);
+/// assert!(line.starts_with("2026-11-21T00:00:00.000Z ") && line.ends_with('\n'));
+/// assert_eq!(log_line(0, 7), line); // the same every time
+/// let errors = (0..6400).filter(|&i| log_line(i, 7).contains("ERROR")).count();
+/// assert!((50..150).contains(&errors)); // about one line in 64
+/// ```
 pub fn log_line(i: u64, seed: u64) -> String {
     let mut rng = fastrand::Rng::with_seed(seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let level = match rng.usize(..64) {
@@ -110,6 +148,20 @@ pub fn log_line(i: u64, seed: u64) -> String {
 ///
 /// # Errors
 /// The first I/O error, as is.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::corpus::write_log;
+///
+/// let path = std::env::temp_dir().join(format!("smartnotes-doc-{}.log", std::process::id()));
+/// let (lines, errors) = write_log(&path, 10_000, 7)?;
+/// let text = std::fs::read_to_string(&path)?;
+/// assert!(text.len() >= 10_000);
+/// assert_eq!(text.lines().count() as u64, lines);
+/// assert_eq!(text.lines().filter(|l| l.contains("ERROR")).count() as u64, errors);
+/// std::fs::remove_file(&path)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn write_log(path: &Path, bytes: u64, seed: u64) -> io::Result<(u64, u64)> {
     use std::io::Write;
     let mut out = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);

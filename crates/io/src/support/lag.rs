@@ -16,6 +16,32 @@ pub const BEAT: Duration = Duration::from_millis(1);
 /// Runs `work` while, on the same task, a heartbeat sleeps [`BEAT`] in a loop on `runtime`'s
 /// timer; returns `work`'s output and how late each beat woke (time slept minus [`BEAT`]).
 /// On a single-threaded executor, a beat is late whenever `work` holds the thread.
+///
+/// # Examples
+/// ```
+/// # use std::task::Poll;
+/// # use std::time::{Duration, Instant};
+/// # // A timer that yields until its time has come (InlineRuntime's sleep never yields, so
+/// # // the heartbeat would never let `work` run).
+/// # #[derive(Clone)] struct Spin;
+/// # impl smartnotes_io::Runtime for Spin {
+/// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
+/// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
+/// #     fn sleep(&self, d: Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
+/// #         let until = Instant::now() + d;
+/// #         std::future::poll_fn(move |cx| if Instant::now() >= until { Poll::Ready(()) }
+/// #             else { cx.waker().wake_by_ref(); Poll::Pending })
+/// #     }
+/// # }
+/// # let runtime = Spin;
+/// use smartnotes_io::support::lag::heartbeat_while;
+///
+/// // `runtime`: any runtime whose timer lets other futures run meanwhile (tokio, smol).
+/// let freeze = async { std::thread::sleep(Duration::from_millis(20)); 42 }; // holds the thread
+/// let (out, lateness) = futures_executor::block_on(heartbeat_while(&runtime, freeze));
+/// assert_eq!(out, 42);
+/// assert!(lateness[0] >= Duration::from_millis(19)); // the beat woke 19 ms late or more
+/// ```
 pub async fn heartbeat_while<R: Runtime, T>(
     runtime: &R,
     work: impl Future<Output = T>,
@@ -40,6 +66,14 @@ pub async fn heartbeat_while<R: Runtime, T>(
 }
 
 /// The median of `values` (the upper one of an even count); NaN when empty.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::lag::median;
+/// assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+/// assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 3.0);
+/// assert!(median(&[]).is_nan());
+/// ```
 pub fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -47,6 +81,17 @@ pub fn median(values: &[f64]) -> f64 {
 }
 
 /// The `p`-quantile (0 to 1, nearest rank) of `samples` in milliseconds; NaN when empty.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use smartnotes_io::support::lag::percentile_ms;
+///
+/// let samples = [5, 1, 3, 2, 4].map(Duration::from_millis);
+/// assert_eq!(percentile_ms(&samples, 0.5), 3.0);
+/// assert_eq!(percentile_ms(&samples, 1.0), 5.0);
+/// assert!(percentile_ms(&[], 0.99).is_nan());
+/// ```
 pub fn percentile_ms(samples: &[Duration], p: f64) -> f64 {
     let mut sorted = samples.to_vec();
     sorted.sort();

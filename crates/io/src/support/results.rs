@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Strategy;
+use crate::support::lag::percentile_ms;
 
 /// The strategies the disk and lag benches compare, in the report's order: the two per-file
 /// ones, then batched blocking work from small batches to large.
@@ -121,14 +122,9 @@ pub struct LagRow {
     pub notes_per_s: Option<f64>,
     /// The read rate over the baseline's.
     pub share_of_baseline: Option<f64>,
-    /// Heartbeat lateness, median, ms.
-    pub p50_ms: f64,
-    /// Heartbeat lateness, 99th percentile, ms.
-    pub p99_ms: f64,
-    /// Heartbeat lateness, worst, ms.
-    pub max_ms: f64,
-    /// `p99_ms` less the idle floor's, ms.
-    pub p99_over_idle_ms: f64,
+    /// How late the heartbeat woke.
+    #[serde(flatten)]
+    pub lateness: Lateness,
 }
 
 /// `scan.json`: the log scan's throughput, lateness and memory.
@@ -163,14 +159,45 @@ pub struct ScanRow {
     pub gbps: Option<f64>,
     /// Throughput over the plain `std` loop's.
     pub share_of_std: Option<f64>,
-    /// Heartbeat lateness, median, ms.
+    /// How late the heartbeat woke.
+    #[serde(flatten)]
+    pub lateness: Lateness,
+}
+
+/// How late a 1 ms heartbeat woke while some work ran beside it on the same thread.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+pub struct Lateness {
+    /// Median, ms.
     pub p50_ms: f64,
-    /// Heartbeat lateness, 99th percentile, ms.
+    /// 99th percentile, ms.
     pub p99_ms: f64,
-    /// Heartbeat lateness, worst, ms.
+    /// Worst, ms.
     pub max_ms: f64,
-    /// `p99_ms` less the idle floor's, ms.
+    /// `p99_ms` less the idle floor's p99 measured in the same run, ms.
     pub p99_over_idle_ms: f64,
+}
+
+impl Lateness {
+    /// The lateness figures of `samples`, against an idle floor whose p99 was `idle_p99_ms`.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::Duration;
+    /// use smartnotes_io::support::results::Lateness;
+    /// let ms = Duration::from_millis;
+    /// let late = Lateness::of(&[ms(1), ms(2), ms(9)], 0.5);
+    /// assert_eq!((late.p50_ms, late.max_ms, late.p99_over_idle_ms), (2.0, 9.0, 8.5));
+    /// ```
+    #[must_use]
+    pub fn of(samples: &[std::time::Duration], idle_p99_ms: f64) -> Self {
+        let p99_ms = percentile_ms(samples, 0.99);
+        Self {
+            p50_ms: percentile_ms(samples, 0.5),
+            p99_ms,
+            max_ms: percentile_ms(samples, 1.0),
+            p99_over_idle_ms: p99_ms - idle_p99_ms,
+        }
+    }
 }
 
 /// Peak resident memory of the scan bench, MiB.
