@@ -75,37 +75,26 @@ fn bench_pipeline(
     let mut group = c.benchmark_group(format!("{name}-pipeline-{n}"));
     group.throughput(Throughput::Elements(n as u64));
     let fresh = || Scratch::new(base);
-    group.bench_function("std-1-thread", |b| {
-        b.iter_batched(
-            fresh,
-            |out| (std_pipeline(src, &out.0, 1), out),
-            BatchSize::PerIteration,
-        )
-    });
-    group.bench_function(format!("std-{}-threads", cores()), |b| {
-        b.iter_batched(
-            fresh,
-            |out| (std_pipeline(src, &out.0, cores()), out),
-            BatchSize::PerIteration,
-        )
+    // Each case exports into a fresh directory, removed outside the measurement.
+    let mut case = |id: String, export: &dyn Fn(&Path) -> usize| {
+        group.bench_function(id, |b| {
+            b.iter_batched(fresh, |out| (export(&out.0), out), BatchSize::PerIteration)
+        });
+    };
+    case("std-1-thread".into(), &|out| std_pipeline(src, out, 1));
+    case(format!("std-{}-threads", cores()), &|out| {
+        std_pipeline(src, out, cores())
     });
     for executor in executors {
         for (label, strategy) in strategies() {
-            group.bench_function(format!("{}-{label}", executor.kind()), |b| {
-                b.iter_batched(
-                    fresh,
-                    |out| (export_on(executor, src, &out.0, strategy), out),
-                    BatchSize::PerIteration,
-                )
+            case(format!("{}-{label}", executor.kind()), &|out| {
+                export_on(executor, src, out, strategy)
             });
         }
     }
-    group.bench_function(format!("std-{}-threads-end", cores()), |b| {
-        b.iter_batched(
-            fresh,
-            |out| (std_pipeline(src, &out.0, cores()), out),
-            BatchSize::PerIteration,
-        )
+    // The baseline again, last: how much the machine's load drifted during the group.
+    case(format!("std-{}-threads-end", cores()), &|out| {
+        std_pipeline(src, out, cores())
     });
     group.finish();
 }

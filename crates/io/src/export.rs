@@ -72,7 +72,7 @@ enum Job {
         seq: usize,
         source: PathBuf,
         dest: PathBuf,
-        note: Note,
+        note: Box<Note>,
     },
     Failed {
         seq: usize,
@@ -158,7 +158,7 @@ where
             seq,
             dest: dest.join(names.assign(&note.title)),
             source: path,
-            note,
+            note: Box::new(note),
         },
         Err(error) => Job::Failed { seq, error },
     });

@@ -51,6 +51,22 @@ impl Default for ScanOptions {
 
 impl ScanOptions {
     /// The same with `buffer` bytes read at a time (at least 1).
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::{ScanOptions, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// assert_eq!(ScanOptions::default().with_buffer(0).buffer, 1);
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/app.log", "ERROR a\nINFO b\nERROR c\n")?;
+    /// let opts = ScanOptions::default().with_buffer(3); // "ERROR" spans reads: still found
+    /// let reports: Vec<_> = fs.scan_matching("/app.log", "ERROR", opts).try_collect().await?;
+    /// assert_eq!(reports.last().map(|r| r.matching_lines), Some(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn with_buffer(mut self, buffer: usize) -> Self {
         self.buffer = buffer.max(1);
@@ -58,6 +74,22 @@ impl ScanOptions {
     }
 
     /// The same with `job` bytes per blocking job (at least 1).
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::{ScanOptions, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/app.log", "ERROR a\nINFO b\nERROR c\n")?; // 23 bytes
+    /// let opts = ScanOptions::default().with_buffer(8).with_job(8);
+    /// let reports: Vec<_> = fs.scan_matching("/app.log", "ERROR", opts).try_collect().await?;
+    /// let bytes: Vec<u64> = reports.iter().map(|r| r.bytes).collect();
+    /// assert_eq!(bytes, [8, 16, 23]); // one report per job of 8 bytes
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn with_job(mut self, job: u64) -> Self {
         self.job = job.max(1);
@@ -65,6 +97,22 @@ impl ScanOptions {
     }
 
     /// The same with lines of at most `max_line` bytes.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::StreamExt;
+    /// use smartnotes_io::{Error, ScanOptions, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/app.log", "ok\nfar too long\nok")?;
+    /// let opts = ScanOptions::default().with_max_line(4);
+    /// let lines: Vec<_> = fs.read_lines("/app.log", opts).collect().await;
+    /// assert!(matches!(lines[1], Err(Error::LineTooLong { line: 2, limit: 4, .. })));
+    /// assert_eq!(lines.len(), 3); // the stream goes on after a long line
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn with_max_line(mut self, max_line: usize) -> Self {
         self.max_line = max_line;

@@ -277,7 +277,7 @@ fn on_blocking<S, T>(
     op: impl FnOnce(S::Blocking) -> io::Result<T> + Send + 'static,
 ) -> impl Future<Output = io::Result<T>> + Send + 'static
 where
-    S: Store + ?Sized,
+    S: Store,
     T: Send + 'static,
 {
     match store.blocking() {

@@ -128,6 +128,14 @@ impl Default for Options {
 
 impl Options {
     /// The same with [`Options::strategy`] set to `strategy`.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{Options, Strategy};
+    /// assert_eq!(Options::default().strategy, None); // the store's own default
+    /// let opts = Options::default().with_strategy(Strategy::Sequential);
+    /// assert_eq!(opts.strategy, Some(Strategy::Sequential));
+    /// ```
     #[must_use]
     pub fn with_strategy(mut self, strategy: Strategy) -> Self {
         self.strategy = Some(strategy);
@@ -135,6 +143,23 @@ impl Options {
     }
 
     /// The same with [`Options::recursive`] set.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::{Options, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// fs.insert("/notes/sub/b.md", "# B\n")?;
+    /// let flat: Vec<_> = fs.read_notes("/notes").try_collect().await?;
+    /// let opts = Options::default().with_recursive(true);
+    /// let deep: Vec<_> = fs.read_notes_with("/notes", &opts).try_collect().await?;
+    /// assert_eq!((flat.len(), deep.len()), (1, 2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn with_recursive(mut self, recursive: bool) -> Self {
         self.recursive = recursive;
@@ -142,6 +167,21 @@ impl Options {
     }
 
     /// The same with [`Options::max_note_bytes`] set.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::StreamExt;
+    /// use smartnotes_io::{Error, Options, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/big.md", "# Big\n\nmore than sixteen bytes\n")?;
+    /// let opts = Options::default().with_max_note_bytes(16);
+    /// let items: Vec<_> = fs.read_notes_with("/notes", &opts).collect().await;
+    /// assert!(matches!(items[0], Err(Error::TooLarge { limit: 16, .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn with_max_note_bytes(mut self, max: u64) -> Self {
         self.max_note_bytes = max;
@@ -149,6 +189,22 @@ impl Options {
     }
 
     /// The same with [`Options::write_mode`] set.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{Options, StoreExt, WriteMode};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// fs.insert("/out/a.md", "old")?;
+    /// let opts = Options::default().with_write_mode(WriteMode::Replace);
+    /// let report = fs.pipeline_with("/notes", "/out", &opts).await?;
+    /// assert!(report.is_complete());
+    /// assert_ne!(fs.get("/out/a.md").as_deref(), Some(&b"old"[..])); // replaced
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn with_write_mode(mut self, mode: WriteMode) -> Self {
         self.write_mode = mode;
@@ -156,6 +212,23 @@ impl Options {
     }
 
     /// The same with `dir` added to [`Options::exclude`].
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::{Options, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// fs.insert("/notes/archive/old.md", "# Old\n")?;
+    /// let opts = Options::default().with_recursive(true).with_exclude("/notes/archive");
+    /// let notes: Vec<_> = fs.read_notes_with("/notes", &opts).try_collect().await?;
+    /// assert_eq!(notes.len(), 1);
+    /// assert_eq!(notes[0].note.title, "A");
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn with_exclude(mut self, dir: impl Into<PathBuf>) -> Self {
         self.exclude.push(dir.into());

@@ -176,9 +176,9 @@ mod tests {
 
     /// A noisy series around `level`: the deterministic generator, spread +-`spread`.
     fn noisy(level: f64, spread: f64, n: usize, seed: u64) -> Vec<f64> {
-        let mut rng = Rng(seed);
+        let mut rng = fastrand::Rng::with_seed(seed);
         (0..n)
-            .map(|_| level * (1.0 + spread * (rng.below(2001) as f64 / 1000.0 - 1.0)))
+            .map(|_| level * (1.0 + spread * (rng.usize(..2001) as f64 / 1000.0 - 1.0)))
             .collect()
     }
 

@@ -51,6 +51,16 @@ pub struct Fault {
 
 impl Fault {
     /// The `nth` operation of kind `op` fails with `kind`.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::io::ErrorKind;
+    /// use smartnotes_io::testing::{Fault, FaultKind, Op};
+    ///
+    /// let fault = Fault::on(Op::Read, 2, ErrorKind::PermissionDenied); // the second read
+    /// assert_eq!(fault.op, Some(Op::Read));
+    /// assert_eq!((fault.nth, fault.kind), (2, FaultKind::Error(ErrorKind::PermissionDenied)));
+    /// ```
     pub fn on(op: Op, nth: u64, kind: io::ErrorKind) -> Self {
         Self {
             op: Some(op),
@@ -61,6 +71,14 @@ impl Fault {
 
     /// The `nth` operation of any kind fails with `kind` (for systematic sweeps: run once to
     /// count the operations with [`FailingFs::operations`], then fail each in turn).
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::testing::{Fault, FaultKind};
+    ///
+    /// let fault = Fault::any(3, FaultKind::ShortWrite); // the third operation, whatever it is
+    /// assert_eq!((fault.op, fault.nth, fault.kind), (None, 3, FaultKind::ShortWrite));
+    /// ```
     pub fn any(nth: u64, kind: FaultKind) -> Self {
         Self {
             op: None,
@@ -133,6 +151,24 @@ pub struct FailingFs<F> {
 
 impl<F: Store> FailingFs<F> {
     /// `inner`, failing as `faults` say.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::io::ErrorKind;
+    /// use futures_util::StreamExt;
+    /// use smartnotes_io::StoreExt;
+    /// use smartnotes_io::testing::{FailingFs, Fault, InlineRuntime, MemFs, Op};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let mem = MemFs::new(InlineRuntime);
+    /// mem.insert("/notes/a.md", "# A\n")?;
+    /// mem.insert("/notes/b.md", "# B\n")?;
+    /// let fs = FailingFs::new(mem, [Fault::on(Op::Read, 2, ErrorKind::PermissionDenied)]);
+    /// let items: Vec<_> = fs.read_notes("/notes").collect().await;
+    /// assert!(items[0].is_ok());
+    /// assert!(items[1].as_ref().unwrap_err().to_string().contains("/notes/b.md"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     pub fn new(inner: F, faults: impl IntoIterator<Item = Fault>) -> Self {
         let shared = Shared::default();
         shared.lock().faults = faults.into_iter().collect();
@@ -140,16 +176,60 @@ impl<F: Store> FailingFs<F> {
     }
 
     /// How many operations (fault points) have been made so far.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::StreamExt;
+    /// use smartnotes_io::StoreExt;
+    /// use smartnotes_io::testing::{FailingFs, InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let mem = MemFs::new(InlineRuntime);
+    /// mem.insert("/notes/a.md", "# A\n")?;
+    /// mem.insert("/notes/b.md", "# B\n")?;
+    /// let fs = FailingFs::new(mem, []); // no faults: a dry run to count the fault points
+    /// let _ = fs.read_notes("/notes").collect::<Vec<_>>().await;
+    /// assert_eq!(fs.operations(), 3); // one listing, two reads
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     pub fn operations(&self) -> u64 {
         self.shared.lock().total
     }
 
     /// The faults injected so far: the operation and its number among all operations.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::io::ErrorKind;
+    /// use futures_util::StreamExt;
+    /// use smartnotes_io::StoreExt;
+    /// use smartnotes_io::testing::{FailingFs, Fault, InlineRuntime, MemFs, Op};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let mem = MemFs::new(InlineRuntime);
+    /// mem.insert("/notes/a.md", "# A\n")?;
+    /// mem.insert("/notes/b.md", "# B\n")?;
+    /// let fs = FailingFs::new(mem, [Fault::on(Op::Read, 2, ErrorKind::PermissionDenied)]);
+    /// let _ = fs.read_notes("/notes").collect::<Vec<_>>().await;
+    /// assert_eq!(fs.injected(), [(Op::Read, 3)]); // after the listing and the first read
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     pub fn injected(&self) -> Vec<(Op, u64)> {
         self.shared.lock().injected.clone()
     }
 
     /// The wrapped store.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::testing::{FailingFs, Fault, FaultKind, InlineRuntime, MemFs};
+    ///
+    /// let fault = Fault::any(1, FaultKind::ShortWrite);
+    /// let fs = FailingFs::new(MemFs::new(InlineRuntime), [fault]);
+    /// fs.inner().insert("/notes/a.md", "# A\n")?; // set up past the faults
+    /// assert_eq!(fs.operations(), 0); // not counted
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn inner(&self) -> &F {
         &self.inner
     }

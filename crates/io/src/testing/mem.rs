@@ -22,12 +22,13 @@ enum Node {
 /// its blocking twin is itself.
 ///
 /// ```
-/// # use smartnotes_io::{MemFs, Store, BlockingStore};
+/// # use smartnotes_io::testing::MemFs;
 /// # fn check<R: smartnotes_io::Runtime>(rt: R) -> std::io::Result<()> {
 /// let fs = MemFs::new(rt);
 /// fs.insert("/notes/a.md", "# A\n")?;
 /// assert_eq!(fs.get("/notes/a.md").as_deref(), Some(&b"# A\n"[..]));
 /// # Ok(()) }
+/// # check(smartnotes_io::testing::InlineRuntime).unwrap();
 /// ```
 #[derive(Clone, Debug)]
 pub struct MemFs<R> {
@@ -58,6 +59,17 @@ fn not_found() -> io::Error {
 
 impl<R: Runtime> MemFs<R> {
     /// An empty store (only `/` exists) whose futures run on `runtime`.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::BlockingStore;
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// let fs = MemFs::new(InlineRuntime);
+    /// assert!(fs.files_under("/").is_empty());
+    /// assert!(BlockingStore::list(&fs, "/".as_ref())?.is_empty()); // the root exists, empty
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new(runtime: R) -> Self {
         let mut tree = HashMap::new();
         tree.insert(PathBuf::from("/"), Node::Dir);
@@ -74,6 +86,24 @@ impl<R: Runtime> MemFs<R> {
     }
 
     /// Creates or replaces the file at `path` with `bytes`, creating missing parents.
+    ///
+    /// # Errors
+    /// [`io::ErrorKind::InvalidInput`] if `path` has a `..` component,
+    /// [`io::ErrorKind::IsADirectory`] if it names a directory, and
+    /// [`io::ErrorKind::NotADirectory`] if one of its parents is a file.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "old")?;
+    /// fs.insert("/notes/a.md", "new")?; // replaces
+    /// assert_eq!(fs.get("/notes/a.md").as_deref(), Some(&b"new"[..]));
+    /// let err = fs.insert("/notes", "x").unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::IsADirectory);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn insert(&self, path: impl AsRef<Path>, bytes: impl AsRef<[u8]>) -> io::Result<()> {
         let path = key(path.as_ref())?;
         if let Some(parent) = path.parent() {
@@ -88,6 +118,18 @@ impl<R: Runtime> MemFs<R> {
     }
 
     /// The bytes of the file at `path`, if there is one.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// assert_eq!(fs.get("/notes/a.md"), Some(b"# A\n".to_vec()));
+    /// assert_eq!(fs.get("/notes/missing.md"), None);
+    /// assert_eq!(fs.get("/notes"), None); // a directory
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn get(&self, path: impl AsRef<Path>) -> Option<Vec<u8>> {
         let path = key(path.as_ref()).ok()?;
         match self.lock().get(&path) {
@@ -97,6 +139,20 @@ impl<R: Runtime> MemFs<R> {
     }
 
     /// Every file under `dir` (at any depth), sorted by path.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::path::PathBuf;
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// let fs = MemFs::new(InlineRuntime);
+    /// for path in ["/notes/b.md", "/notes/sub/a.md", "/other/c.md"] {
+    ///     fs.insert(path, "")?;
+    /// }
+    /// let files = fs.files_under("/notes");
+    /// assert_eq!(files, [PathBuf::from("/notes/b.md"), PathBuf::from("/notes/sub/a.md")]);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn files_under(&self, dir: impl AsRef<Path>) -> Vec<PathBuf> {
         let Ok(dir) = key(dir.as_ref()) else {
             return Vec::new();

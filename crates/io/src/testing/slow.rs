@@ -19,6 +19,16 @@ pub struct Latency {
 
 impl Latency {
     /// The same wait for every operation (Python's `await asyncio.sleep(0.2)`).
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::Duration;
+    /// use smartnotes_io::testing::Latency;
+    ///
+    /// let latency = Latency::fixed(Duration::from_millis(200));
+    /// assert_eq!(latency.base, Duration::from_millis(200));
+    /// assert_eq!(latency.jitter, Duration::ZERO);
+    /// ```
     pub const fn fixed(base: Duration) -> Self {
         Self {
             base,
@@ -27,6 +37,16 @@ impl Latency {
     }
 
     /// `base` plus up to `jitter`, varying per operation.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::Duration;
+    /// use smartnotes_io::testing::Latency;
+    ///
+    /// let ms = Duration::from_millis;
+    /// let latency = Latency::jittered(ms(5), ms(2)); // each wait between 5 and 7 ms
+    /// assert_eq!((latency.base, latency.jitter), (ms(5), ms(2)));
+    /// ```
     pub const fn jittered(base: Duration, jitter: Duration) -> Self {
         Self { base, jitter }
     }
@@ -66,6 +86,24 @@ pub struct SlowFs<F> {
 
 impl<F: Store> SlowFs<F> {
     /// `inner` with every operation delayed by `latency`.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::StoreExt;
+    /// use smartnotes_io::testing::{InlineRuntime, Latency, MemFs, SlowFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let mem = MemFs::new(InlineRuntime);
+    /// mem.insert("/notes/a.md", "# A\n")?;
+    /// let slow = SlowFs::new(mem, Latency::fixed(Duration::from_millis(5)));
+    /// let start = Instant::now();
+    /// let notes: Vec<_> = slow.read_notes("/notes").try_collect().await?;
+    /// assert_eq!(notes.len(), 1);
+    /// assert!(start.elapsed() >= Duration::from_millis(5)); // the read waited
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     pub fn new(inner: F, latency: Latency) -> Self {
         Self {
             inner,
@@ -77,6 +115,17 @@ impl<F: Store> SlowFs<F> {
     }
 
     /// The wrapped store.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::Duration;
+    /// use smartnotes_io::testing::{InlineRuntime, Latency, MemFs, SlowFs};
+    ///
+    /// let slow = SlowFs::new(MemFs::new(InlineRuntime), Latency::fixed(Duration::from_secs(1)));
+    /// slow.inner().insert("/notes/a.md", "# A\n")?; // set up without waiting
+    /// assert_eq!(slow.inner().files_under("/notes").len(), 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn inner(&self) -> &F {
         &self.inner
     }
