@@ -120,7 +120,8 @@ pub mod tokio {
     /// # Examples
     /// ```
     /// use smartnotes::Runtime;
-    /// smartnotes::tokio::block_on(smartnotes::tokio::runtime().sleep(std::time::Duration::ZERO));
+    /// let rt = smartnotes::tokio::runtime();
+    /// smartnotes::tokio::block_on(async { rt.sleep(std::time::Duration::from_millis(1)).await });
     /// ```
     #[must_use]
     pub fn runtime() -> TokioRuntime {
@@ -175,7 +176,8 @@ pub mod smol {
     /// # Examples
     /// ```
     /// use smartnotes::Runtime;
-    /// smartnotes::smol::block_on(smartnotes::smol::runtime().sleep(std::time::Duration::ZERO));
+    /// let rt = smartnotes::smol::runtime();
+    /// smartnotes::smol::block_on(async { rt.sleep(std::time::Duration::from_millis(1)).await });
     /// ```
     #[must_use]
     pub fn runtime() -> SmolRuntime {
