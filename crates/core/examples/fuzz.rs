@@ -7,26 +7,36 @@
 //! It is not coverage-guided (`cargo fuzz` needs a nightly toolchain): it generates inputs from
 //! the pieces the format cares about (`---`, `#`, `Tags:`, `title:`, `\r\n`, BOM, NUL, commas)
 //! mixed with random bytes and random Unicode, and checks on each one that parsing does not
-//! panic, that `render(parse(render(n))) == render(n)`, and that every file name is safe and
-//! unique. It prints the executions and exits non-zero on the first failure, printing the input.
+//! panic, that an unedited note renders back byte for byte (`parse(x).render() == x`), that an
+//! edited note (title, tags, body) renders to a note that renders back byte for byte, that
+//! `render(parse(render(n))) == render(n)` for a note built through the API, and that every
+//! file name is safe and unique. It prints the executions and exits non-zero on the first
+//! failure, printing the input.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use smartnotes_core::{MAX_FILE_NAME_BYTES, Note, UniqueNames, file_stem};
 
-const PIECES: [&str; 22] = [
+const PIECES: [&str; 30] = [
     "\n",
     "\r\n",
     "\r",
     "#",
     "# ",
+    " #tag",
+    "#a/b",
+    "`",
+    "```",
+    "~~~",
+    "http://x/#y",
     "---",
     "...",
     "Tags:",
     "Tags: a, b",
     "title:",
     "tags:",
+    "tags: [",
     "  - ",
     "- ",
     ",",
@@ -38,6 +48,7 @@ const PIECES: [&str; 22] = [
     "]",
     "\"",
     "'",
+    ":",
 ];
 
 struct Rng(u64);
@@ -71,12 +82,29 @@ fn input(rng: &mut Rng) -> String {
 }
 
 fn check(text: &str) -> Result<(), String> {
-    if let Ok(note) = Note::parse(text) {
-        let once = note.render();
-        let again = Note::parse(&once).map_err(|e| format!("render does not parse: {e}"))?;
-        if again.render() != once {
-            return Err("render(parse(render(n))) != render(n)".into());
+    if let Ok(note) = Note::parse_named(text, "stem") {
+        if note.render() != text {
+            return Err("parse(x).render() != x".into());
         }
+        let mut edited = note.clone();
+        edited.title = format!("{} edited", note.title);
+        edited.tags.push("added/tag".into());
+        if let Some(first) = note.tags.first() {
+            edited.tags.retain(|t| t != first);
+        }
+        edited.body.push_str("\nmore");
+        let once = edited.render();
+        match Note::parse_named(&once, "stem") {
+            Ok(again) if again.render() == once => {}
+            Ok(_) => return Err("an edited note does not render back".into()),
+            Err(e) => return Err(format!("an edited note does not parse: {e}")),
+        }
+    }
+    let built = Note::new(text, text, [text]);
+    let once = built.render();
+    let again = Note::parse(&once).map_err(|e| format!("render does not parse: {e}"))?;
+    if again.render() != once {
+        return Err("render(parse(render(n))) != render(n)".into());
     }
     let mut names = UniqueNames::new();
     let mut seen = HashSet::new();

@@ -114,26 +114,64 @@ pub struct UniqueNames {
 
 impl UniqueNames {
     /// An empty set of names.
+    ///
+    /// # Examples
+    /// ```
+    /// let names = smartnotes_core::UniqueNames::new();
+    /// assert!(names.is_empty());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Marks `file_name` as taken, so it is never handed out. Returns false if it already was.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut names = smartnotes_core::UniqueNames::new();
+    /// assert!(names.reserve("todo.md")); // a file already in the export directory
+    /// assert!(!names.reserve("todo.md"));
+    /// assert_eq!(names.assign("TODO"), "todo-2.md");
+    /// ```
     pub fn reserve(&mut self, file_name: impl Into<String>) -> bool {
         self.taken.insert(file_name.into())
     }
 
     /// How many names are taken.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut names = smartnotes_core::UniqueNames::new();
+    /// names.reserve("a.md");
+    /// names.assign("A");
+    /// assert_eq!(names.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.taken.len()
     }
 
     /// True when no name is taken.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut names = smartnotes_core::UniqueNames::new();
+    /// assert!(names.is_empty());
+    /// names.assign("A");
+    /// assert!(!names.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.taken.is_empty()
     }
 
     /// A file name (with the `.md` extension) for `title`, unique among those handed out.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut names = smartnotes_core::UniqueNames::new();
+    /// assert_eq!(names.assign("Hello, World!"), "hello-world.md");
+    /// assert_eq!(names.assign("hello world"), "hello-world-2.md");
+    /// assert_eq!(names.assign("../../etc/passwd"), "etc-passwd.md");
+    /// ```
     pub fn assign(&mut self, title: &str) -> String {
         let stem = file_stem(title);
         let first = format!("{stem}.{EXTENSION}");

@@ -1,61 +1,177 @@
-//! The [`Note`] model: parsing and rendering of the note format.
+//! The [`Note`] model: lossless parsing and rendering of Markdown notes.
 //!
-//! # The format
+//! A note is read from its text and written back as that text: [`Note::render`] of a note
+//! parsed and left unedited gives back the input **byte for byte** (byte order mark, line
+//! endings, trailing white space, front matter with its comments: everything is kept as it is).
+//! Edits made through the fields render in the note's own convention, and change nothing else.
+//!
+//! # What a note is made of
 //!
 //! ```text
-//! ---                      <- optional YAML front matter (Obsidian style)
-//! title: Overrides heading
-//! tags: [a, b]             <- or `tags: a, b`, or a block list of `- a` items
-//! aliases: [kept]          <- any other key is kept verbatim
+//! ---                      <- optional YAML front matter (Obsidian's properties), kept as text
+//! title: Used when there is no heading
+//! tags: [a, b]             <- or a block list of `- a` items, or a string `a, b` / `a b`
+//! aliases: [x]             <- read too; any other key is kept, never rewritten
 //! ---
-//! # Title
+//! # Title                  <- a level-1 heading as the first non-blank line: the title
 //!
-//! Body lines ...
+//! Body lines, with #inline/tags ...
 //!
-//! Tags: python, async
+//! Tags: python, async      <- the seed's trailing `Tags:` line (optional)
 //! ```
 //!
-//! Rules, in the order [`Note::parse`] applies them:
+//! The seed format of the tutorials (`# Title`, blank line, body, blank line, `Tags: a, b`) is
+//! one such note, and so is an Obsidian vault note with front matter and no heading.
 //!
-//! * A UTF-8 byte order mark at the start is dropped; `\r\n` and `\r` before a line break are
-//!   read as `\n`.
-//! * Front matter is recognised when the first line is `---` and a later line is `---` or `...`.
-//!   Its `title:` and `tags:` keys are read (and removed from it); every other line is kept in
-//!   [`FrontMatter`] and written back unchanged by [`Note::render`].
-//! * The title is the first non-blank line with its leading `#` characters and spaces removed
-//!   (the tutorials' rule). A front-matter `title:` wins; then the first line is consumed as
-//!   the title line only when it says the same title, and otherwise stays in the body, so no
-//!   text is lost. An empty title becomes `"Untitled"`.
-//! * The `Tags:` line is the *last* non-blank line when it starts with `Tags:`; it is not part of
-//!   the body. Tags are split on commas, trimmed, and empty or repeated ones dropped. Front-matter
-//!   tags come first.
-//! * The body is everything between the title line and the `Tags:` line, without leading or
-//!   trailing blank lines. Lines inside it are kept as they are (a `Tags:` line in the middle of
-//!   a body is body text).
+//! # Rules
 //!
-//! [`Note::render`] writes the canonical form above (front matter only when it has lines) and is
-//! stable: `render(parse(render(n))) == render(n)` for every note `n`, so exporting an export
-//! changes no byte.
+//! * **Empty.** A text holding nothing but white space (after an optional byte order mark) is
+//!   [`ParseError::Empty`]. Any other text parses; parsing never fails otherwise, never panics.
+//! * **Line endings** are kept as they are: a line ends at `\n` (its `\r\n` when the `\r` is
+//!   there); a lone `\r` is text. New lines that an edit writes use the note's line ending, that
+//!   of its first line (`\n` when it has none).
+//! * **Front matter** is present when the first line (after a byte order mark) is `---` and a
+//!   later line is `---` or `...`; without a closing line, the text is plain Markdown. The block
+//!   is read with the `saphyr-parser` YAML crate (see [`FrontMatter`]); its text is kept and is
+//!   what is written back. **Invalid YAML** (or YAML that is not a mapping of properties): the
+//!   note is kept and exported unchanged, nothing is read from the block (no title, tags or
+//!   aliases from it), and [`FrontMatter::is_valid`] / [`FrontMatter::error`] say why and on
+//!   which line, so a caller can report it.
+//! * **Title**, the first that applies ([`Note::title_source`] says which):
+//!   1. the first non-blank line after the front matter, when it is a level-1 ATX heading with
+//!      text (up to three spaces, `#`, a space or tab, then the title, trimmed);
+//!   2. the front matter's `title:`, when it is a non-empty string;
+//!   3. the file's stem, given to [`Note::parse_named`] (Obsidian's convention);
+//!   4. [`UNTITLED`].
+//!
+//!   A title from the stem or [`UNTITLED`] is never written into the note unless it is edited.
+//! * **Body**: the lines after the title heading (after the front matter when there is no
+//!   heading), without the trailing `Tags:` line, from the first non-blank line to the end of
+//!   the last non-blank one (its line break excluded). It is a slice of the text: its line
+//!   endings and white space are the source's.
+//! * **`Tags:` line**: the last non-blank line after the heading, outside fenced code, when it
+//!   starts with `Tags:` (after white space); its entries are split on commas.
+//! * **Tags** (Obsidian's rules), in order of first appearance, repeats dropped without regard to
+//!   case, without the leading `#`: the front matter's `tags:` (or `tag:`) as a block list, a
+//!   flow list, or a string split on commas and white space; then inline `#tags` of the body
+//!   (`#` at the start of a line or after white space, then letters, digits, `_`, `-` and `/`
+//!   for nesting, with at least one character that is not a digit; never inside fenced code
+//!   blocks (```` ``` ```` or `~~~`), inline code spans, URLs (`http://x/#anchor`: the `#` does
+//!   not follow white space) or `# Heading` markers); then the `Tags:` line.
+//! * **Matching** ([`Note::has_tag`], [`tag_matches`], the stream filters): without case,
+//!   ignoring a leading `#`, and a filter on `a` also matches the nested `a/b` (not `ab`).
+//!
+//! # Edits
+//!
+//! [`Note::render`] compares the fields with what was parsed. Nothing changed: the source,
+//! verbatim. Otherwise only the changed parts are spliced into the source, in this order
+//! (fields win over what an earlier step wrote):
+//!
+//! * **`front_matter`** replaced: the block's text is replaced (a block is added at the top, or
+//!   removed when the new value [is not present](FrontMatter::is_present)).
+//! * **`title`** (made one line; [`UNTITLED`] when blank): rewrites the heading's text when the
+//!   title came from a heading; rewrites the `title:` value (in its quoting style) when it came
+//!   from the front matter; when it came from the file stem or was [`UNTITLED`], adds a
+//!   `title:` property at the end of valid front matter, else a `# Title` heading (and a blank
+//!   line) as the first line after the front matter.
+//! * **`body`**: replaces the body's text (a `\n` not after `\r` is written `\r\n` in a note
+//!   whose line ending is `\r\n`); an emptied body takes its blank lines with it.
+//! * **`tags`**, compared as sets without case (reordering or re-casing a tag is no edit). A tag
+//!   removed from the field goes from wherever it is written: its front-matter item, its
+//!   `Tags:` line entry (the line and the blank lines before it go when it empties), and its
+//!   inline `#` (the word stays, without `#`). A tag of the field that the note does not carry
+//!   once the steps above are done (added, or dropped with an edited body) is written: into
+//!   the front matter's `tags:` property if the note has one, in its style (a `- item` line
+//!   like the last one, a flow-list item, or a word of the string; a string cannot hold a tag
+//!   with white space, so such a tag turns it into a flow list); else into the `Tags:` line if
+//!   it has one; else into a new `tags:` block list if it has valid front matter; else into a
+//!   new trailing `Tags:` line after a blank line. Tags an edited body brings are kept.
+//!   A tag is written plain when YAML allows it, else double-quoted.
+//!
+//! A note built with [`Note::new`] (no source) renders in the seed format: its front matter if
+//! present, `# Title`, a blank line and the body if not empty, then a blank line and
+//! `Tags: a, b` with the tags the body and front matter do not already carry (no `Tags:` line
+//! when there are none).
+//!
+//! Rendering is stable: `parse(x).render() == x` for every text `x` that parses, hence
+//! `render(parse(render(n))) == render(n)` for every note `n` (a note built with [`Note::new`]
+//! always renders a heading; only a parsed note edited down to nothing, no heading, body or
+//! tags, renders blank, which does not parse): exporting an export changes no byte.
+//!
+//! # The YAML crate
+//!
+//! Front matter is read with `saphyr-parser` 0.3, the event parser of the saphyr project (the
+//! maintained successor of `yaml-rust`, YAML 1.2): rust-version 1.85 (the workspace needs
+//! 1.87), no default features, two small dependencies (`arraydeque`, `thiserror`), errors with
+//! a line and column, and source spans on its events, which edits use to rewrite one value in
+//! place. `saphyr` adds a document tree this module does not need (and `hashlink`,
+//! `ordered-float`, `encoding_rs`); `serde-saphyr` needs Rust 1.89. The block's text is never
+//! re-serialised.
+
+mod edit;
+mod front_matter;
+mod layout;
+mod tags;
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
 
-/// The title given to a note whose title is empty.
+pub use front_matter::{FrontMatter, FrontMatterError};
+pub use tags::tag_matches;
+
+use layout::Layout;
+use tags::TagSet;
+
+/// The title of a note that has none (no heading, no front-matter `title:`, no file stem).
 pub const UNTITLED: &str = "Untitled";
 
-/// A note: a title, a body, tags, and the front-matter properties that travel with it.
+/// A note: a title, a body, tags and front matter, with the text it was parsed from.
 ///
-/// Fields are public so notes can be built and edited directly; [`Note::render`] writes any
-/// value in canonical form (see [`Note::normalized`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+/// Fields are public so notes can be built and edited directly; [`Note::render`] writes the
+/// source back with the edits spliced in, in the note's own convention (see the
+/// [module docs](self)).
+///
+/// Two notes are equal when their fields are: equality and hashing ignore the source text
+/// (so a parsed seed note equals the [`Note::new`] with its title, body and tags), while
+/// [`Note::render`] gives each its own layout back.
+#[derive(Clone, Default)]
 pub struct Note {
-    /// The title: a single line.
+    /// The title: a single line (see the module docs for where it comes from).
     pub title: String,
-    /// The body, without the title line and without the `Tags:` line.
+    /// The body: the text after the title heading, without the `Tags:` line and blank edges.
     pub body: String,
-    /// The tags, in order of first appearance.
+    /// All tags (front matter, inline `#tags`, `Tags:` line) in order of first appearance,
+    /// without repeats (compared without case) and without a leading `#`.
     pub tags: Vec<String>,
-    /// Front-matter properties other than `title` and `tags`, kept verbatim.
+    /// The front-matter block, kept as text, with what was read from it.
     pub front_matter: FrontMatter,
+    origin: Option<Origin>,
+}
+
+/// What a note was parsed from, to render it back and tell edits apart.
+#[derive(Clone)]
+struct Origin {
+    source: String,
+    title: String,
+    title_source: TitleSource,
+    body: Range<usize>,
+    tags: Vec<String>,
+    front_matter: Option<Range<usize>>,
+}
+
+/// Where a note's title comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TitleSource {
+    /// A level-1 `# ` heading, the first non-blank line after the front matter.
+    Heading,
+    /// The front matter's `title:` property.
+    FrontMatter,
+    /// The file stem given to [`Note::parse_named`].
+    FileStem,
+    /// None of these: the title is [`UNTITLED`].
+    Untitled,
 }
 
 /// Why a text could not be read as a note.
@@ -67,112 +183,19 @@ pub enum ParseError {
     Empty,
 }
 
-/// The front-matter lines of a note other than its `title:` and `tags:` keys.
-///
-/// A `FrontMatter` is always in canonical form: it never holds a `title:` or `tags:` key (nor
-/// the lines that continue them), a `---`/`...` delimiter line, a carriage return or a NUL.
-/// Lines are otherwise kept byte for byte, so a user's properties survive an export unchanged.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct FrontMatter {
-    lines: Vec<String>,
-}
-
-impl FrontMatter {
-    /// Builds front matter from YAML text (without the `---` delimiters).
-    ///
-    /// `title:` and `tags:` entries are dropped (they belong in [`Note::title`] and
-    /// [`Note::tags`]), as are delimiter lines that would end the block early.
-    pub fn new(yaml: &str) -> Self {
-        let yaml = yaml.replace('\0', "");
-        let lines: Vec<&str> = split_lines(&yaml).collect();
-        Self::from_lines(&lines).0
-    }
-
-    /// Splits front-matter lines into the kept properties and the title and tags read from them.
-    fn from_lines(lines: &[&str]) -> (Self, Option<String>, Vec<String>) {
-        let mut kept = Vec::new();
-        let mut title = None;
-        let mut tags = Vec::new();
-        let mut i = 0;
-        while i < lines.len() {
-            let line = lines[i];
-            if is_delimiter(line) {
-                i += 1;
-                continue;
-            }
-            match key_value(line) {
-                Some(("title", value)) => {
-                    let value = unquote(value.trim());
-                    if !value.is_empty() && title.is_none() {
-                        title = Some(value.to_owned());
-                    }
-                    i += 1;
-                    while i < lines.len() && is_continuation(lines[i]) {
-                        i += 1;
-                    }
-                }
-                Some(("tags", value)) => {
-                    let value = value.trim();
-                    let inline = value
-                        .strip_prefix('[')
-                        .and_then(|v| v.strip_suffix(']'))
-                        .unwrap_or(value);
-                    for tag in inline.split(',') {
-                        push_tag(&mut tags, unquote(tag.trim()));
-                    }
-                    i += 1;
-                    while i < lines.len() && is_continuation(lines[i]) {
-                        if let Some(item) = lines[i].trim_start().strip_prefix('-') {
-                            push_tag(&mut tags, unquote(item.trim()));
-                        }
-                        i += 1;
-                    }
-                }
-                _ => {
-                    kept.push(line.to_owned());
-                    i += 1;
-                }
-            }
-        }
-        (Self { lines: kept }, title, tags)
-    }
-
-    /// True when there are no properties (nothing is rendered).
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
-    }
-
-    /// The properties as YAML lines, without delimiters.
-    pub fn lines(&self) -> impl Iterator<Item = &str> {
-        self.lines.iter().map(String::as_str)
-    }
-
-    /// The raw value of a top-level `key: value` entry, if present.
-    ///
-    /// ```
-    /// let fm = smartnotes_core::FrontMatter::new("aliases: [x]\nstatus: draft");
-    /// assert_eq!(fm.get("status"), Some("draft"));
-    /// assert_eq!(fm.get("missing"), None);
-    /// ```
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.lines().find_map(|line| match key_value(line) {
-            Some((k, v)) if k == key => Some(v.trim()),
-            _ => None,
-        })
-    }
-}
-
-impl fmt::Display for FrontMatter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for line in &self.lines {
-            writeln!(f, "{line}")?;
-        }
-        Ok(())
-    }
-}
-
 impl Note {
-    /// A note with a title, a body and tags, and no front matter.
+    /// A note with a title, a body and tags, no front matter and no source: it renders in the
+    /// seed format.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use smartnotes_core::Note;
+    /// let note = Note::new("Async", "await all the things", ["python", "async"]);
+    /// assert_eq!(note.render(), "# Async\n\nawait all the things\n\nTags: python, async\n");
+    /// assert_eq!(Note::new("T", "", Vec::<String>::new()).render(), "# T\n");
+    /// ```
+    #[must_use]
     pub fn new(
         title: impl Into<String>,
         body: impl Into<String>,
@@ -183,331 +206,227 @@ impl Note {
             body: body.into(),
             tags: tags.into_iter().map(Into::into).collect(),
             front_matter: FrontMatter::default(),
+            origin: None,
         }
     }
 
-    /// Parses a note (see the [module docs](self) for the rules).
+    /// Parses a note that has no file name (a title that is not in the text is [`UNTITLED`]).
+    ///
+    /// The same as [`Note::parse_named`] with no stem; see the [module docs](self) for the rules.
+    ///
+    /// # Errors
+    ///
+    /// [`ParseError::Empty`] when the text holds nothing but white space.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use smartnotes_core::Note;
-    /// let note = Note::parse("# Async\r\n\r\nawait all the things\r\n\r\nTags: python, async\r\n")?;
+    /// let text = "# Async\r\n\r\nawait all the things\r\n\r\nTags: python, async\r\n";
+    /// let note = Note::parse(text)?;
     /// assert_eq!(note.title, "Async");
     /// assert_eq!(note.body, "await all the things");
     /// assert_eq!(note.tags, ["python", "async"]);
+    /// assert_eq!(note.render(), text);
     /// # Ok::<(), smartnotes_core::ParseError>(())
     /// ```
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        Self::parse_named(text, "")
+    }
+
+    /// Parses a note read from a file whose name without extension is `file_stem`.
+    ///
+    /// The stem is the title when the note has neither a title heading nor a front-matter
+    /// `title:` (Obsidian's convention); it is not written into the note. An empty stem is
+    /// no stem.
     ///
     /// # Errors
+    ///
     /// [`ParseError::Empty`] when the text holds nothing but white space.
-    pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        // NUL never survives: removing it first keeps it from hiding a delimiter or a key.
-        let without_nul;
-        let text = if text.contains('\0') {
-            without_nul = text.replace('\0', "");
-            without_nul.as_str()
-        } else {
-            text
-        };
-        let lines: Vec<&str> = split_lines(text).collect();
-
-        let (front_matter, fm_title, mut tags, rest) = match front_matter_end(&lines) {
-            Some(end) => {
-                let (fm, title, tags) = FrontMatter::from_lines(&lines[1..end]);
-                (fm, title, tags, &lines[end + 1..])
-            }
-            None => (FrontMatter::default(), None, Vec::new(), &lines[..]),
-        };
-
-        let first = rest.iter().position(|l| !is_blank(l));
-        if first.is_none() && rest.len() == lines.len() {
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use smartnotes_core::{Note, note::TitleSource};
+    /// let text = "---\ntags: [vault]\n---\nNo heading here, #inline tag.\n";
+    /// let note = Note::parse_named(text, "Meeting notes")?;
+    /// assert_eq!(note.title, "Meeting notes");
+    /// assert_eq!(note.title_source(), TitleSource::FileStem);
+    /// assert_eq!(note.tags, ["vault", "inline"]);
+    /// assert_eq!(note.render(), text);
+    /// # Ok::<(), smartnotes_core::ParseError>(())
+    /// ```
+    pub fn parse_named(text: &str, file_stem: &str) -> Result<Self, ParseError> {
+        let without_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if without_bom.trim().is_empty() {
             return Err(ParseError::Empty);
         }
-        let (title, after_title) = match (fm_title, first) {
-            // A heading that repeats the front-matter title is the title line; any other first
-            // line stays in the body, so no text is lost.
-            (Some(title), Some(i)) if clean_title(rest[i]) == clean_title(&title) => (title, i + 1),
-            (Some(title), Some(i)) => (title, i),
-            (Some(title), None) => (title, rest.len()),
-            (None, Some(i)) => (heading_text(rest[i]).to_owned(), i + 1),
-            (None, None) => (String::new(), rest.len()),
+        let lay = Layout::of(text);
+        let front_matter = lay
+            .block
+            .as_ref()
+            .map(|b| FrontMatter::read(text[b.yaml.clone()].to_owned()))
+            .unwrap_or_default();
+        let stem = file_stem.trim();
+        let (title, title_source) = match (&lay.heading, front_matter.title()) {
+            (Some(h), _) => (text[h.text.clone()].to_owned(), TitleSource::Heading),
+            (None, Some(title)) => (title.to_owned(), TitleSource::FrontMatter),
+            (None, None) if !stem.is_empty() => (stem.to_owned(), TitleSource::FileStem),
+            (None, None) => (UNTITLED.to_owned(), TitleSource::Untitled),
         };
-        let mut body = &rest[after_title..];
-
-        if let Some(last) = body.iter().rposition(|l| !is_blank(l)) {
-            if let Some(line_tags) = body[last].trim_start().strip_prefix("Tags:") {
-                for tag in line_tags.split(',') {
-                    push_tag(&mut tags, tag.trim());
-                }
-                body = &body[..last];
-            }
+        let mut tags = TagSet::default();
+        for tag in front_matter.tags() {
+            tags.push(tag);
         }
-
-        let note = Note {
-            title,
-            body: body.join("\n"),
-            tags,
+        for (_, tag) in &lay.inline {
+            tags.push(tag);
+        }
+        for tag in lay.tags_line.iter().flat_map(|t| &t.entries) {
+            tags.push(tag);
+        }
+        let tags = tags.into_vec();
+        Ok(Self {
+            title: title.clone(),
+            body: text[lay.body.clone()].to_owned(),
+            tags: tags.clone(),
             front_matter,
-        };
-        Ok(note.normalized())
+            origin: Some(Origin {
+                source: text.to_owned(),
+                title,
+                title_source,
+                body: lay.body,
+                tags,
+                front_matter: lay.block.map(|b| b.yaml),
+            }),
+        })
     }
 
-    /// The canonical form of this note: what [`Note::parse`] gives back after [`Note::render`].
+    /// Writes the note: its source with the edits spliced in, or the seed format for a note
+    /// built with [`Note::new`] (see the [module docs](self)).
     ///
-    /// The title becomes one line without leading `#` or white space (`"Untitled"` when that
-    /// leaves nothing); tags are split on commas and line breaks, trimmed, and empty or repeated
-    /// ones dropped; the body loses leading and trailing blank lines and carriage returns before
-    /// line breaks; NUL characters are removed everywhere.
-    pub fn normalized(&self) -> Note {
-        let mut tags = Vec::new();
-        for tag in &self.tags {
-            for piece in tag.split([',', '\n', '\r']) {
-                push_tag(&mut tags, piece.trim());
-            }
-        }
-        Note {
-            title: clean_title(&self.title),
-            body: clean_body(split_lines(&self.body.replace('\0', ""))),
-            tags,
-            front_matter: self.front_matter.clone(),
-        }
-    }
-
-    /// Writes the note in canonical form.
+    /// # Examples
     ///
     /// ```
     /// use smartnotes_core::Note;
-    /// let note = Note::new("Async", "await all the things", ["python", "async"]);
-    /// assert_eq!(note.render(), "# Async\n\nawait all the things\n\nTags: python, async\n");
-    /// assert_eq!(Note::parse(&note.render()).unwrap(), note);
+    /// let text = "---\ntags:\n  - rust # the language\nstatus: draft\n---\nBody.\n";
+    /// let mut note = Note::parse_named(text, "stem")?;
+    /// assert_eq!(note.render(), text); // unedited: byte for byte
+    /// note.tags.push("async".into());
+    /// note.title = "Async Rust".into();
+    /// assert_eq!(
+    ///     note.render(),
+    ///     "---\ntags:\n  - rust # the language\n  - async\nstatus: draft\ntitle: Async Rust\n---\nBody.\n"
+    /// );
+    /// # Ok::<(), smartnotes_core::ParseError>(())
     /// ```
+    #[must_use]
     pub fn render(&self) -> String {
-        let n = self.normalized();
-        let mut out = String::with_capacity(n.title.len() + n.body.len() + 64);
-        if !n.front_matter.is_empty() {
-            out.push_str("---\n");
-            out.push_str(&n.front_matter.to_string());
-            out.push_str("---\n");
-        }
-        out.push_str("# ");
-        out.push_str(&n.title);
-        out.push_str("\n\n");
-        if !n.body.is_empty() {
-            out.push_str(&n.body);
-            out.push_str("\n\n");
-        }
-        out.push_str("Tags:");
-        if !n.tags.is_empty() {
-            out.push(' ');
-            out.push_str(&n.tags.join(", "));
-        }
-        out.push('\n');
-        out
+        edit::render(self)
     }
 
-    /// True when the note carries `tag`, compared without case and without a leading `#`.
+    /// True when the note carries `tag`, or a tag nested under it (see [`tag_matches`]).
+    ///
+    /// # Examples
     ///
     /// ```
-    /// let note = smartnotes_core::Note::new("t", "", ["Python"]);
+    /// let note = smartnotes_core::Note::new("t", "", ["Python", "lang/rust"]);
     /// assert!(note.has_tag("python") && note.has_tag("#PYTHON") && !note.has_tag("py"));
+    /// assert!(note.has_tag("lang") && note.has_tag("lang/Rust") && !note.has_tag("rust"));
     /// ```
+    #[must_use]
     pub fn has_tag(&self, tag: &str) -> bool {
-        let wanted = tag.trim().trim_start_matches('#');
-        self.tags
-            .iter()
-            .any(|t| eq_ignore_case(t.trim_start_matches('#'), wanted))
+        self.tags.iter().any(|t| tag_matches(t, tag))
+    }
+
+    /// Where the title was read from ([`TitleSource::Heading`] for a note built with
+    /// [`Note::new`], which renders one).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use smartnotes_core::{Note, note::TitleSource};
+    /// assert_eq!(Note::parse("---\ntitle: T\n---\nx")?.title_source(), TitleSource::FrontMatter);
+    /// assert_eq!(Note::parse("just text")?.title_source(), TitleSource::Untitled);
+    /// # Ok::<(), smartnotes_core::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn title_source(&self) -> TitleSource {
+        self.origin
+            .as_ref()
+            .map_or(TitleSource::Heading, |o| o.title_source)
+    }
+
+    /// The aliases of the front matter (`aliases:` or `alias:`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let note = smartnotes_core::Note::parse("---\naliases: [AIO]\n---\n# Async IO\n")?;
+    /// assert_eq!(note.aliases(), ["AIO"]);
+    /// # Ok::<(), smartnotes_core::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn aliases(&self) -> &[String] {
+        self.front_matter.aliases()
+    }
+
+    /// The text the note was parsed from (`None` for a note built with [`Note::new`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use smartnotes_core::Note;
+    /// assert_eq!(Note::parse("x")?.source(), Some("x"));
+    /// assert_eq!(Note::new("t", "b", ["a"]).source(), None);
+    /// # Ok::<(), smartnotes_core::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn source(&self) -> Option<&str> {
+        self.origin.as_ref().map(|o| o.source.as_str())
+    }
+}
+
+impl PartialEq for Note {
+    fn eq(&self, other: &Self) -> bool {
+        self.title == other.title
+            && self.body == other.body
+            && self.tags == other.tags
+            && self.front_matter == other.front_matter
+    }
+}
+
+impl Eq for Note {}
+
+impl Hash for Note {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.title.hash(state);
+        self.body.hash(state);
+        self.tags.hash(state);
+        self.front_matter.hash(state);
+    }
+}
+
+impl fmt::Debug for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Note")
+            .field("title", &self.title)
+            .field("body", &self.body)
+            .field("tags", &self.tags)
+            .field("front_matter", &self.front_matter)
+            .field("title_source", &self.title_source())
+            .field("source_len", &self.origin.as_ref().map(|o| o.source.len()))
+            .finish()
     }
 }
 
 impl std::str::FromStr for Note {
     type Err = ParseError;
+
+    /// [`Note::parse`].
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Note::parse(s)
     }
 }
 
-fn eq_ignore_case(a: &str, b: &str) -> bool {
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .eq(b.chars().flat_map(char::to_lowercase))
-}
-
-/// Lines split on `\n`, each without the carriage returns that end it.
-fn split_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split('\n').map(|l| l.trim_end_matches('\r'))
-}
-
-fn is_blank(line: &str) -> bool {
-    line.trim().is_empty()
-}
-
-fn is_delimiter(line: &str) -> bool {
-    matches!(line.trim_end(), "---" | "...")
-}
-
-/// The index of the closing delimiter when `lines` opens with front matter.
-fn front_matter_end(lines: &[&str]) -> Option<usize> {
-    if lines.first().map(|l| l.trim_end()) != Some("---") {
-        return None;
-    }
-    lines
-        .iter()
-        .skip(1)
-        .position(|l| is_delimiter(l))
-        .map(|i| i + 1)
-}
-
-/// A top-level `key: value` line (no indentation, key of word characters).
-fn key_value(line: &str) -> Option<(&str, &str)> {
-    let (key, value) = line.split_once(':')?;
-    let is_key = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-    is_key.then_some((key, value))
-}
-
-/// A line that continues the previous key's value (indented, a list item, or blank).
-fn is_continuation(line: &str) -> bool {
-    line.starts_with([' ', '\t']) || line.starts_with('-') || line.is_empty()
-}
-
-fn unquote(value: &str) -> &str {
-    for q in ['"', '\''] {
-        if let Some(inner) = value.strip_prefix(q).and_then(|v| v.strip_suffix(q)) {
-            return inner;
-        }
-    }
-    value
-}
-
-fn push_tag(tags: &mut Vec<String>, tag: &str) {
-    let tag = tag.replace('\0', "");
-    let tag = tag.trim();
-    if !tag.is_empty() && !tags.iter().any(|t| t == tag) {
-        tags.push(tag.to_owned());
-    }
-}
-
-fn heading_text(line: &str) -> &str {
-    line.trim_start_matches(|c: char| c == '#' || c.is_whitespace())
-        .trim_end()
-}
-
-fn clean_title(title: &str) -> String {
-    let one_line: String = title
-        .chars()
-        .filter(|&c| c != '\0')
-        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-        .collect();
-    let title = heading_text(&one_line);
-    if title.is_empty() {
-        UNTITLED.to_owned()
-    } else {
-        title.to_owned()
-    }
-}
-
-fn clean_body<'a>(lines: impl Iterator<Item = &'a str>) -> String {
-    let lines: Vec<&str> = lines.collect();
-    let start = lines.iter().position(|l| !is_blank(l));
-    let end = lines.iter().rposition(|l| !is_blank(l));
-    match (start, end) {
-        (Some(s), Some(e)) => lines[s..=e].join("\n"),
-        _ => String::new(),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tutorial_form_round_trips_byte_for_byte() {
-        let text = "# Async IO\n\nNotes about aiofiles.\nSecond line.\n\nTags: python, async\n";
-        let note = Note::parse(text).unwrap();
-        assert_eq!(note.title, "Async IO");
-        assert_eq!(note.body, "Notes about aiofiles.\nSecond line.");
-        assert_eq!(note.tags, ["python", "async"]);
-        assert_eq!(note.render(), text);
-    }
-
-    #[test]
-    fn tags_line_is_not_body_and_mid_body_tags_line_is() {
-        let note = Note::parse("# T\n\nTags: not-these\nbody\n\nTags: a,, b ,\n").unwrap();
-        assert_eq!(note.body, "Tags: not-these\nbody");
-        assert_eq!(note.tags, ["a", "b"]);
-    }
-
-    #[test]
-    fn crlf_bom_and_trailing_spaces() {
-        let note = Note::parse("\u{feff}#  Title  \r\n\r\nbody\r\n\r\nTags: x , y  \r\n").unwrap();
-        assert_eq!(note.title, "Title");
-        assert_eq!(note.body, "body");
-        assert_eq!(note.tags, ["x", "y"]);
-    }
-
-    #[test]
-    fn front_matter_title_tags_and_other_keys() {
-        let text = "---\ntitle: \"From FM\"\naliases:\n  - one\ntags:\n  - rust\n  - 'async'\ncreated: 2024-01-01\n---\n# Heading\n\nBody\n\nTags: extra, rust\n";
-        let note = Note::parse(text).unwrap();
-        assert_eq!(note.title, "From FM");
-        // The heading says something else than the front-matter title: it stays in the body.
-        assert_eq!(note.body, "# Heading\n\nBody");
-        assert_eq!(note.tags, ["rust", "async", "extra"]);
-        assert_eq!(
-            note.front_matter.lines().collect::<Vec<_>>(),
-            ["aliases:", "  - one", "created: 2024-01-01"]
-        );
-        let rendered = note.render();
-        assert_eq!(
-            rendered,
-            "---\naliases:\n  - one\ncreated: 2024-01-01\n---\n# From FM\n\n# Heading\n\nBody\n\nTags: rust, async, extra\n"
-        );
-        assert_eq!(Note::parse(&rendered).unwrap().render(), rendered);
-    }
-
-    #[test]
-    fn front_matter_inline_tags_and_no_heading() {
-        let note =
-            Note::parse("---\ntitle: T\ntags: [a, \"b\"]\n---\nfirst line is body\n").unwrap();
-        assert_eq!(note.title, "T");
-        assert_eq!(note.body, "first line is body");
-        assert_eq!(note.tags, ["a", "b"]);
-        let note = Note::parse("---\ntags: a, b\n---\n# Heading\n").unwrap();
-        assert_eq!(note.title, "Heading");
-        assert_eq!(note.body, "");
-        assert_eq!(note.tags, ["a", "b"]);
-        let note = Note::parse("---\ntitle: Same\n---\n#  Same\n\nb\n").unwrap();
-        assert_eq!((note.title.as_str(), note.body.as_str()), ("Same", "b"));
-    }
-
-    #[test]
-    fn unclosed_front_matter_is_plain_text() {
-        let note = Note::parse("---\ntitle: x\nbody").unwrap();
-        assert_eq!(note.title, "---");
-        assert_eq!(note.body, "title: x\nbody");
-    }
-
-    #[test]
-    fn empty_and_whitespace_are_errors_untitled_otherwise() {
-        assert_eq!(Note::parse(""), Err(ParseError::Empty));
-        assert_eq!(Note::parse(" \n\t\r\n"), Err(ParseError::Empty));
-        assert_eq!(Note::parse("\u{feff}"), Err(ParseError::Empty));
-        assert_eq!(Note::parse("#\n\nbody").unwrap().title, UNTITLED);
-        assert_eq!(Note::parse("---\nk: v\n---\n").unwrap().title, UNTITLED);
-    }
-
-    #[test]
-    fn normalization_makes_any_note_stable() {
-        let note = Note {
-            title: "## a\nb\0".into(),
-            body: "\n\n  \nx\r\n\ny \n\n".into(),
-            tags: vec!["a, b".into(), " ".into(), "a".into(), "c\nd".into()],
-            front_matter: FrontMatter::new("title: x\n---\nk: v\r\ntags:\n - z"),
-        };
-        let r = note.render();
-        assert_eq!(r, "---\nk: v\n---\n# a b\n\nx\n\ny \n\nTags: a, b, c, d\n");
-        assert_eq!(Note::parse(&r).unwrap().render(), r);
-    }
-}
+mod tests;

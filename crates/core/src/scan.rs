@@ -51,6 +51,16 @@ impl LineMatcher {
     ///
     /// # Errors
     /// [`NewlineInNeedle`] if `needle` contains `\n`.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_core::LineMatcher;
+    /// use smartnotes_core::scan::NewlineInNeedle;
+    ///
+    /// assert_eq!(LineMatcher::new(b"ERROR")?.finish(), 0); // nothing fed, nothing matched
+    /// assert_eq!(LineMatcher::new(b"two\nlines").unwrap_err(), NewlineInNeedle);
+    /// # Ok::<(), NewlineInNeedle>(())
+    /// ```
     pub fn new(needle: &[u8]) -> Result<Self, NewlineInNeedle> {
         if needle.contains(&b'\n') {
             return Err(NewlineInNeedle);
@@ -66,11 +76,27 @@ impl LineMatcher {
     }
 
     /// The needle.
+    ///
+    /// # Examples
+    /// ```
+    /// let matcher = smartnotes_core::LineMatcher::new(b"ERROR")?;
+    /// assert_eq!(matcher.needle(), b"ERROR");
+    /// # Ok::<(), smartnotes_core::scan::NewlineInNeedle>(())
+    /// ```
     pub fn needle(&self) -> &[u8] {
         self.finder.needle()
     }
 
     /// Scans the next `chunk` of input.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut matcher = smartnotes_core::LineMatcher::new(b"ERROR")?;
+    /// matcher.feed(b"ok\nan ER"); // the needle is split between two chunks
+    /// matcher.feed(b"ROR here\n");
+    /// assert_eq!(matcher.matching_lines(), 1);
+    /// # Ok::<(), smartnotes_core::scan::NewlineInNeedle>(())
+    /// ```
     pub fn feed(&mut self, chunk: &[u8]) {
         let Some(&last) = chunk.last() else { return };
         self.open_line = last != b'\n';
@@ -143,11 +169,28 @@ impl LineMatcher {
 
     /// Matching lines seen so far. With an empty needle, a last line not yet ended by `\n`
     /// is counted only by [`finish`](Self::finish).
+    ///
+    /// # Examples
+    /// ```
+    /// let mut lines = smartnotes_core::LineMatcher::new(b"")?; // an empty needle: every line
+    /// lines.feed(b"one\ntwo");
+    /// assert_eq!(lines.matching_lines(), 1); // "two" has not ended yet
+    /// assert_eq!(lines.finish(), 2);
+    /// # Ok::<(), smartnotes_core::scan::NewlineInNeedle>(())
+    /// ```
     pub fn matching_lines(&self) -> u64 {
         self.matches
     }
 
     /// The number of matching lines in the whole input.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut matcher = smartnotes_core::LineMatcher::new(b"ERROR")?;
+    /// matcher.feed(b"ERROR ERROR\nok\nlast ERROR"); // no final line feed
+    /// assert_eq!(matcher.finish(), 2); // once per line, the last line included
+    /// # Ok::<(), smartnotes_core::scan::NewlineInNeedle>(())
+    /// ```
     pub fn finish(self) -> u64 {
         let partial_last_line = self.finder.needle().is_empty() && self.open_line;
         self.matches + u64::from(partial_last_line)
@@ -168,11 +211,28 @@ impl Line {
     ///
     /// # Errors
     /// If the line is not valid UTF-8 (the error says where it stops being).
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_core::scan::Line;
+    ///
+    /// assert_eq!(Line { number: 1, bytes: b"caf\xc3\xa9".to_vec() }.as_str(), Ok("café"));
+    /// let latin1 = Line { number: 2, bytes: b"caf\xe9".to_vec() };
+    /// assert_eq!(latin1.as_str().unwrap_err().valid_up_to(), 3);
+    /// ```
     pub fn as_str(&self) -> Result<&str, std::str::Utf8Error> {
         std::str::from_utf8(&self.bytes)
     }
 
     /// The line as text, invalid UTF-8 replaced by `U+FFFD`.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_core::scan::Line;
+    ///
+    /// let latin1 = Line { number: 1, bytes: b"caf\xe9".to_vec() };
+    /// assert_eq!(latin1.to_string_lossy(), "caf\u{FFFD}");
+    /// ```
     pub fn to_string_lossy(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.bytes)
     }
@@ -222,6 +282,15 @@ pub struct LineSplitter {
 
 impl LineSplitter {
     /// A splitter that refuses lines longer than `max_line` bytes.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut splitter = smartnotes_core::LineSplitter::new(3);
+    /// let mut lines = Vec::new();
+    /// splitter.feed(b"abc\nabcd\n", &mut lines);
+    /// assert_eq!(lines[0].as_ref().map(|l| l.bytes.as_slice()), Ok(&b"abc"[..]));
+    /// assert!(lines[1].is_err()); // 4 bytes: over the limit
+    /// ```
     pub fn new(max_line: usize) -> Self {
         Self {
             partial: Vec::new(),
@@ -232,17 +301,43 @@ impl LineSplitter {
     }
 
     /// The longest line it yields.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(smartnotes_core::LineSplitter::new(80).max_line(), 80);
+    /// ```
     pub fn max_line(&self) -> usize {
         self.max_line
     }
 
     /// Lines ended so far (refused ones included).
+    ///
+    /// # Examples
+    /// ```
+    /// let mut splitter = smartnotes_core::LineSplitter::new(2);
+    /// splitter.feed(b"a\ntoo long\nb", &mut Vec::new());
+    /// assert_eq!(splitter.lines(), 2); // "b" has not ended yet
+    /// ```
     pub fn lines(&self) -> u64 {
         self.lines
     }
 
     /// Appends the lines that `chunk` completes to `out`, in order, each as `Ok` or, if over
     /// the limit, as `Err` in its place.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_core::LineSplitter;
+    /// use smartnotes_core::scan::LineTooLong;
+    ///
+    /// let mut splitter = LineSplitter::new(4);
+    /// let mut out = Vec::new();
+    /// splitter.feed(b"one\r\nfar too", &mut out);
+    /// splitter.feed(b" long\ntwo\n", &mut out);
+    /// let got: Vec<_> = out.into_iter().map(|l| l.map(|l| l.bytes)).collect();
+    /// let too_long = LineTooLong { line: 2, limit: 4 };
+    /// assert_eq!(got, [Ok(b"one".to_vec()), Err(too_long), Ok(b"two".to_vec())]);
+    /// ```
     pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<Result<Line, LineTooLong>>) {
         let mut rest = chunk;
         while let Some(i) = memchr::memchr(b'\n', rest) {
@@ -293,6 +388,20 @@ impl LineSplitter {
     }
 
     /// The last line, if the input did not end with `\n` (and it was not already reported).
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_core::LineSplitter;
+    /// use smartnotes_core::scan::Line;
+    ///
+    /// let mut splitter = LineSplitter::new(80);
+    /// splitter.feed(b"first\nlast", &mut Vec::new());
+    /// assert_eq!(splitter.finish(), Some(Ok(Line { number: 2, bytes: b"last".to_vec() })));
+    ///
+    /// let mut ended = LineSplitter::new(80);
+    /// ended.feed(b"first\n", &mut Vec::new());
+    /// assert_eq!(ended.finish(), None);
+    /// ```
     pub fn finish(mut self) -> Option<Result<Line, LineTooLong>> {
         if self.partial.is_empty() || self.overflowed {
             return None;

@@ -80,6 +80,22 @@ pin_project_lite::pin_project! {
 /// A stream over `stream` that owns `resource` and runs `close(resource)` once, when the
 /// stream ends or on [`Owning::close`]; if it is dropped first, the resource is only dropped
 /// (see the [module docs](self)). The stream's `None` comes after `close` has finished.
+///
+/// # Examples
+/// ```
+/// # futures_executor::block_on(async {
+/// use std::cell::Cell;
+/// use futures_util::{StreamExt, stream};
+/// use smartnotes_core::stream::owning;
+///
+/// let closed = Cell::new(false);
+/// let flag = &closed;
+/// let close = move |_conn| async move { flag.set(true) };
+/// let rows = owning(stream::iter([1, 2]), "connection", close);
+/// assert_eq!(rows.collect::<Vec<_>>().await, [1, 2]);
+/// assert!(closed.get()); // closed when the rows ran out
+/// # });
+/// ```
 pub fn owning<S, R, C, Fut>(stream: S, resource: R, close: C) -> Owning<S, R, C, Fut>
 where
     S: Stream,
@@ -100,12 +116,43 @@ where
     Fut: Future<Output = ()>,
 {
     /// The resource, until it is released.
+    ///
+    /// # Examples
+    /// ```
+    /// # futures_executor::block_on(async {
+    /// use futures_util::{StreamExt, stream};
+    /// use smartnotes_core::stream::owning;
+    ///
+    /// let mut rows = std::pin::pin!(owning(stream::iter([1]), "connection", |_conn| async {}));
+    /// assert_eq!(rows.resource(), Some(&"connection"));
+    /// while rows.next().await.is_some() {}
+    /// assert_eq!(rows.resource(), None); // released at the end
+    /// # });
+    /// ```
     pub fn resource(&self) -> Option<&R> {
         self.resource.as_ref().map(|(r, _)| r)
     }
 
     /// Releases the resource now (Python's `aclose()`), for a consumer that breaks out of the
     /// loop early; later polls of the stream yield `None`. Does nothing if it was released.
+    ///
+    /// # Examples
+    /// ```
+    /// # futures_executor::block_on(async {
+    /// use std::cell::Cell;
+    /// use futures_util::{StreamExt, stream};
+    /// use smartnotes_core::stream::owning;
+    ///
+    /// let closed = Cell::new(false);
+    /// let flag = &closed;
+    /// let close = move |_conn| async move { flag.set(true) };
+    /// let mut rows = std::pin::pin!(owning(stream::iter(1..), "connection", close));
+    /// assert_eq!(rows.next().await, Some(1)); // then break out of an endless stream
+    /// rows.as_mut().close().await;
+    /// assert!(closed.get());
+    /// assert_eq!(rows.next().await, None);
+    /// # });
+    /// ```
     pub async fn close(mut self: Pin<&mut Self>) {
         std::future::poll_fn(|cx| self.as_mut().poll_close(cx).map(drop)).await;
     }
@@ -164,6 +211,26 @@ where
 ///
 /// `handle` is cloned for each fetch (an `Arc`, a connection handle), so the stream can own it
 /// while fetches borrow nothing.
+///
+/// # Examples
+/// ```
+/// # futures_executor::block_on(async {
+/// use std::cell::Cell;
+/// use futures_util::TryStreamExt;
+/// use smartnotes_core::stream::cursor;
+///
+/// let table: Vec<u32> = (1..=5).collect(); // a cloneable handle, here the rows themselves
+/// let closed = Cell::new(false);
+/// let flag = &closed;
+/// let fetch = |table: Vec<u32>, page: usize| async move {
+///     Ok::<_, String>(table.into_iter().skip(page * 2).take(2).collect::<Vec<_>>())
+/// };
+/// let close = move |_table| async move { flag.set(true) };
+/// let rows: Vec<u32> = cursor(table, 2, fetch, close).try_collect().await?;
+/// assert_eq!(rows, [1, 2, 3, 4, 5]);
+/// assert!(closed.get());
+/// # Ok::<(), String>(()) }).unwrap();
+/// ```
 #[allow(clippy::type_complexity)]
 pub fn cursor<H, T, E, F, Fut, C, CFut>(
     handle: H,

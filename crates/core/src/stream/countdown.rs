@@ -39,6 +39,24 @@ impl<R: std::fmt::Debug> std::fmt::Debug for Countdown<R> {
 
 impl<R: Runtime> Countdown<R> {
     /// A countdown from `start`, one number per `interval` on `runtime`'s timer.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[derive(Clone)] struct Inline;
+    /// # impl smartnotes_core::Runtime for Inline {
+    /// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
+    /// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
+    /// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
+    /// #         std::thread::sleep(d); std::future::ready(()) }
+    /// # }
+    /// use std::time::Duration;
+    /// use futures_util::StreamExt;
+    /// use smartnotes_core::stream::Countdown;
+    ///
+    /// let countdown = Countdown::new(Inline, 3, Duration::from_millis(1));
+    /// let numbers: Vec<u32> = futures_executor::block_on(countdown.collect());
+    /// assert_eq!(numbers, [3, 2, 1]);
+    /// ```
     pub fn new(runtime: R, start: u32, interval: Duration) -> Self {
         Self {
             runtime,
@@ -49,6 +67,24 @@ impl<R: Runtime> Countdown<R> {
     }
 
     /// The numbers still to come.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[derive(Clone)] struct Inline;
+    /// # impl smartnotes_core::Runtime for Inline {
+    /// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
+    /// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
+    /// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
+    /// #         std::thread::sleep(d); std::future::ready(()) }
+    /// # }
+    /// use std::time::Duration;
+    /// use futures_util::StreamExt;
+    /// use smartnotes_core::stream::Countdown;
+    ///
+    /// let mut countdown = Countdown::new(Inline, 3, Duration::from_millis(1));
+    /// assert_eq!(futures_executor::block_on(countdown.next()), Some(3));
+    /// assert_eq!(countdown.remaining(), 2);
+    /// ```
     pub fn remaining(&self) -> u32 {
         self.remaining
     }
@@ -95,6 +131,24 @@ impl<R: Runtime> FusedStream for Countdown<R> {
 
 /// The same countdown as [`Countdown`], from `futures`' [`unfold`](stream::unfold): the
 /// async-generator form (`async def` with `yield`), where the state is the loop variable.
+///
+/// # Examples
+/// ```
+/// # #[derive(Clone)] struct Inline;
+/// # impl smartnotes_core::Runtime for Inline {
+/// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
+/// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
+/// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
+/// #         std::thread::sleep(d); std::future::ready(()) }
+/// # }
+/// use std::time::Duration;
+/// use futures_util::StreamExt;
+/// use smartnotes_core::stream::countdown_unfold;
+///
+/// let countdown = countdown_unfold(Inline, 3, Duration::from_millis(1));
+/// let numbers: Vec<u32> = futures_executor::block_on(countdown.collect());
+/// assert_eq!(numbers, [3, 2, 1]);
+/// ```
 pub fn countdown_unfold<R: Runtime>(
     runtime: R,
     start: u32,

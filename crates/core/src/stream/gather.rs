@@ -50,6 +50,13 @@ pub struct Limiter {
 
 impl Limiter {
     /// A limiter with `limit` permits (0 is taken as 1, since none would deadlock).
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_core::stream::Limiter;
+    /// assert_eq!(Limiter::new(8).limit(), 8);
+    /// assert_eq!(Limiter::new(0).limit(), 1);
+    /// ```
     pub fn new(limit: usize) -> Self {
         let limit = limit.max(1);
         Self {
@@ -59,12 +66,29 @@ impl Limiter {
     }
 
     /// The number of permits.
+    ///
+    /// # Examples
+    /// ```
+    /// let limiter = smartnotes_core::stream::Limiter::new(4);
+    /// assert_eq!(limiter.clone().limit(), 4); // a clone shares the same 4 permits
+    /// ```
     pub fn limit(&self) -> usize {
         self.limit
     }
 
     /// Waits for a permit, then runs `operation` holding it; the permit is returned when the
     /// operation finishes or is dropped.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_core::stream::Limiter;
+    ///
+    /// # futures_executor::block_on(async {
+    /// let limiter = Limiter::new(2);
+    /// let page = limiter.run(async { vec!["a.md", "b.md"] }).await; // a fetch, one permit held
+    /// assert_eq!(page, ["a.md", "b.md"]);
+    /// # });
+    /// ```
     pub async fn run<F: Future>(&self, operation: F) -> F::Output {
         let _permit = self.semaphore.acquire().await;
         operation.await

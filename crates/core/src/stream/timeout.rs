@@ -46,6 +46,26 @@ pub enum TimedOut {
 ///
 /// # Errors
 /// [`TimedOut::Future`] if `limit` passes first.
+///
+/// # Examples
+/// ```
+/// # #[derive(Clone)] struct Inline;
+/// # impl smartnotes_core::Runtime for Inline {
+/// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
+/// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
+/// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
+/// #         std::thread::sleep(d); std::future::ready(()) }
+/// # }
+/// # futures_executor::block_on(async {
+/// use std::time::Duration;
+/// use smartnotes_core::stream::{TimedOut, timeout};
+///
+/// let limit = Duration::from_millis(5);
+/// assert_eq!(timeout(&Inline, limit, std::future::ready(1)).await, Ok(1));
+/// let never = std::future::pending::<u32>();
+/// assert_eq!(timeout(&Inline, limit, never).await, Err(TimedOut::Future { limit }));
+/// # });
+/// ```
 pub async fn timeout<R: Runtime, F: Future>(
     runtime: &R,
     limit: Duration,
@@ -78,6 +98,27 @@ pin_project_lite::pin_project! {
 /// [`TimedOut::Item`] (with its index), and the stream ends there. Each item's clock starts
 /// when the consumer asks for it, so time the consumer spends on the previous item does not
 /// count.
+///
+/// # Examples
+/// ```
+/// # #[derive(Clone)] struct Inline;
+/// # impl smartnotes_core::Runtime for Inline {
+/// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
+/// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
+/// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
+/// #         std::thread::sleep(d); std::future::ready(()) }
+/// # }
+/// # futures_executor::block_on(async {
+/// use std::time::Duration;
+/// use futures_util::{StreamExt, stream};
+/// use smartnotes_core::stream::{TimedOut, timeout_each};
+///
+/// let limit = Duration::from_millis(5);
+/// let stalls = stream::iter([1, 2]).chain(stream::pending()); // the third item never comes
+/// let items: Vec<_> = timeout_each(stalls, Inline, limit).collect().await;
+/// assert_eq!(items, [Ok(1), Ok(2), Err(TimedOut::Item { index: 2, limit })]);
+/// # });
+/// ```
 pub fn timeout_each<S: Stream, R: Runtime>(
     stream: S,
     runtime: R,
@@ -89,6 +130,29 @@ pub fn timeout_each<S: Stream, R: Runtime>(
 /// Limits a whole stream to `limit`, counted from its first poll: when it passes, the stream
 /// yields [`TimedOut::Stream`] (with how many items came in time) and ends. Time the consumer
 /// spends between items counts.
+///
+/// # Examples
+/// ```
+/// # #[derive(Clone)] struct Inline;
+/// # impl smartnotes_core::Runtime for Inline {
+/// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
+/// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
+/// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
+/// #         std::thread::sleep(d); std::future::ready(()) }
+/// # }
+/// # futures_executor::block_on(async {
+/// use std::time::Duration;
+/// use futures_util::{StreamExt, stream};
+/// use smartnotes_core::stream::{TimedOut, deadline};
+///
+/// let limit = Duration::from_millis(5);
+/// let quick: Vec<_> = deadline(stream::iter([1, 2, 3]), Inline, limit).collect().await;
+/// assert_eq!(quick, [Ok(1), Ok(2), Ok(3)]);
+/// let stalls = stream::iter([1]).chain(stream::pending());
+/// let late: Vec<_> = deadline(stalls, Inline, limit).collect().await;
+/// assert_eq!(late, [Ok(1), Err(TimedOut::Stream { limit, items: 1 })]);
+/// # });
+/// ```
 pub fn deadline<S: Stream, R: Runtime>(stream: S, runtime: R, limit: Duration) -> Timeout<S, R> {
     Timeout::new(stream, runtime, limit, false)
 }
@@ -164,6 +228,27 @@ impl<S: Stream, R: Runtime> FusedStream for Timeout<S, R> {
 /// An infinite stream of ticks 0, 1, 2, ..., one every `period` (at least: each wait starts
 /// when the consumer asks for the next tick). The event source of the "infinite streams"
 /// pattern: consume it with `take`, `take_while` or [`deadline`]; dropping it stops it.
+///
+/// # Examples
+/// ```
+/// # #[derive(Clone)] struct Inline;
+/// # impl smartnotes_core::Runtime for Inline {
+/// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
+/// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
+/// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
+/// #         std::thread::sleep(d); std::future::ready(()) }
+/// # }
+/// # futures_executor::block_on(async {
+/// use std::time::{Duration, Instant};
+/// use futures_util::StreamExt;
+/// use smartnotes_core::stream::ticks;
+///
+/// let start = Instant::now();
+/// let first: Vec<u64> = ticks(Inline, Duration::from_millis(2)).take(3).collect().await;
+/// assert_eq!(first, [0, 1, 2]);
+/// assert!(start.elapsed() >= Duration::from_millis(6));
+/// # });
+/// ```
 pub fn ticks<R: Runtime>(runtime: R, period: Duration) -> impl Stream<Item = u64> + Send {
     stream::unfold(0_u64, move |n| {
         let sleep = runtime.sleep(period);
