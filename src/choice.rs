@@ -91,7 +91,26 @@ impl RuntimeKind {
     /// inside a tokio runtime.
     ///
     /// # Examples
-    /// See [`StoreJob`].
+    /// ```
+    /// use std::path::PathBuf;
+    /// use smartnotes::{Error, RuntimeKind, Store, StoreExt, StoreJob};
+    ///
+    /// struct CountErrors(PathBuf);
+    /// impl StoreJob for CountErrors {
+    ///     type Output = Result<u64, Error>;
+    ///     async fn run<S: Store>(self, store: S) -> Self::Output {
+    ///         Ok(store.count_matching(&self.0, "ERROR").await?.matching_lines)
+    ///     }
+    /// }
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let log = dir.path().join("app.log");
+    /// std::fs::write(&log, "ERROR a\nINFO b\nERROR c\n")?;
+    /// for kind in RuntimeKind::ALL {
+    ///     assert_eq!(kind.block_on(CountErrors(log.clone()))?, 2);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn block_on<J: StoreJob>(self, job: J) -> J::Output {
         Executor::new(self, Flavor::CurrentThread)
             .expect("cannot start the runtime")
@@ -144,6 +163,18 @@ impl Executor {
     ///
     /// # Errors
     /// When tokio cannot start (the OS refuses a thread or an event source).
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes::{Executor, Flavor, RuntimeKind};
+    ///
+    /// for &kind in RuntimeKind::ALL {
+    ///     for flavor in [Flavor::CurrentThread, Flavor::MultiThread] {
+    ///         assert_eq!(Executor::new(kind, flavor)?.kind(), kind);
+    ///     }
+    /// }
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new(kind: RuntimeKind, flavor: Flavor) -> std::io::Result<Self> {
         Ok(Self {
             kind,
@@ -186,7 +217,26 @@ impl Executor {
     /// When called from inside a tokio runtime (tokio cannot block a thread it drives).
     ///
     /// # Examples
-    /// See [`Executor`].
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use smartnotes::{Executor, Flavor, Runtime, RuntimeKind, Store, StoreJob};
+    ///
+    /// struct Nap;
+    /// impl StoreJob for Nap {
+    ///     type Output = ();
+    ///     async fn run<S: Store>(self, store: S) {
+    ///         store.runtime().sleep(Duration::from_millis(2)).await; // the runtime's own timer
+    ///     }
+    /// }
+    ///
+    /// let executor = Executor::new(RuntimeKind::ALL[0], Flavor::CurrentThread)?;
+    /// let start = Instant::now();
+    /// for _ in 0..3 {
+    ///     executor.block_on(Nap); // one runtime, many jobs
+    /// }
+    /// assert!(start.elapsed() >= Duration::from_millis(6));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn block_on<J: StoreJob>(&self, job: J) -> J::Output {
         match self.kind {
             #[cfg(feature = "tokio")]
