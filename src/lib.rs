@@ -81,13 +81,14 @@ mod choice;
 pub use choice::{Executor, Flavor, RuntimeKind, StoreJob, UnknownRuntime};
 pub use smartnotes_core::scan::Line;
 pub use smartnotes_core::{
-    EXTENSION, FALLBACK_STEM, FrontMatter, MAX_FILE_NAME_BYTES, Note, ParseError, UNTITLED,
-    UniqueNames, file_stem, slug, stream,
+    EXTENSION, FALLBACK_STEM, FrontMatter, FrontMatterError, MAX_FILE_NAME_BYTES,
+    MAX_KEPT_NAME_BYTES, Note, ParseError, TitleSource, UNTITLED, UniqueNames, file_stem,
+    is_safe_file_name, slug, stream, tag_matches,
 };
 pub use smartnotes_io::{
-    BlockingStore, DEFAULT_MAX_NOTE_BYTES, Entry, EntryKind, Error, Exported, LocalFs, NoBlocking,
-    NoteFile, NoteStream, Options, Report, Runtime, ScanOptions, ScanProgress, Skipped, StdFs,
-    Store, StoreExt, Strategy, TooLarge, WriteMode, testing,
+    BlockingStore, DEFAULT_MAX_NOTE_BYTES, Entry, EntryKind, Error, Exported, HiddenCount, Layout,
+    LocalFs, Names, NoBlocking, NoteFile, NoteStream, Options, Report, Runtime, ScanOptions,
+    ScanProgress, Skipped, StdFs, Store, StoreExt, Strategy, TooLarge, WriteMode, testing,
 };
 
 /// Bench and test support (feature `support`): the sample corpus, the `std::fs` baselines,

@@ -190,7 +190,8 @@ mod links {
         assert!(meta.file_type().is_file());
         assert_eq!(
             std::fs::read(out.join("evil.md")).unwrap(),
-            b"# Evil\n\nnew text\n\nTags:\n"
+            b"# Evil\n\nnew text\n",
+            "exported byte for byte"
         );
     }
 

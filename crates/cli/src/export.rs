@@ -8,7 +8,9 @@ use std::time::Instant;
 use clap::ValueEnum;
 use futures_util::StreamExt;
 use serde::Serialize;
-use smartnotes::{Options, Report, RuntimeKind, Store, StoreExt, StoreJob, Strategy};
+use smartnotes::{
+    Layout, Names, Options, Report, RuntimeKind, Store, StoreExt, StoreJob, Strategy, WriteMode,
+};
 
 use crate::{Fatal, Outcome, ui};
 
@@ -16,11 +18,28 @@ use crate::{Fatal, Outcome, ui};
 pub(crate) struct Args {
     /// The folder of notes (`*.md`) to export.
     src: PathBuf,
-    /// Where to write them; created if needed. Existing files are never overwritten.
+    /// Where to write them; created if needed. A file already there with the same content is
+    /// left as it is (counted unchanged); one with other content is never overwritten unless
+    /// --replace is given.
     dest: PathBuf,
-    /// Also export the notes in subfolders (hidden folders and links to folders are skipped).
+    /// Also export the notes in subfolders, mirroring them under DEST (links to folders are
+    /// not followed).
     #[arg(short, long)]
     recursive: bool,
+    /// Put every note directly in DEST instead of mirroring the folders of SRC.
+    #[arg(long)]
+    flat: bool,
+    /// How exported files are named: slug (from the title: lowercase words joined by `-`) or
+    /// keep (the source file's own name, so [[wikilinks]] keep resolving).
+    #[arg(long, value_enum, default_value = "slug")]
+    names: NamesArg,
+    /// Replace a file in DEST whose content differs (atomically). Without it such a note is
+    /// skipped with its reason and the file is left as it is.
+    #[arg(long)]
+    replace: bool,
+    /// Also read hidden files and folders (names starting with `.`), skipped by default.
+    #[arg(long)]
+    hidden: bool,
     /// Export only notes with this tag (repeat for any of several tags; case-insensitive).
     #[arg(short, long = "tag", value_name = "TAG")]
     tags: Vec<String>,
@@ -41,6 +60,14 @@ pub(crate) struct Args {
     /// Print one JSON object on stdout instead of text (and no progress bar).
     #[arg(long)]
     json: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NamesArg {
+    /// From the title, made safe.
+    Slug,
+    /// The source file's own name (made safe only where it is not).
+    Keep,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +113,8 @@ struct SkippedJson {
 struct FileJson {
     source: PathBuf,
     path: PathBuf,
+    /// Already there with the same content: nothing was written.
+    unchanged: bool,
 }
 
 #[derive(Serialize)]
@@ -93,6 +122,10 @@ struct Summary {
     exported: usize,
     skipped: Vec<SkippedJson>,
     /// Notes read but left out by `--tag`.
+    /// Notes already in DEST with the same content (an earlier export): nothing written.
+    unchanged: usize,
+    /// Hidden files and folders passed over (see --hidden).
+    hidden: usize,
     filtered_out: usize,
     /// Notes read (exported, skipped or filtered out) before the export ended.
     processed: usize,
@@ -111,9 +144,24 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     let opts = Options::default()
         .with_strategy(strategy)
         .with_recursive(args.recursive)
-        .with_exclude(&args.dest);
+        .with_exclude(&args.dest)
+        .with_hidden(args.hidden)
+        .with_layout(if args.flat {
+            Layout::Flat
+        } else {
+            Layout::Mirror
+        })
+        .with_names(match args.names {
+            NamesArg::Slug => Names::Slug,
+            NamesArg::Keep => Names::Keep,
+        })
+        .with_write_mode(if args.replace {
+            WriteMode::Replace
+        } else {
+            WriteMode::CreateNew
+        });
     let start = Instant::now();
-    let (report, processed, filtered_out) = args.runtime.block_on(Export {
+    let (report, processed, filtered_out, hidden) = args.runtime.block_on(Export {
         args: &args,
         opts: &opts,
     })?;
@@ -129,6 +177,8 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
                 reason: s.reason(),
             })
             .collect(),
+        unchanged: report.unchanged.len(),
+        hidden,
         filtered_out,
         processed,
         interrupted,
@@ -137,12 +187,12 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         runtime: args.runtime.name(),
         strategy: strategy.to_string(),
         dest: args.dest.clone(),
-        files: report
-            .exported
-            .iter()
-            .map(|e| FileJson {
+        files: (report.exported.iter().map(|e| (e, false)))
+            .chain(report.unchanged.iter().map(|e| (e, true)))
+            .map(|(e, unchanged)| FileJson {
                 source: e.source.clone(),
                 path: e.path.clone(),
+                unchanged,
             })
             .collect(),
     };
@@ -161,14 +211,14 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
 }
 
 /// The pipeline with progress, tag filter and Ctrl-C: (report, notes read, notes filtered
-/// out).
+/// out, hidden entries passed over).
 struct Export<'a> {
     args: &'a Args,
     opts: &'a Options,
 }
 
 impl StoreJob for Export<'_> {
-    type Output = Result<(Report, usize, usize), Fatal>;
+    type Output = Result<(Report, usize, usize, usize), Fatal>;
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
         let (args, opts) = (self.args, self.opts);
@@ -178,8 +228,9 @@ impl StoreJob for Export<'_> {
         );
         let tags: Vec<String> = args.tags.iter().map(|t| t.to_lowercase()).collect();
         let (processed, filtered) = (AtomicUsize::new(0), AtomicUsize::new(0));
-        let notes = fs
-            .read_notes_with(&args.src, opts)
+        let notes = fs.read_notes_with(&args.src, opts);
+        let hidden = notes.hidden();
+        let notes = notes
             .take_while(|_| ready(!ui::interrupted()))
             .inspect(|_| {
                 processed.fetch_add(1, Ordering::Relaxed);
@@ -197,7 +248,8 @@ impl StoreJob for Export<'_> {
             });
         let report = fs.export_with(&args.dest, notes, opts).await?;
         bar.finish_and_clear();
-        Ok((report, processed.into_inner(), filtered.into_inner()))
+        let (processed, filtered) = (processed.into_inner(), filtered.into_inner());
+        Ok((report, processed, filtered, hidden.get()))
     }
 }
 
@@ -225,8 +277,23 @@ fn print_summary(s: &Summary, dest: &Path) {
             s.skipped.len()
         );
     }
+    if s.unchanged > 0 {
+        println!(
+            "unchanged {} (already in {} with the same content: nothing written)",
+            s.unchanged,
+            dest.display()
+        );
+    }
     if s.filtered_out > 0 {
         println!("left out {} without the requested tags", s.filtered_out);
+    }
+    if s.hidden > 0 {
+        println!(
+            "passed over {} hidden file{} or folder{} (names starting with `.`; --hidden reads them)",
+            s.hidden,
+            if s.hidden == 1 { "" } else { "s" },
+            if s.hidden == 1 { "" } else { "s" },
+        );
     }
     if s.interrupted {
         println!(

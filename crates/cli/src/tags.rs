@@ -16,6 +16,9 @@ pub(crate) struct Args {
     /// Also read the notes in subfolders.
     #[arg(short, long)]
     recursive: bool,
+    /// Also read hidden files and folders (names starting with `.`), skipped by default.
+    #[arg(long)]
+    hidden: bool,
     /// The async runtime: tokio or smol.
     #[arg(long, default_value = "tokio")]
     runtime: RuntimeKind,
@@ -45,7 +48,9 @@ struct Summary {
 
 pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     crate::existing(&args.src, "notes folder")?;
-    let opts = Options::default().with_recursive(args.recursive);
+    let opts = Options::default()
+        .with_recursive(args.recursive)
+        .with_hidden(args.hidden);
     let summary = args.runtime.block_on(Count {
         args: &args,
         opts: &opts,

@@ -217,19 +217,18 @@ fn export_reports_bad_inputs_and_exits_1() {
         assert!(reason.contains(name.to_str().unwrap()), "{reason}");
     }
 
-    // The same run as text: a summary on stdout, each skip named on stderr. Nothing is
-    // overwritten: the good note is skipped as existing this time.
+    // The same run as text: a summary on stdout, each skip named on stderr. The good note is
+    // already there with the same content: unchanged, not skipped.
     let out = smartnotes(&["export", s(src.path()), s(dest.path())]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    for name in ["binary.md", "latin1.md", "empty.md", "good.md"] {
+    for name in ["binary.md", "latin1.md", "empty.md"] {
         assert!(stderr.contains(name), "{name} not named in {stderr}");
     }
-    assert!(
-        text(&out.stdout).contains("exported 0 notes"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(!stderr.contains("good.md"), "{stderr}");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("exported 0 notes"), "{stdout}");
+    assert!(stdout.contains("unchanged 1"), "{stdout}");
 }
 
 #[test]

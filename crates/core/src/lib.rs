@@ -30,8 +30,13 @@ mod runtime;
 pub mod scan;
 pub mod stream;
 
-pub use name::{EXTENSION, FALLBACK_STEM, MAX_FILE_NAME_BYTES, UniqueNames, file_stem, slug};
-pub use note::{FrontMatter, Note, ParseError, UNTITLED};
+pub use name::{
+    EXTENSION, FALLBACK_STEM, MAX_FILE_NAME_BYTES, MAX_KEPT_NAME_BYTES, UniqueNames, file_stem,
+    is_safe_file_name, slug,
+};
+pub use note::{
+    FrontMatter, FrontMatterError, Note, ParseError, TitleSource, UNTITLED, tag_matches,
+};
 pub use runtime::Runtime;
 pub use scan::{LineMatcher, LineSplitter};
 pub use stream::{FilterByTag, HasTags, filter_by_tag, partition_results};

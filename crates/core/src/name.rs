@@ -173,23 +173,82 @@ impl UniqueNames {
     /// assert_eq!(names.assign("../../etc/passwd"), "etc-passwd.md");
     /// ```
     pub fn assign(&mut self, title: &str) -> String {
-        let stem = file_stem(title);
-        let first = format!("{stem}.{EXTENSION}");
+        self.unique(&file_stem(title), EXTENSION, MAX_FILE_NAME_BYTES)
+    }
+
+    /// `file_name` itself when it is a [safe file name](is_safe_file_name) not handed out yet;
+    /// else the same stem with the next free `-N` suffix; and for a name that is not safe, the
+    /// name [`assign`](Self::assign) gives its stem. For an export that keeps the source's own
+    /// names (so `[[wikilinks]]` keep resolving).
+    ///
+    /// # Examples
+    /// ```
+    /// let mut names = smartnotes_core::UniqueNames::new();
+    /// assert_eq!(names.assign_kept("Bases syntax.md"), "Bases syntax.md");
+    /// assert_eq!(names.assign_kept("Bases syntax.md"), "Bases syntax-2.md");
+    /// assert_eq!(names.assign_kept("CON.md"), "con-note.md");
+    /// assert_eq!(names.assign_kept("../x.md"), "x.md");
+    /// ```
+    pub fn assign_kept(&mut self, file_name: &str) -> String {
+        if !is_safe_file_name(file_name) {
+            let stem = file_name
+                .rsplit_once('.')
+                .map_or(file_name, |(stem, _)| stem);
+            return self.assign(stem);
+        }
+        let (stem, ext) = file_name.rsplit_once('.').unwrap_or((file_name, ""));
+        self.unique(stem, ext, MAX_KEPT_NAME_BYTES)
+    }
+
+    /// `stem.ext`, or `stem-N.ext` with the first free `N` from 2, within `max` bytes.
+    fn unique(&mut self, stem: &str, ext: &str, max: usize) -> String {
+        let first = format!("{stem}.{ext}");
         if self.taken.insert(first.clone()) {
             return first;
         }
-        let mut n = self.next_suffix.get(&stem).copied().unwrap_or(2);
+        let mut n = self.next_suffix.get(stem).copied().unwrap_or(2);
         loop {
-            let suffix = format!("-{n}.{EXTENSION}");
-            let base = stem_within(&stem, MAX_FILE_NAME_BYTES - suffix.len());
+            let suffix = format!("-{n}.{ext}");
+            let base = stem_within(stem, max - suffix.len());
             let candidate = format!("{base}{suffix}");
             n += 1;
             if self.taken.insert(candidate.clone()) {
-                self.next_suffix.insert(stem, n);
+                self.next_suffix.insert(stem.to_owned(), n);
                 return candidate;
             }
         }
     }
+}
+
+/// The longest file name [`UniqueNames::assign_kept`] keeps, in bytes: what Linux, macOS and
+/// Windows file systems all allow.
+pub const MAX_KEPT_NAME_BYTES: usize = 255;
+
+/// Whether `name` is safe to keep as an exported note's file name on every common file system:
+/// a `.md` name (any case) of at most [`MAX_KEPT_NAME_BYTES`] bytes, not `.` or `..`, without
+/// a path separator, a NUL or another control character, whose stem is not a reserved device
+/// name (`CON`, `NUL`, `COM1`, ...), and that does not end in a dot or a space.
+///
+/// # Examples
+/// ```
+/// use smartnotes_core::is_safe_file_name;
+/// assert!(is_safe_file_name("Bases syntax.md") && is_safe_file_name("日本語.MD"));
+/// assert!(!is_safe_file_name("../x.md") && !is_safe_file_name("nul.md") && !is_safe_file_name("a.txt"));
+/// ```
+#[must_use]
+pub fn is_safe_file_name(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    !stem.is_empty()
+        && ext.eq_ignore_ascii_case(EXTENSION)
+        && name.len() <= MAX_KEPT_NAME_BYTES
+        && !name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control())
+        && !matches!(stem, "." | "..")
+        && !stem.ends_with(['.', ' '])
+        && !is_reserved(&stem.to_lowercase())
 }
 
 #[cfg(test)]

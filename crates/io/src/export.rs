@@ -1,17 +1,21 @@
-//! Exporting notes: [`export`](crate::StoreExt::export), [`pipeline`](crate::StoreExt::pipeline) and the [`Report`] they return.
+//! Exporting notes: [`export`](crate::StoreExt::export), [`pipeline`](crate::StoreExt::pipeline)
+//! and the [`Report`] they return.
 
+use std::collections::HashMap;
 use std::future::ready;
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
 use smartnotes_core::{Note, UniqueNames};
 
 use crate::read::{BLOCKING_STRATEGY, blocking_twin, list_notes, load_notes};
-use crate::store::{BlockingStore, Store, WriteMode, write_atomic};
-use crate::{Error, NoteFile, Options, Runtime, Strategy};
+use crate::store::{BlockingStore, EntryKind, Store, WriteMode, write_atomic};
+use crate::{Error, Layout, Names, NoteFile, Options, Runtime, Strategy};
 
-/// A note that was exported.
+/// A note that was exported (or found already exported, unchanged).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exported {
     /// Where the note came from.
@@ -43,15 +47,22 @@ impl Skipped {
     }
 }
 
-/// What an export did: every input is either in `exported` or in `skipped`.
+/// What an export did: every input is in `exported`, `unchanged` or `skipped`.
 ///
-/// Both lists are in input order, whatever the [`Strategy`].
+/// The lists are in input order, whatever the [`Strategy`].
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct Report {
     /// The notes written, each with its source.
     pub exported: Vec<Exported>,
+    /// The notes whose file was already there with the same bytes (an earlier export of the
+    /// same notes): nothing was written.
+    pub unchanged: Vec<Exported>,
     /// The inputs not written, each with its path and reason.
     pub skipped: Vec<Skipped>,
+    /// Hidden entries the listing passed over (a [`pipeline`](crate::StoreExt::pipeline) only;
+    /// see [`Options::hidden`]).
+    pub hidden: usize,
 }
 
 impl Report {
@@ -80,29 +91,63 @@ enum Job {
     },
 }
 
-type Outcome = (usize, Result<Exported, Skipped>);
+/// What writing a note did.
+enum Written {
+    New,
+    Unchanged,
+}
+
+type Outcome = (usize, Result<(Exported, Written), Skipped>);
 
 impl Job {
     async fn write_async<F: Store>(self, fs: &F, mode: WriteMode) -> Outcome {
         let result = match &self {
             Job::Write { dest, note, .. } => {
-                fs.write_atomic(dest, note.render().into_bytes(), mode)
+                match fs
+                    .write_atomic(dest, note.render().into_bytes(), WriteMode::CreateNew)
                     .await
+                {
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                        let bytes = note.render().into_bytes();
+                        let existing = fs.read(dest, bytes.len() as u64).await;
+                        match settle(existing, &bytes, mode, e) {
+                            Settled::Done(result) => result,
+                            Settled::Replace => fs
+                                .write_atomic(dest, bytes, WriteMode::Replace)
+                                .await
+                                .map(|()| Written::New),
+                        }
+                    }
+                    other => other.map(|()| Written::New),
+                }
             }
-            Job::Failed { .. } => Ok(()),
+            Job::Failed { .. } => Ok(Written::New),
         };
         self.finish(result)
     }
 
     fn write_blocking<B: BlockingStore>(self, fs: &B, mode: WriteMode) -> Outcome {
         let result = match &self {
-            Job::Write { dest, note, .. } => write_atomic(fs, dest, note.render().as_bytes(), mode),
-            Job::Failed { .. } => Ok(()),
+            Job::Write { dest, note, .. } => {
+                let bytes = note.render().into_bytes();
+                match write_atomic(fs, dest, &bytes, WriteMode::CreateNew) {
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                        let existing = fs.read(dest, bytes.len() as u64);
+                        match settle(existing, &bytes, mode, e) {
+                            Settled::Done(result) => result,
+                            Settled::Replace => write_atomic(fs, dest, &bytes, WriteMode::Replace)
+                                .map(|()| Written::New),
+                        }
+                    }
+                    other => other.map(|()| Written::New),
+                }
+            }
+            Job::Failed { .. } => Ok(Written::New),
         };
         self.finish(result)
     }
 
-    fn finish(self, result: std::io::Result<()>) -> Outcome {
+    fn finish(self, result: io::Result<Written>) -> Outcome {
         match self {
             Job::Failed { seq, error } => (
                 seq,
@@ -114,7 +159,7 @@ impl Job {
             Job::Write {
                 seq, source, dest, ..
             } => match result {
-                Ok(()) => (seq, Ok(Exported { source, path: dest })),
+                Ok(written) => (seq, Ok((Exported { source, path: dest }, written))),
                 Err(e) => (
                     seq,
                     Err(Skipped {
@@ -125,6 +170,69 @@ impl Job {
             },
         }
     }
+}
+
+/// What to do when the file a note wants is already there.
+enum Settled {
+    Done(io::Result<Written>),
+    Replace,
+}
+
+/// The same bytes: unchanged, nothing to write (an export run again). Other bytes: replaced
+/// only when asked, else the `AlreadyExists` error stands (nothing is overwritten).
+fn settle(
+    existing: io::Result<Vec<u8>>,
+    bytes: &[u8],
+    mode: WriteMode,
+    exists: io::Error,
+) -> Settled {
+    match existing {
+        Ok(existing) if existing == bytes => Settled::Done(Ok(Written::Unchanged)),
+        _ if mode == WriteMode::Replace => Settled::Replace,
+        _ => Settled::Done(Err(exists)),
+    }
+}
+
+/// The folders of an export under its destination: each created and checked once, when its
+/// first note comes; its unique names; or why it cannot be used.
+#[derive(Default)]
+struct Folders {
+    names: HashMap<PathBuf, UniqueNames>,
+    refused: HashMap<PathBuf, String>,
+}
+
+/// `folder` with only its plain components: whatever a caller put in a [`NoteFile::folder`],
+/// it never leads outside the destination.
+fn plain(folder: &Path) -> PathBuf {
+    folder
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(name) => Some(name),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Creates `dest/folder` and checks that every folder from `dest` down is a real directory,
+/// never a symbolic link (which could lead outside `dest`).
+async fn prepare<F: Store>(fs: &F, dest: &Path, folder: &Path) -> io::Result<()> {
+    let target = dest.join(folder);
+    crate::retry::retry_async(fs.runtime(), || fs.create_dir_all(&target)).await?;
+    let mut parent = dest.to_path_buf();
+    for name in folder.iter() {
+        let entries = fs.list(&parent).await?;
+        let real_dir = entries
+            .iter()
+            .any(|e| e.kind == EntryKind::Dir && e.path.file_name() == Some(name));
+        parent.push(name);
+        if !real_dir {
+            return Err(io::Error::other(format!(
+                "{} is not a plain directory (a symbolic link is never followed)",
+                parent.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Writes each note of `notes` to `dest` ([`StoreExt::export_with`](crate::StoreExt::export_with)
@@ -151,16 +259,61 @@ where
             path: dest.clone(),
             source,
         })?;
-    let mode = opts.write_mode;
-    let mut names = UniqueNames::new();
-    let jobs = notes.enumerate().map(move |(seq, item)| match item {
-        Ok(NoteFile { path, note }) => Job::Write {
-            seq,
-            dest: dest.join(names.assign(&note.title)),
-            source: path,
-            note: Box::new(note),
-        },
-        Err(error) => Job::Failed { seq, error },
+    let (mode, layout, names) = (opts.write_mode, opts.layout, opts.names);
+    // Sequential (`then`): a folder's first note creates it before the next note is looked at.
+    let folders = Arc::new(Mutex::new(Folders::default()));
+    let jobs = notes.enumerate().then(move |(seq, item)| {
+        let (fs, dest, folders) = (fs.clone(), dest.clone(), folders.clone());
+        async move {
+            let file = match item {
+                Ok(file) => file,
+                Err(error) => return Job::Failed { seq, error },
+            };
+            let folder = match layout {
+                Layout::Flat => PathBuf::new(),
+                _ => plain(&file.folder),
+            };
+            let first = {
+                let folders = lock(&folders);
+                if let Some(reason) = folders.refused.get(&folder) {
+                    let error = io::Error::other(reason.clone());
+                    let path = dest.join(&folder);
+                    return Job::Failed {
+                        seq,
+                        error: Error::CreateDir {
+                            path,
+                            source: error,
+                        },
+                    };
+                }
+                !folders.names.contains_key(&folder)
+            };
+            if first && !folder.as_os_str().is_empty() {
+                if let Err(source) = prepare(&fs, &dest, &folder).await {
+                    let path = dest.join(&folder);
+                    lock(&folders).refused.insert(folder, source.to_string());
+                    return Job::Failed {
+                        seq,
+                        error: Error::CreateDir { path, source },
+                    };
+                }
+            }
+            let NoteFile { path, note, .. } = file;
+            let name = {
+                let mut folders = lock(&folders);
+                let unique = folders.names.entry(folder.clone()).or_default();
+                match (names, path.file_name().and_then(|n| n.to_str())) {
+                    (Names::Keep, Some(file_name)) => unique.assign_kept(file_name),
+                    _ => unique.assign(&note.title),
+                }
+            };
+            Job::Write {
+                seq,
+                dest: dest.join(folder).join(name),
+                source: path,
+                note: Box::new(note),
+            }
+        }
     });
 
     let mut outcomes: Vec<Outcome> = Vec::new();
@@ -204,11 +357,17 @@ where
     let mut report = Report::default();
     for (_, outcome) in outcomes {
         match outcome {
-            Ok(exported) => report.exported.push(exported),
+            Ok((exported, Written::New)) => report.exported.push(exported),
+            Ok((exported, Written::Unchanged)) => report.unchanged.push(exported),
             Err(skipped) => report.skipped.push(skipped),
         }
     }
     Ok(report)
+}
+
+/// The folder state, even after a panic elsewhere (each update is a single insert).
+fn lock(folders: &Mutex<Folders>) -> std::sync::MutexGuard<'_, Folders> {
+    folders.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Reads the notes of `src` and exports them to `dest`
@@ -220,6 +379,9 @@ pub(crate) async fn pipeline<F: Store>(
     opts: &Options,
 ) -> Result<Report, Error> {
     let opts = opts.clone().with_exclude(dest);
-    let listed = list_notes(fs, src, &opts).await?;
-    export(fs, dest, load_notes(fs, listed, &opts), &opts).await
+    let listing = list_notes(fs, src, &opts).await?;
+    let hidden = listing.hidden;
+    let mut report = export(fs, dest, load_notes(fs, listing.found, &opts), &opts).await?;
+    report.hidden = hidden;
+    Ok(report)
 }

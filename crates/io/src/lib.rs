@@ -51,9 +51,9 @@ pub use error::Error;
 pub use export::{Exported, Report, Skipped};
 pub use ext::StoreExt;
 pub use lines::{ScanOptions, ScanProgress};
-pub use read::{NoteFile, NoteStream};
+pub use read::{HiddenCount, NoteFile, NoteStream};
 pub use smartnotes_core::Runtime;
 pub use store::{
     BlockingStore, Entry, EntryKind, LocalFs, NoBlocking, StdFs, Store, TooLarge, WriteMode,
 };
-pub use strategy::{DEFAULT_MAX_NOTE_BYTES, Options, Strategy};
+pub use strategy::{DEFAULT_MAX_NOTE_BYTES, Layout, Names, Options, Strategy};

@@ -2,6 +2,9 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use futures_util::stream::{self, BoxStream, StreamExt};
 use smartnotes_core::{HasTags, Note};
 
@@ -11,9 +14,14 @@ use crate::{Error, Options, Runtime, Strategy};
 
 /// A note and the file it was read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NoteFile {
     /// Where the note came from (for an in-memory note, any label that identifies it).
     pub path: PathBuf,
+    /// The note's folder relative to the folder it was read from: empty at the top, `a/b` for
+    /// a note found in `a/b/` by a recursive read. A mirrored export recreates it under the
+    /// destination ([`Layout::Mirror`](crate::Layout::Mirror)).
+    pub folder: PathBuf,
     /// The note.
     pub note: Note,
 }
@@ -30,8 +38,24 @@ impl NoteFile {
     pub fn new(path: impl Into<PathBuf>, note: Note) -> Self {
         Self {
             path: path.into(),
+            folder: PathBuf::new(),
             note,
         }
+    }
+
+    /// The same in `folder` (relative: only its plain components are used, so it never leads
+    /// outside an export's destination).
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::NoteFile;
+    /// let file = NoteFile::new("a.md", smartnotes_core::Note::new("A", "", ["x"])).with_folder("fr/guide");
+    /// assert_eq!(file.folder, std::path::Path::new("fr/guide"));
+    /// ```
+    #[must_use]
+    pub fn with_folder(mut self, folder: impl Into<PathBuf>) -> Self {
+        self.folder = folder.into();
+        self
     }
 }
 
@@ -41,8 +65,91 @@ impl HasTags for NoteFile {
     }
 }
 
-/// The stream [`read_notes`](crate::StoreExt::read_notes) returns: each item a note, or an error naming its file.
-pub type NoteStream = BoxStream<'static, Result<NoteFile, Error>>;
+/// The stream of notes [`read_notes`](crate::StoreExt::read_notes) returns: each item a
+/// note, or an error naming its file; with a count of the hidden entries its listing passed
+/// over ([`NoteStream::hidden`]).
+#[must_use = "streams do nothing unless polled"]
+pub struct NoteStream {
+    inner: BoxStream<'static, Result<NoteFile, Error>>,
+    hidden: HiddenCount,
+}
+
+impl NoteStream {
+    fn new(inner: BoxStream<'static, Result<NoteFile, Error>>) -> Self {
+        Self {
+            inner,
+            hidden: HiddenCount::default(),
+        }
+    }
+
+    /// A handle on how many hidden entries (names starting with `.`) the listing passed over:
+    /// keep it before chaining the stream; it holds the final count once the stream has
+    /// yielded its first item (the listing is done by then).
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::StreamExt;
+    /// use smartnotes_io::StoreExt;
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// fs.insert("/notes/.draft.md", "# Draft\n")?;
+    /// let notes = fs.read_notes("/notes");
+    /// let hidden = notes.hidden();
+    /// assert_eq!(notes.count().await, 1);
+    /// assert_eq!(hidden.get(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    pub fn hidden(&self) -> HiddenCount {
+        self.hidden.clone()
+    }
+}
+
+impl std::fmt::Debug for NoteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NoteStream")
+            .field("hidden", &self.hidden.get())
+            .finish_non_exhaustive()
+    }
+}
+
+impl futures_core::Stream for NoteStream {
+    type Item = Result<NoteFile, Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+/// How many hidden entries a listing passed over (see [`NoteStream::hidden`]).
+#[derive(Clone, Debug, Default)]
+pub struct HiddenCount(Arc<AtomicUsize>);
+
+impl HiddenCount {
+    /// The count so far.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(smartnotes_io::HiddenCount::default().get(), 0);
+    /// ```
+    #[must_use]
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn set(&self, n: usize) {
+        self.0.store(n, Ordering::Relaxed);
+    }
+}
 
 /// The notes of `dir` as a stream: listed, then read and parsed with the options' strategy
 /// ([`StoreExt::read_notes_with`](crate::StoreExt::read_notes_with) documents it).
@@ -50,14 +157,20 @@ pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteSt
     let fs = fs.clone();
     let dir = dir.to_path_buf();
     let opts = opts.clone();
-    stream::once(async move {
+    let hidden = HiddenCount::default();
+    let count = hidden.clone();
+    let inner = stream::once(async move {
         match list_notes(&fs, &dir, &opts).await {
-            Ok(listed) => load_notes(&fs, listed, &opts),
+            Ok(listing) => {
+                count.set(listing.hidden);
+                load_notes(&fs, listing.found, &opts).inner
+            }
             Err(e) => stream::iter([Err(e)]).boxed(),
         }
     })
     .flatten()
-    .boxed()
+    .boxed();
+    NoteStream { inner, hidden }
 }
 
 /// The notes of the files `paths` names, in that order
@@ -68,9 +181,13 @@ pub(crate) fn read_files<S: Store>(fs: &S, paths: Vec<PathBuf>, opts: &Options) 
             path: paths.into_iter().next().unwrap_or_default(),
             operation: BLOCKING_STRATEGY,
         };
-        return stream::iter([Err(error)]).boxed();
+        return NoteStream::new(stream::iter([Err(error)]).boxed());
     }
-    load_notes(fs, paths.into_iter().map(Ok).collect(), opts)
+    let listed = paths
+        .into_iter()
+        .map(|path| Ok(Listed::top(path)))
+        .collect();
+    load_notes(fs, listed, opts)
 }
 
 /// The note files under `dir`, sorted by path; the first step of [`read_notes`](crate::StoreExt::read_notes).
@@ -87,7 +204,7 @@ pub(crate) async fn list_notes<F: Store>(
     fs: &F,
     dir: &Path,
     opts: &Options,
-) -> Result<Vec<Result<PathBuf, Error>>, Error> {
+) -> Result<Listing, Error> {
     let mut walk = Walk::new(dir, opts);
     if let Strategy::Blocking { .. } = opts.strategy_for(fs) {
         let blocking = blocking_twin(fs, dir, BLOCKING_STRATEGY)?;
@@ -98,7 +215,7 @@ pub(crate) async fn list_notes<F: Store>(
                     let listed = retry_blocking(|| blocking.list(&next));
                     walk.visit(next, listed)?;
                 }
-                Ok(walk.found)
+                Ok(walk.finish())
             })
             .await;
     }
@@ -106,7 +223,30 @@ pub(crate) async fn list_notes<F: Store>(
         let listed = retry_async(fs.runtime(), || fs.list(&next)).await;
         walk.visit(next, listed)?;
     }
-    Ok(walk.found)
+    Ok(walk.finish())
+}
+
+/// What a walk found: the note files (or the folders it could not list), and how many hidden
+/// entries it passed over.
+pub(crate) struct Listing {
+    pub(crate) found: Vec<Result<Listed, Error>>,
+    pub(crate) hidden: usize,
+}
+
+/// A listed note file and its folder relative to the walk's root.
+pub(crate) struct Listed {
+    path: PathBuf,
+    folder: PathBuf,
+}
+
+impl Listed {
+    /// A file at the top (no folder).
+    fn top(path: PathBuf) -> Self {
+        Self {
+            path,
+            folder: PathBuf::new(),
+        }
+    }
 }
 
 /// A depth-first walk that lists each directory's entries in name order, which yields paths in
@@ -119,10 +259,15 @@ struct Walk {
     /// Whether the listing [`Walk::visit`] takes next is the root's.
     at_root: bool,
     recursive: bool,
+    hidden: bool,
     excluded: Vec<PathBuf>,
-    /// Entries still to visit, one sorted iterator per open directory.
-    stack: Vec<std::vec::IntoIter<Entry>>,
-    found: Vec<Result<PathBuf, Error>>,
+    /// The folder (relative to the root) of the directory [`Walk::visit`] takes next.
+    next_folder: PathBuf,
+    /// Entries still to visit, one sorted iterator per open directory, with its folder.
+    stack: Vec<(PathBuf, std::vec::IntoIter<Entry>)>,
+    found: Vec<Result<Listed, Error>>,
+    /// Hidden entries passed over.
+    passed_hidden: usize,
 }
 
 impl Walk {
@@ -131,9 +276,19 @@ impl Walk {
             root: Some(root.to_path_buf()),
             at_root: true,
             recursive: opts.recursive,
+            hidden: opts.hidden,
             excluded: opts.exclude.iter().map(|p| lexical(p)).collect(),
+            next_folder: PathBuf::new(),
             stack: Vec::new(),
             found: Vec::new(),
+            passed_hidden: 0,
+        }
+    }
+
+    fn finish(self) -> Listing {
+        Listing {
+            found: self.found,
+            hidden: self.passed_hidden,
         }
     }
 
@@ -142,22 +297,35 @@ impl Walk {
         if let Some(root) = self.root.take() {
             return Some(root);
         }
-        while let Some(entries) = self.stack.last_mut() {
+        while let Some((folder, entries)) = self.stack.last_mut() {
             let Some(entry) = entries.next() else {
                 self.stack.pop();
                 continue;
             };
-            match entry.kind {
-                EntryKind::File if is_note_path(&entry.path) => self.found.push(Ok(entry.path)),
-                EntryKind::Dir
-                    if self.recursive
-                        && !is_hidden(&entry.path)
-                        && !self.excluded.contains(&lexical(&entry.path)) =>
-                {
-                    return Some(entry.path);
-                }
-                _ => {}
+            let wanted = match entry.kind {
+                EntryKind::File => is_note_path(&entry.path),
+                EntryKind::Dir => self.recursive && !self.excluded.contains(&lexical(&entry.path)),
+                _ => false,
+            };
+            if !wanted {
+                continue;
             }
+            if !self.hidden && is_hidden(&entry.path) {
+                self.passed_hidden += 1;
+                continue;
+            }
+            if entry.kind == EntryKind::Dir {
+                self.next_folder = match entry.path.file_name() {
+                    Some(name) => folder.join(name),
+                    None => folder.clone(),
+                };
+                return Some(entry.path);
+            }
+            let folder = folder.clone();
+            self.found.push(Ok(Listed {
+                path: entry.path,
+                folder,
+            }));
         }
         None
     }
@@ -168,7 +336,8 @@ impl Walk {
         match listed {
             Ok(mut entries) => {
                 entries.sort_unstable_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
-                self.stack.push(entries.into_iter());
+                let folder = std::mem::take(&mut self.next_folder);
+                self.stack.push((folder, entries.into_iter()));
             }
             Err(source) if at_root => return Err(Error::List { path: dir, source }),
             Err(source) => self.found.push(Err(Error::List { path: dir, source })),
@@ -181,12 +350,12 @@ impl Walk {
 /// [`read_notes`](crate::StoreExt::read_notes). `Err` entries pass through in place.
 pub(crate) fn load_notes<F: Store>(
     fs: &F,
-    listed: Vec<Result<PathBuf, Error>>,
+    listed: Vec<Result<Listed, Error>>,
     opts: &Options,
 ) -> NoteStream {
     let limit = opts.max_note_bytes;
     let fs = fs.clone();
-    match (opts.strategy_for(&fs), fs.blocking()) {
+    let inner = match (opts.strategy_for(&fs), fs.blocking()) {
         (Strategy::Concurrent { limit: n }, _) => stream::iter(listed)
             .map(move |item| load_async(fs.clone(), item, limit))
             .buffered(n.max(1))
@@ -201,9 +370,9 @@ pub(crate) fn load_notes<F: Store>(
                         batch
                             .into_iter()
                             .map(|item| {
-                                let path = item?;
-                                let read = retry_blocking(|| fs.read(&path, limit));
-                                loaded(path, read)
+                                let listed = item?;
+                                let read = retry_blocking(|| fs.read(&listed.path, limit));
+                                loaded(listed, read)
                             })
                             .collect::<Vec<_>>()
                     })
@@ -216,23 +385,25 @@ pub(crate) fn load_notes<F: Store>(
         _ => stream::iter(listed)
             .then(move |item| load_async(fs.clone(), item, limit))
             .boxed(),
-    }
+    };
+    NoteStream::new(inner)
 }
 
 async fn load_async<F: Store>(
     fs: F,
-    item: Result<PathBuf, Error>,
+    item: Result<Listed, Error>,
     limit: u64,
 ) -> Result<NoteFile, Error> {
-    let path = item?;
-    let read = retry_async(fs.runtime(), || fs.read(&path, limit)).await;
-    loaded(path, read)
+    let listed = item?;
+    let read = retry_async(fs.runtime(), || fs.read(&listed.path, limit)).await;
+    loaded(listed, read)
 }
 
-/// The note from the outcome of reading `path`, however it was read.
-fn loaded(path: PathBuf, read: std::io::Result<Vec<u8>>) -> Result<NoteFile, Error> {
+/// The note from the outcome of reading a listed file, however it was read.
+fn loaded(listed: Listed, read: std::io::Result<Vec<u8>>) -> Result<NoteFile, Error> {
+    let Listed { path, folder } = listed;
     match read {
-        Ok(bytes) => decode(path, bytes),
+        Ok(bytes) => decode(path, bytes).map(|file| file.with_folder(folder)),
         Err(e) => Err(Error::read(path, e)),
     }
 }
@@ -252,8 +423,13 @@ fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<NoteFile, Error> {
             return Err(Error::NotUtf8 { path, offset });
         }
     };
-    match Note::parse(&text) {
-        Ok(note) => Ok(NoteFile { path, note }),
+    // A note without a heading or a `title:` takes its file's name, as Obsidian shows it.
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
+    match Note::parse_named(&text, &stem) {
+        Ok(note) => Ok(NoteFile::new(path, note)),
         Err(source) => Err(Error::Parse { path, source }),
     }
 }

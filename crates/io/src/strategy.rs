@@ -112,6 +112,42 @@ pub struct Options {
     pub write_mode: WriteMode,
     /// Directories a walk never enters (the pipeline adds its export directory).
     pub exclude: Vec<PathBuf>,
+    /// Include hidden entries (names starting with `.`): files, and folders in a recursive
+    /// walk. Off by default, as in ripgrep and fd; how many were passed over is counted
+    /// ([`NoteStream::hidden`](crate::NoteStream::hidden), [`Report::hidden`](crate::Report::hidden)).
+    pub hidden: bool,
+    /// Where an export puts each note: in the folder it came from, mirrored under the
+    /// destination (the default), or all in the destination itself.
+    pub layout: Layout,
+    /// How exported files are named: from the title (the default), or the source's own name.
+    pub names: Names,
+}
+
+/// Where an export puts each note.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Layout {
+    /// The note's folder relative to the folder it was read from ([`NoteFile::folder`](crate::NoteFile::folder)),
+    /// recreated under the destination: a recursive export mirrors the source tree, so
+    /// relative links keep working and same-named notes in different folders stay apart.
+    #[default]
+    Mirror,
+    /// Every note directly in the destination.
+    Flat,
+}
+
+/// How an export names its files. Either way a name is unique within its folder (`-2`, `-3`,
+/// ... on a collision) and safe: never a path, never `.`/`..`, never a device name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Names {
+    /// From the title, made safe: lowercase words joined by `-`, at most 100 bytes
+    /// (`smartnotes_core::file_stem`).
+    #[default]
+    Slug,
+    /// The source file's own name (Obsidian resolves `[[wikilinks]]` by it), when it is a
+    /// safe name (`smartnotes_core::is_safe_file_name`); else the slug of its stem.
+    Keep,
 }
 
 impl Default for Options {
@@ -122,6 +158,9 @@ impl Default for Options {
             max_note_bytes: DEFAULT_MAX_NOTE_BYTES,
             write_mode: WriteMode::CreateNew,
             exclude: Vec::new(),
+            hidden: false,
+            layout: Layout::Mirror,
+            names: Names::Slug,
         }
     }
 }
@@ -232,6 +271,44 @@ impl Options {
     #[must_use]
     pub fn with_exclude(mut self, dir: impl Into<PathBuf>) -> Self {
         self.exclude.push(dir.into());
+        self
+    }
+
+    /// The same with [`Options::hidden`] set.
+    ///
+    /// # Examples
+    /// ```
+    /// assert!(smartnotes_io::Options::default().with_hidden(true).hidden);
+    /// ```
+    #[must_use]
+    pub fn with_hidden(mut self, hidden: bool) -> Self {
+        self.hidden = hidden;
+        self
+    }
+
+    /// The same with [`Options::layout`] set.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{Layout, Options};
+    /// assert_eq!(Options::default().with_layout(Layout::Flat).layout, Layout::Flat);
+    /// ```
+    #[must_use]
+    pub fn with_layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
+    }
+
+    /// The same with [`Options::names`] set.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{Names, Options};
+    /// assert_eq!(Options::default().with_names(Names::Keep).names, Names::Keep);
+    /// ```
+    #[must_use]
+    pub fn with_names(mut self, names: Names) -> Self {
+        self.names = names;
         self
     }
 
