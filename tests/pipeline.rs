@@ -337,7 +337,11 @@ async fn export_inside_the_source_is_not_read_back<F: Store>(fs: F) {
     let second = fs.pipeline_with(src.path(), &out, &opts).await.unwrap();
     assert_eq!(first.exported.len(), 3);
     assert_eq!(
-        (second.exported.len(), second.unchanged.len(), second.skipped.len()),
+        (
+            second.exported.len(),
+            second.unchanged.len(),
+            second.skipped.len()
+        ),
         (0, 3, 0),
         "a re-run finds its earlier output unchanged, and never reads it as notes"
     );

@@ -5,7 +5,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 use smartnotes::support::corpus;
-use smartnotes::{Note, StdFs};
+use smartnotes::StdFs;
 
 fn smartnotes(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_smartnotes"))
@@ -57,11 +57,12 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Each exported file holds exactly the rendered source note.
+/// Every file the summary lists is its source, byte for byte (notes are exported unedited).
 fn check_exports(summary: &Value) {
     for file in summary["files"].as_array().unwrap() {
-        let source = std::fs::read_to_string(file["source"].as_str().unwrap()).unwrap();
-        let written = std::fs::read_to_string(file["path"].as_str().unwrap()).unwrap();
-        assert_eq!(written, Note::parse(&source).unwrap().render());
+        let source = std::fs::read(file["source"].as_str().unwrap()).unwrap();
+        let written = std::fs::read(file["path"].as_str().unwrap()).unwrap();
+        assert_eq!(written, source, "{file}");
     }
 }
 
@@ -289,6 +290,113 @@ fn export_recursive_same_titles_and_tags() {
             summary["filtered_out"].as_u64()
         ),
         (Some(1001), Some(1000))
+    );
+}
+
+/// A vault: mirrored by default, its own names kept with `--names keep`, hidden folders passed
+/// over and counted; a re-run writes nothing and exits 0; a changed file is kept unless
+/// `--replace`.
+#[test]
+fn export_a_vault_again_and_again() {
+    let src = tempfile::tempdir().unwrap();
+    let vault: [(&str, &[u8]); 5] = [
+        (
+            "Bases/Bases syntax.md",
+            b"---\ntags: [obsidian]\n---\nA base. See [[Views]].\n",
+        ),
+        ("Bases/Views.md", b"Views of a base. #obsidian/bases\n"),
+        ("fr/tar.md", b"# tar\n\nfr\n"),
+        ("de/tar.md", b"# tar\n\nde\n"),
+        (".obsidian/app.md", b"# settings\n"),
+    ];
+    for (name, bytes) in vault {
+        write(src.path(), name, bytes);
+    }
+    let dest = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["export", s(src.path()), s(dest.path()), "-r", "--json"];
+        args.extend_from_slice(extra);
+        let out = smartnotes(&args);
+        (out.status.code(), json(&out))
+    };
+
+    let (code, summary) = run(&["--names", "keep"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        (summary["exported"].as_u64(), summary["hidden"].as_u64()),
+        (Some(4), Some(1))
+    );
+    for (name, bytes) in &vault[..4] {
+        assert_eq!(
+            &std::fs::read(dest.path().join(name)).unwrap(),
+            bytes,
+            "{name}"
+        );
+    }
+    check_exports(&summary);
+
+    let (code, summary) = run(&["--names", "keep"]);
+    assert_eq!(code, Some(0), "a re-run is not a failure");
+    assert_eq!(
+        (summary["exported"].as_u64(), summary["unchanged"].as_u64()),
+        (Some(0), Some(4))
+    );
+
+    // Half of an export lost (as if interrupted): run again to complete it.
+    std::fs::remove_file(dest.path().join("fr/tar.md")).unwrap();
+    let (code, summary) = run(&["--names", "keep"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        (summary["exported"].as_u64(), summary["unchanged"].as_u64()),
+        (Some(1), Some(3))
+    );
+
+    // A file edited in DEST is kept (exit 1, the reason on stderr), unless --replace.
+    write(dest.path(), "de/tar.md", b"edited");
+    let (code, summary) = run(&["--names", "keep"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        summary["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already exists")
+    );
+    assert_eq!(
+        std::fs::read(dest.path().join("de/tar.md")).unwrap(),
+        b"edited"
+    );
+    let (code, _) = run(&["--names", "keep", "--replace"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        std::fs::read(dest.path().join("de/tar.md")).unwrap(),
+        b"# tar\n\nde\n"
+    );
+
+    // Flat and by title: one folder, the same title twice gets a suffix; --hidden reads all.
+    let flat = tempfile::tempdir().unwrap();
+    let out = smartnotes(&[
+        "export",
+        s(src.path()),
+        s(flat.path()),
+        "-r",
+        "--flat",
+        "--hidden",
+        "--json",
+    ]);
+    assert_eq!(json(&out)["exported"], 5);
+    let names: Vec<String> = files(flat.path())
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "bases-syntax.md",
+            "settings.md",
+            "tar-2.md",
+            "tar.md",
+            "views.md"
+        ]
     );
 }
 

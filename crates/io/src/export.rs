@@ -87,6 +87,8 @@ enum Job {
     },
     Failed {
         seq: usize,
+        /// The note, when it was read and could not be placed; else the error's own path.
+        source: Option<PathBuf>,
         error: Error,
     },
 }
@@ -149,10 +151,10 @@ impl Job {
 
     fn finish(self, result: io::Result<Written>) -> Outcome {
         match self {
-            Job::Failed { seq, error } => (
+            Job::Failed { seq, source, error } => (
                 seq,
                 Err(Skipped {
-                    source: error.path().to_owned(),
+                    source: source.unwrap_or_else(|| error.path().to_owned()),
                     error,
                 }),
             ),
@@ -267,7 +269,13 @@ where
         async move {
             let file = match item {
                 Ok(file) => file,
-                Err(error) => return Job::Failed { seq, error },
+                Err(error) => {
+                    return Job::Failed {
+                        seq,
+                        source: None,
+                        error,
+                    };
+                }
             };
             let folder = match layout {
                 Layout::Flat => PathBuf::new(),
@@ -280,6 +288,7 @@ where
                     let path = dest.join(&folder);
                     return Job::Failed {
                         seq,
+                        source: Some(file.path),
                         error: Error::CreateDir {
                             path,
                             source: error,
@@ -294,6 +303,7 @@ where
                     lock(&folders).refused.insert(folder, source.to_string());
                     return Job::Failed {
                         seq,
+                        source: Some(file.path),
                         error: Error::CreateDir { path, source },
                     };
                 }
