@@ -136,9 +136,10 @@ fn closing_run(bytes: &[u8], from: usize, run: usize) -> Option<usize> {
     None
 }
 
-/// A fence line opening or closing a fenced code block: its character and length.
+/// A fence line opening or closing a fenced code block: its character and length. A fence
+/// inside a block quote or an Obsidian callout (`> ```css`) counts too.
 pub(crate) fn fence(line: &str) -> Option<(u8, usize, &str)> {
-    let trimmed = line.trim_start();
+    let trimmed = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
     let c = *trimmed.as_bytes().first()?;
     if c != b'`' && c != b'~' {
         return None;
@@ -222,6 +223,8 @@ mod tests {
             ]
         );
         assert!(fence("``` a`b").is_none());
+        assert_eq!(fence("> ```css").map(|f| f.1), Some(3), "a fence in a callout");
+        assert_eq!(fence(">> ~~~").map(|f| f.0), Some(b'~'));
         assert!(fence("``").is_none());
     }
 
