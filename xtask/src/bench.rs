@@ -305,7 +305,7 @@ fn machine() -> Machine {
         .map_or(0.0, |kib| kib / (1 << 20) as f64);
     let release = proc("/proc/sys/kernel/osrelease");
     Machine {
-        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cores: smartnotes::support::cores(),
         cpu,
         memory_gib,
         os: format!("{} {}", std::env::consts::OS, release.trim())

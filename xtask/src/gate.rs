@@ -141,7 +141,7 @@ pub(crate) fn measure_ratios(reps: usize) -> Result<BTreeMap<String, Vec<f64>>, 
     let corpus_dir = scratch.path().join("notes");
     corpus::write_corpus(&StdFs, &corpus_dir, 2000, 2026).map_err(|e| e.to_string())?;
     let paths = baseline::note_paths(&corpus_dir).map_err(|e| e.to_string())?;
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let threads = smartnotes::support::cores();
     let mut samples: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut push = |metric: Metric, value: f64| {
         samples

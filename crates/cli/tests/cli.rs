@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
-use smartnotes::support::corpus;
 use smartnotes::StdFs;
+use smartnotes::support::corpus;
 
 fn smartnotes(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_smartnotes"))

@@ -223,7 +223,11 @@ mod tests {
             ]
         );
         assert!(fence("``` a`b").is_none());
-        assert_eq!(fence("> ```css").map(|f| f.1), Some(3), "a fence in a callout");
+        assert_eq!(
+            fence("> ```css").map(|f| f.1),
+            Some(3),
+            "a fence in a callout"
+        );
         assert_eq!(fence(">> ~~~").map(|f| f.0), Some(b'~'));
         assert!(fence("``").is_none());
     }
