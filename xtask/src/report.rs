@@ -353,12 +353,14 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
     lateness_table(
         md,
         ("notes/s", "% of baseline"),
-        lag.rows.iter().map(|l| LatenessRow {
-            runtime: &l.runtime,
-            workload: &l.workload,
-            rate: l.notes_per_s.map(|r| format!("{r:.0}")),
-            share: l.share_of_baseline,
-            late: &l.lateness,
+        lag.rows.iter().map(|l| {
+            let rate = l.notes_per_s.map(|r| format!("{r:.0}"));
+            LatenessRow::new(
+                (&l.runtime, &l.workload),
+                rate,
+                l.share_of_baseline,
+                &l.lateness,
+            )
         }),
     );
     let bars = lag
@@ -429,12 +431,9 @@ fn scan_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Resul
     lateness_table(
         md,
         ("GB/s", "% of std"),
-        scan.rows.iter().map(|s| LatenessRow {
-            runtime: &s.runtime,
-            workload: &s.workload,
-            rate: s.gbps.map(|g| format!("{g:.2}")),
-            share: s.share_of_std,
-            late: &s.lateness,
+        scan.rows.iter().map(|s| {
+            let rate = s.gbps.map(|g| format!("{g:.2}"));
+            LatenessRow::new((&s.runtime, &s.workload), rate, s.share_of_std, &s.lateness)
         }),
     );
     let mut bars = vec![Bar {
@@ -479,6 +478,23 @@ struct LatenessRow<'a> {
     share: Option<f64>,
     /// The heartbeat's lateness.
     late: &'a Lateness,
+}
+
+impl<'a> LatenessRow<'a> {
+    fn new(
+        (runtime, workload): (&'a str, &'a str),
+        rate: Option<String>,
+        share: Option<f64>,
+        late: &'a Lateness,
+    ) -> Self {
+        Self {
+            runtime,
+            workload,
+            rate,
+            share,
+            late,
+        }
+    }
 }
 
 fn lateness_table<'a>(
