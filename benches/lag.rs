@@ -21,7 +21,7 @@ use common::{
 };
 use smartnotes::{Flavor, Runtime, Store, StoreJob, Strategy};
 use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
-use smartnotes_io::support::results::{Lag, LagRow, Lateness};
+use smartnotes_io::support::results::{LagBench, LagRow, Lateness};
 
 #[derive(Clone, Copy)]
 enum Work {
@@ -170,7 +170,7 @@ fn main() {
     }
     write_results(
         "lag",
-        &Lag {
+        &LagBench {
             notes,
             reps,
             threads: cores(),

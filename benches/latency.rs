@@ -16,7 +16,7 @@ use smartnotes::testing::{self, MemFs, SlowFs};
 use smartnotes::{
     Note, NoteFile, Options, RuntimeKind, Store, StoreExt, StoreJob, Strategy, WriteMode,
 };
-use smartnotes_io::support::results::{Latency, LatencyCase};
+use smartnotes_io::support::results::{LatencyBench, LatencyCase};
 
 const WAIT: Duration = Duration::from_millis(200);
 
@@ -121,7 +121,7 @@ fn main() {
         .collect();
     write_results(
         "latency",
-        &Latency {
+        &LatencyBench {
             wait_s: WAIT.as_secs_f64(),
             cases: described,
         },

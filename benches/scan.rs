@@ -23,7 +23,7 @@ use futures_util::StreamExt;
 use smartnotes::{Flavor, Runtime, ScanOptions, Store, StoreExt, StoreJob};
 use smartnotes_io::support::corpus;
 use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
-use smartnotes_io::support::results::{Lateness, Rss, Scan, ScanRow};
+use smartnotes_io::support::results::{Lateness, Rss, ScanBench, ScanRow};
 
 const NEEDLE: &str = "ERROR";
 
@@ -239,7 +239,7 @@ fn main() {
     );
     common::write_results(
         "scan",
-        &Scan {
+        &ScanBench {
             mib,
             bytes,
             matching_lines: big_errors,

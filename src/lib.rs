@@ -65,7 +65,7 @@
 //! | a paginated API as one `async for` | [`stream::paginate`] | `pagination` |
 //! | retry with exponential back-off and jitter | [`backon`](https://docs.rs/backon), sleeping on [`Runtime::sleep`] | `retry` |
 //! | `asyncio.wait_for`, per item and per stream | [`stream::timeout`], [`stream::timeout_each`], [`stream::deadline`] | `timeouts` |
-//! | `async with` (cleanup) | [`stream::scope`], [`stream::owning`], [`stream::cleanup`] | `cleanup` |
+//! | `async with` (cleanup) | [`stream::scope`], [`stream::owning`] (and [what runs on drop](stream#what-rust-can-and-cannot-run-on-drop)) | `cleanup` |
 //! | a database cursor, scoped and iterated | [`stream::cursor`] | `cursor` |
 //! | a pool of connections (`async with pool.acquire()`) | [`deadpool`'s unmanaged pool](https://docs.rs/deadpool/0.13/deadpool/unmanaged/) | `pool` |
 //! | an infinite event stream | [`stream::ticks`] with `take` / `take_while` | `infinite` |

@@ -65,16 +65,16 @@ pub(crate) struct Measurement {
 }
 
 /// The benches' own results, in the schema they write them with.
-pub(crate) use smartnotes::support::results::{Lag, Latency, Scan};
+pub(crate) use smartnotes::support::results::{LagBench, LatencyBench, ScanBench};
 
 /// Everything a report is made from.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Results {
     pub run: Run,
     pub criterion: Vec<Measurement>,
-    pub latency: Option<Latency>,
-    pub lag: Option<Lag>,
-    pub scan: Option<Scan>,
+    pub latency: Option<LatencyBench>,
+    pub lag: Option<LagBench>,
+    pub scan: Option<ScanBench>,
 }
 
 impl Results {

@@ -570,7 +570,7 @@ pub(crate) fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::{Estimate, Lag, Latency, Measurement, Run};
+    use crate::bench::{Estimate, LagBench, LatencyBench, Measurement, Run};
     use crate::figures::throughput;
     use crate::policy::targets;
     use smartnotes::support::results::{LagRow, LatencyCase, Lateness};
@@ -633,7 +633,7 @@ mod tests {
                 measured(read, "tokio-sequential", Some(1000), 0.05),
                 measured(read, "smol-blocking-256x4", Some(1000), 0.0125),
             ],
-            latency: Some(Latency {
+            latency: Some(LatencyBench {
                 wait_s: 0.2,
                 cases: vec![
                     case("tokio", 5, "sequential", 1.0),
@@ -642,7 +642,7 @@ mod tests {
                     case("smol", 5, "concurrent", 0.2),
                 ],
             }),
-            lag: Some(Lag {
+            lag: Some(LagBench {
                 notes: 2000,
                 reps: 3,
                 threads: 2,

@@ -30,7 +30,7 @@ pub(crate) struct Args {
     #[arg(long)]
     flat: bool,
     /// How exported files are named: slug (from the title: lowercase words joined by `-`) or
-    /// keep (the source file's own name, so [[wikilinks]] keep resolving).
+    /// keep (the source file's own name, so wiki links keep resolving).
     #[arg(long, value_enum, default_value = "slug")]
     names: NamesArg,
     /// Replace a file in DEST whose content differs (atomically). Without it such a note is

@@ -1,22 +1,6 @@
 //! The `async with` analogues: [`scope`] runs an async close whatever way its body ends, and
-//! [`Owning`] is a stream that owns a resource and releases it.
-//!
-//! # What Rust can and cannot run on drop
-//!
-//! A future or stream that is dropped before it finishes (cancelled: a `select!` took the
-//! other branch, a `take(n)` had enough, a timeout fired, the task was aborted) gets no chance
-//! to `.await` anything: `Drop` is synchronous. So:
-//!
-//! * [`scope`] runs its async `close` when the body returns, with `Ok` or `Err`, early or
-//!   late. If the whole `scope` future is dropped mid-body, `close` does not run; the resource
-//!   is dropped, so its own `Drop` (synchronous: close a file descriptor, return a connection
-//!   to a pool, set a flag) is the fallback. A panic in the body also skips `close`.
-//! * [`Owning`] runs its async `close` when the stream ends, or when you call
-//!   [`Owning::close`] after breaking out of the loop (Python's `aclose()`). Dropped without
-//!   either, it drops the resource, and only the resource's `Drop` runs.
-//!
-//! Design resources so that `Drop` alone is safe and `close` is the graceful, awaited path:
-//! that is the rule `tokio::fs::File` and database pools follow.
+//! [`Owning`] is a stream that owns a resource and releases it. What runs when they are dropped
+//! instead: the [stream module's docs](super#what-rust-can-and-cannot-run-on-drop).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -31,7 +15,7 @@ use crate::stream::paginate;
 ///
 /// The result is the body's; if the body succeeded and `close` failed, the close error. If
 /// both failed, the body's error is returned and the close error is dropped, as the first
-/// failure is the one that explains the second. See the [module docs](self) for cancellation.
+/// failure is the one that explains the second. See [what runs on drop](super#what-rust-can-and-cannot-run-on-drop) for cancellation.
 ///
 /// # Errors
 /// The body's error, or else `close`'s.
@@ -79,7 +63,7 @@ pin_project_lite::pin_project! {
 
 /// A stream over `stream` that owns `resource` and runs `close(resource)` once, when the
 /// stream ends or on [`Owning::close`]; if it is dropped first, the resource is only dropped
-/// (see the [module docs](self)). The stream's `None` comes after `close` has finished.
+/// (see [what runs on drop](super#what-rust-can-and-cannot-run-on-drop)). The stream's `None` comes after `close` has finished.
 ///
 /// # Examples
 /// ```

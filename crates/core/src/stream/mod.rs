@@ -18,7 +18,7 @@
 //! | paginated API as one `async for` | [`paginate`] |
 //! | retry with exponential back-off and jitter | the `backon` crate, sleeping on [`Runtime::sleep`](crate::Runtime::sleep) |
 //! | `asyncio.wait_for`, per item and per stream | [`timeout`], [`timeout_each`], [`deadline`] |
-//! | `async with` | [`scope`]; a stream owning a resource: [`owning`] ([`cleanup`] says what runs on drop) |
+//! | `async with` | [`scope`]; a stream owning a resource: [`owning`] (what runs on drop: below) |
 //! | a database cursor, scoped and iterated | [`cursor`] |
 //! | an infinite event stream | [`ticks`] with `take` / `take_while` |
 //! | `asyncio.gather` with a bound | [`gather`] |
@@ -27,8 +27,25 @@
 //! | a list comprehension over `async for` | [`partition_results`], or `collect` (holds everything) |
 //!
 //! Anything that needs time takes a [`Runtime`](crate::Runtime): core never calls a runtime.
+//!
+//! # What Rust can and cannot run on drop
+//!
+//! A future or stream that is dropped before it finishes (cancelled: a `select!` took the
+//! other branch, a `take(n)` had enough, a timeout fired, the task was aborted) gets no chance
+//! to `.await` anything: `Drop` is synchronous. So:
+//!
+//! * [`scope`] runs its async `close` when the body returns, with `Ok` or `Err`, early or
+//!   late. If the whole `scope` future is dropped mid-body, `close` does not run; the resource
+//!   is dropped, so its own `Drop` (synchronous: close a file descriptor, return a connection
+//!   to a pool, set a flag) is the fallback. A panic in the body also skips `close`.
+//! * [`Owning`] runs its async `close` when the stream ends, or when you call
+//!   [`Owning::close`] after breaking out of the loop (Python's `aclose()`). Dropped without
+//!   either, it drops the resource, and only the resource's `Drop` runs.
+//!
+//! Design resources so that `Drop` alone is safe and `close` is the graceful, awaited path:
+//! that is the rule `tokio::fs::File` and database pools follow.
 
-pub mod cleanup;
+mod cleanup;
 mod countdown;
 mod gather;
 mod paginate;

@@ -69,7 +69,7 @@ pub fn rank(strategy_label: &str) -> Option<usize> {
 
 /// `latency.json`: the latency bench's cases, timed by criterion.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
-pub struct Latency {
+pub struct LatencyBench {
     /// The store's wait per operation, seconds.
     pub wait_s: f64,
     /// Every case of the run.
@@ -93,7 +93,7 @@ pub struct LatencyCase {
 
 /// `lag.json`: the heartbeat's lateness while reading, per runtime and workload.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
-pub struct Lag {
+pub struct LagBench {
     /// Notes read per repetition.
     pub notes: usize,
     /// Repetitions, interleaved.
@@ -129,7 +129,7 @@ pub struct LagRow {
 
 /// `scan.json`: the log scan's throughput, lateness and memory.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
-pub struct Scan {
+pub struct ScanBench {
     /// The log's size, MiB.
     pub mib: u64,
     /// The log's size, bytes.
