@@ -257,6 +257,25 @@ impl Note {
     /// # Ok::<(), smartnotes_core::ParseError>(())
     /// ```
     pub fn parse_named(text: &str, file_stem: &str) -> Result<Self, ParseError> {
+        Self::parse_owned(text.to_owned(), file_stem)
+    }
+
+    /// [`Note::parse_named`] taking the text by value: the note keeps it as its source (to
+    /// render it back) without a copy, the way a reader that has just read a file wants.
+    ///
+    /// # Errors
+    /// [`ParseError::Empty`] when the text holds nothing but white space.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_core::Note;
+    /// let text = String::from("A line without a heading.\n");
+    /// let note = Note::parse_owned(text, "Thoughts")?;
+    /// assert_eq!((note.title.as_str(), note.render().as_str()), ("Thoughts", "A line without a heading.\n"));
+    /// # Ok::<(), smartnotes_core::ParseError>(())
+    /// ```
+    pub fn parse_owned(source: String, file_stem: &str) -> Result<Self, ParseError> {
+        let text = source.as_str();
         let without_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
         if without_bom.trim().is_empty() {
             return Err(ParseError::Empty);
@@ -291,7 +310,7 @@ impl Note {
             tags: tags.clone(),
             front_matter,
             origin: Some(Origin {
-                source: text.to_owned(),
+                source,
                 title,
                 title_source,
                 body: lay.body,
