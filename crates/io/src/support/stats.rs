@@ -52,9 +52,9 @@ impl Verdict {
     }
 }
 
-/// The relative change of the mean from `base` to `now`, with its 95% interval.
+/// A figure (a mean, a change, a ratio) and its 95% interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Change {
+pub struct Interval {
     /// The change of the means.
     pub estimate: f64,
     /// The low end of the 95% interval.
@@ -87,7 +87,7 @@ pub fn mean(v: &[f64]) -> f64 {
 /// assert!((change.estimate - 0.2).abs() < 1e-9 && change.low > 0.1);
 /// ```
 #[must_use]
-pub fn relative_change(base: &[f64], now: &[f64]) -> Change {
+pub fn relative_change(base: &[f64], now: &[f64]) -> Interval {
     bootstrap(base, now, |b, n| n / b - 1.0)
 }
 
@@ -104,11 +104,11 @@ pub fn relative_change(base: &[f64], now: &[f64]) -> Change {
 /// assert!(change.low <= 0.0 && change.high >= 0.0);
 /// ```
 #[must_use]
-pub fn absolute_change(base: &[f64], now: &[f64]) -> Change {
+pub fn absolute_change(base: &[f64], now: &[f64]) -> Interval {
     bootstrap(base, now, |b, n| n - b)
 }
 
-fn bootstrap(base: &[f64], now: &[f64], change: impl Fn(f64, f64) -> f64) -> Change {
+fn bootstrap(base: &[f64], now: &[f64], change: impl Fn(f64, f64) -> f64) -> Interval {
     assert!(!base.is_empty() && !now.is_empty(), "empty series");
     let estimate = change(mean(base), mean(now));
     let mut rng = fastrand::Rng::with_seed(0x5eed_ca7e);
@@ -122,8 +122,104 @@ fn bootstrap(base: &[f64], now: &[f64], change: impl Fn(f64, f64) -> f64) -> Cha
         })
         .collect();
     draws.sort_by(f64::total_cmp);
-    Change {
+    Interval {
         estimate,
+        low: draws[(0.025 * draws.len() as f64) as usize],
+        high: draws[(0.975 * draws.len() as f64) as usize - 1],
+    }
+}
+
+/// The mean of `samples` with its 95% percentile-bootstrap interval (4,000 resamples, a fixed
+/// seed): what a table shows beside each figure.
+///
+/// # Panics
+/// If `samples` is empty.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::stats::mean_interval;
+/// let rate = mean_interval(&[100.0, 104.0, 96.0, 101.0, 99.0]);
+/// assert_eq!(rate.estimate, 100.0);
+/// assert!(rate.low < 100.0 && rate.high > 100.0 && rate.high - rate.low < 8.0);
+/// ```
+#[must_use]
+pub fn mean_interval(samples: &[f64]) -> Interval {
+    paired(samples, samples, |a, _| a)
+}
+
+/// The mean of the per-repetition ratios `num[i] / den[i]`, with its 95% bootstrap interval
+/// (the pairs resampled together). Measured in the same repetition, back to back, a change of
+/// the machine's load moves both sides of a pair, so it cancels out of the ratio.
+///
+/// # Panics
+/// If the series are empty or of different lengths.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::stats::paired_ratio;
+/// // The machine got twice as slow halfway; the ratio did not move.
+/// let ours = [110.0, 111.0, 55.0, 54.5];
+/// let base = [100.0, 101.0, 50.0, 49.5];
+/// let ratio = paired_ratio(&ours, &base);
+/// assert!((ratio.estimate - 1.1).abs() < 0.01 && ratio.high - ratio.low < 0.02);
+/// ```
+#[must_use]
+pub fn paired_ratio(num: &[f64], den: &[f64]) -> Interval {
+    paired(num, den, |a, b| a / b)
+}
+
+/// How two cases measured side by side compare (higher is better).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    /// The first is better by more than the margin, beyond the noise.
+    Better,
+    /// The second is better by more than the margin, beyond the noise.
+    Worse,
+    /// Equal within the noise (or within the margin).
+    Tie,
+}
+
+/// Compares two cases from paired samples (higher is better): the interval of the mean ratio
+/// `a / b`, and a winner only when the whole interval lies beyond `1 + margin` (or below
+/// `1 / (1 + margin)`); otherwise a tie. `margin` is the smallest difference worth naming
+/// (0.05: differences under 5% are called ties even when measured precisely).
+///
+/// # Panics
+/// If the series are empty or of different lengths.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::support::stats::{Comparison, compare_paired};
+/// let fast = [130.0, 128.0, 131.0, 129.0];
+/// let slow = [100.0, 99.0, 101.0, 100.0];
+/// assert_eq!(compare_paired(&fast, &slow, 0.05).1, Comparison::Better);
+/// assert_eq!(compare_paired(&slow, &slow, 0.05).1, Comparison::Tie);
+/// ```
+#[must_use]
+pub fn compare_paired(a: &[f64], b: &[f64], margin: f64) -> (Interval, Comparison) {
+    let ratio = paired_ratio(a, b);
+    let verdict = if ratio.low > 1.0 + margin {
+        Comparison::Better
+    } else if ratio.high < 1.0 / (1.0 + margin) {
+        Comparison::Worse
+    } else {
+        Comparison::Tie
+    };
+    (ratio, verdict)
+}
+
+/// The mean of `f(a[i], b[i])` with a percentile-bootstrap interval over resampled pairs.
+fn paired(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> Interval {
+    assert!(!a.is_empty() && a.len() == b.len(), "empty or unpaired series");
+    let values: Vec<f64> = a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect();
+    let n = values.len();
+    let mut rng = fastrand::Rng::with_seed(0x5eed_ca7e);
+    let mut draws: Vec<f64> = (0..4000)
+        .map(|_| (0..n).map(|_| values[rng.usize(..n)]).sum::<f64>() / n as f64)
+        .collect();
+    draws.sort_by(f64::total_cmp);
+    Interval {
+        estimate: mean(&values),
         low: draws[(0.025 * draws.len() as f64) as usize],
         high: draws[(0.975 * draws.len() as f64) as usize - 1],
     }
@@ -134,12 +230,12 @@ fn bootstrap(base: &[f64], now: &[f64], change: impl Fn(f64, f64) -> f64) -> Cha
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::stats::{Change, Verdict, verdict};
-/// let slower = Change { estimate: 0.3, low: 0.2, high: 0.4 };
+/// use smartnotes_io::support::stats::{Interval, Verdict, verdict};
+/// let slower = Interval { estimate: 0.3, low: 0.2, high: 0.4 };
 /// assert_eq!(verdict(slower, 0.10), Verdict::Regression);
 /// ```
 #[must_use]
-pub fn verdict(change: Change, threshold: f64) -> Verdict {
+pub fn verdict(change: Interval, threshold: f64) -> Verdict {
     if change.low > threshold {
         Verdict::Regression
     } else if change.high < -threshold {
@@ -236,6 +332,56 @@ mod tests {
             verdict(absolute_change(&base, &late), 1.0),
             Verdict::Regression
         );
+    }
+
+    /// Paired series: a common load factor per repetition (the machine's state), times a
+    /// case's own level, times its own noise.
+    fn paired_runs(levels: [f64; 2], noise: f64, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+        let load = noisy(1.0, 0.5, n, seed); // the machine: up to 50% either way
+        let a = noisy(levels[0], noise, n, seed + 1);
+        let b = noisy(levels[1], noise, n, seed + 2);
+        (
+            a.iter().zip(&load).map(|(x, l)| x * l).collect(),
+            b.iter().zip(&load).map(|(x, l)| x * l).collect(),
+        )
+    }
+
+    #[test]
+    fn a_true_difference_is_called_through_load_drift() {
+        // 20% apart, 5% noise each, and a load that swings 50% between repetitions.
+        for seed in 0..100 {
+            let (a, b) = paired_runs([1.2, 1.0], 0.05, 10, seed * 10);
+            assert_eq!(compare_paired(&a, &b, 0.05).1, Comparison::Better, "seed {seed}");
+            assert_eq!(compare_paired(&b, &a, 0.05).1, Comparison::Worse, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn noise_alone_is_called_a_tie() {
+        // Two equal cases, 10% noise each, 10 repetitions, 200 times over: a 95% interval
+        // beyond a 5% margin is a rare accident, never the rule (here 1 of 200).
+        let called: Vec<u64> = (0..200)
+            .filter(|seed| {
+                let (a, b) = paired_runs([1.0, 1.0], 0.10, 10, seed * 10);
+                compare_paired(&a, &b, 0.05).1 != Comparison::Tie
+            })
+            .collect();
+        assert!(called.len() <= 2, "called on seeds {called:?}");
+        // With 2% noise, never.
+        for seed in 0..200 {
+            let (a, b) = paired_runs([1.0, 1.0], 0.02, 10, seed * 10);
+            assert_eq!(compare_paired(&a, &b, 0.05).1, Comparison::Tie, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn intervals_contain_their_estimate_and_shrink_with_samples() {
+        let few = mean_interval(&noisy(10.0, 0.2, 5, 9));
+        let many = mean_interval(&noisy(10.0, 0.2, 80, 9));
+        for i in [few, many] {
+            assert!(i.low <= i.estimate && i.estimate <= i.high, "{i:?}");
+        }
+        assert!(many.high - many.low < few.high - few.low);
     }
 
     #[test]
