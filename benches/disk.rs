@@ -1,154 +1,227 @@
-//! disk: reading and exporting a generated corpus of ~1 KiB notes in the page cache, with every
-//! strategy on both runtimes, beside the `std::fs` loops a user would write instead (one
-//! thread, and one thread per core). Exports also run on tmpfs (`/dev/shm`).
+//! disk: reading and exporting a generated corpus of ~1 KiB notes, with every strategy on both
+//! runtimes, beside the `std::fs` loops a user would write instead (one thread, and one thread
+//! per core). Exports also run on tmpfs (`/dev/shm`).
 //!
-//! `cargo bench --bench disk` (select with a filter: `-- disk-read-10000`, `-- tmpfs`). A quick
-//! run (`SMARTNOTES_BENCH_QUICK=1`) benches 1,000 notes with four strategies, reads and tmpfs
-//! exports only (exports to the real disk are file-creation bound and slow to measure), for a
-//! shorter time. Each group times its multi-thread `std::fs` baseline first and again last
-//! (`std-N-threads-end`): the two differ when the machine's load drifted during the group.
+//! Measured for ratios: every repetition runs every case of a group once, in an order that
+//! rotates from one repetition to the next, after one untimed warm-up pass. A change of the
+//! machine's load then moves a case and its baseline alike within a repetition, and cancels
+//! out of the per-repetition ratio; `cargo xtask bench` reports each ratio's mean with its 95%
+//! interval, and the baseline's own rate and drift as the machine's state.
+//!
+//! Exports write into a fresh folder per run; the folders of a repetition are removed after
+//! it, outside the timings, so every case meets the same create-after-delete conditions in
+//! turn.
+//!
+//! `cargo bench --bench disk [-- --reps N] [-- FILTER]` (a group name part: `read`, `tmpfs`,
+//! `10000`). A quick run (`SMARTNOTES_BENCH_QUICK=1`) benches 1,000 notes with four strategies,
+//! reads and tmpfs exports only, 5 repetitions.
 
 mod common;
 
-use std::path::Path;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use common::{
-    Scratch, cores, corpus_dir, criterion_mean, disk_base, executors, export_on, quick, read_on,
-    std_pipeline, std_read, strategies, tmpfs_base,
+    Scratch, cores, corpus_dir, disk_base, executors, export_on, quick, read_on, std_pipeline,
+    std_read, strategies, tmpfs_base, write_results,
 };
-use criterion::{BatchSize, Criterion, Throughput};
-use smartnotes::{Executor, RuntimeKind};
+use smartnotes::Executor;
+use smartnotes_io::support::results::{DiskBench, RatioCase, RatioGroup, Work};
 
 const SIZES: [usize; 2] = [1_000, 10_000];
 
-/// The corpus sizes of this run.
-fn sizes() -> &'static [usize] {
-    if quick() { &SIZES[..1] } else { &SIZES }
+/// One case: the `std::fs` loop on some threads, or the library on a runtime and a strategy.
+enum Case<'a> {
+    Std(usize),
+    Lib(&'a Executor, smartnotes::Strategy),
 }
 
-fn ids() -> Vec<String> {
-    let mut ids = vec![
-        "std-1-thread".to_owned(),
-        format!("std-{}-threads", cores()),
-    ];
-    for kind in RuntimeKind::ALL {
-        for (label, _) in strategies() {
-            ids.push(format!("{kind}-{label}"));
+impl Case<'_> {
+    /// Runs the case once on `src` (exporting to `out` for a pipeline); the notes it handled.
+    fn run(&self, work: Work, src: &Path, out: &Path) -> usize {
+        match (self, work) {
+            (Case::Std(threads), Work::Read) => std_read(src, *threads),
+            (Case::Std(threads), Work::Pipeline) => std_pipeline(src, out, *threads),
+            (Case::Lib(executor, strategy), Work::Read) => read_on(executor, src, *strategy),
+            (Case::Lib(executor, strategy), Work::Pipeline) => {
+                export_on(executor, src, out, *strategy)
+            }
         }
     }
-    ids.push(format!("std-{}-threads-end", cores()));
-    ids
 }
 
-fn bench_read(c: &mut Criterion, executors: &[Executor], src: &Path, n: usize) {
-    let mut group = c.benchmark_group(format!("disk-read-{n}"));
-    group.throughput(Throughput::Elements(n as u64));
-    group.bench_function("std-1-thread", |b| {
-        b.iter(|| assert_eq!(std_read(src, 1), n))
-    });
-    group.bench_function(format!("std-{}-threads", cores()), |b| {
-        b.iter(|| assert_eq!(std_read(src, cores()), n))
-    });
-    for executor in executors {
-        for (label, strategy) in strategies() {
-            group.bench_function(format!("{}-{label}", executor.kind()), |b| {
-                b.iter(|| assert_eq!(read_on(executor, src, strategy), n))
-            });
-        }
-    }
-    // The baseline again, last: how much the machine's load drifted during the group.
-    group.bench_function(format!("std-{}-threads-end", cores()), |b| {
-        b.iter(|| assert_eq!(std_read(src, cores()), n))
-    });
-    group.finish();
-}
-
-fn bench_pipeline(
-    c: &mut Criterion,
-    executors: &[Executor],
-    name: &str,
-    base: &Path,
-    src: &Path,
+/// Times every case of a group `reps` times, interleaved, rotating the order.
+fn group(
+    name: String,
+    medium: &str,
+    work: Work,
+    (src, base): (&Path, &Path),
     n: usize,
-) {
-    let mut group = c.benchmark_group(format!("{name}-pipeline-{n}"));
-    group.throughput(Throughput::Elements(n as u64));
-    let fresh = || Scratch::new(base);
-    // Each case exports into a fresh directory, removed outside the measurement.
-    let mut case = |id: String, export: &dyn Fn(&Path) -> usize| {
-        group.bench_function(id, |b| {
-            b.iter_batched(fresh, |out| (export(&out.0), out), BatchSize::PerIteration)
-        });
-    };
-    case("std-1-thread".into(), &|out| std_pipeline(src, out, 1));
-    case(format!("std-{}-threads", cores()), &|out| {
-        std_pipeline(src, out, cores())
-    });
+    reps: usize,
+    executors: &[Executor],
+) -> RatioGroup {
+    let mut cases: Vec<(RatioCase, Case<'_>)> = vec![
+        (std_case("std-1-thread".into()), Case::Std(1)),
+        (
+            std_case(format!("std-{}-threads", cores())),
+            Case::Std(cores()),
+        ),
+    ];
     for executor in executors {
         for (label, strategy) in strategies() {
-            case(format!("{}-{label}", executor.kind()), &|out| {
-                export_on(executor, src, out, strategy)
-            });
+            let case = RatioCase {
+                id: format!("{}-{label}", executor.kind()),
+                runtime: Some(executor.kind().name().to_owned()),
+                strategy: Some(label),
+                seconds: Vec::new(),
+            };
+            cases.push((case, Case::Lib(executor, strategy)));
         }
     }
-    // The baseline again, last: how much the machine's load drifted during the group.
-    case(format!("std-{}-threads-end", cores()), &|out| {
-        std_pipeline(src, out, cores())
-    });
-    group.finish();
+    let out = |rep: usize, i: usize| base.join(format!("{name}-rep{rep}-case{i}"));
+    // Warm-up: one untimed run of every case (page cache, thread pools, allocator).
+    for (i, (_, case)) in cases.iter().enumerate() {
+        assert_eq!(case.run(work, src, &out(usize::MAX, i)), n);
+    }
+    clean(base, &name);
+    for rep in 0..reps {
+        for k in 0..cases.len() {
+            let i = (k + rep) % cases.len();
+            let (record, case) = &mut cases[i];
+            let start = Instant::now();
+            let done = case.run(work, src, &out(rep, i));
+            record.seconds.push(start.elapsed().as_secs_f64());
+            assert_eq!(done, n, "{name} {}", record.id);
+        }
+        clean(base, &name);
+    }
+    let baseline = format!("std-{}-threads", cores());
+    print_group(&name, n, &baseline, cases.iter().map(|(c, _)| c));
+    RatioGroup {
+        name,
+        work,
+        medium: medium.into(),
+        notes: n,
+        baseline,
+        cases: cases.into_iter().map(|(c, _)| c).collect(),
+    }
 }
 
-fn summary(group: &str, n: usize) {
-    let ids = ids();
-    let baseline = format!("std-{}-threads", cores());
-    let Some(base) = criterion_mean(group, &baseline) else {
+fn std_case(id: String) -> RatioCase {
+    RatioCase {
+        id,
+        runtime: None,
+        strategy: None,
+        seconds: Vec::new(),
+    }
+}
+
+/// Removes the export folders of a group (outside any timing).
+fn clean(base: &Path, group: &str) {
+    let Ok(entries) = std::fs::read_dir(base) else {
         return;
     };
-    println!("\n### {group}\n");
-    println!("| implementation | notes/s | % of {baseline} |");
-    println!("|---|---:|---:|");
-    for id in &ids {
-        if let Some(mean) = criterion_mean(group, id) {
-            println!(
-                "| {id} | {:.0} | {:.0}% |",
-                n as f64 / mean,
-                base / mean * 100.0
-            );
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(group) {
+            drop(Scratch(entry.path()));
         }
+    }
+}
+
+/// The group as a table of medians: notes/s and the median of the per-repetition ratios (the
+/// report adds the intervals).
+fn print_group<'a>(
+    name: &str,
+    n: usize,
+    baseline: &str,
+    cases: impl Iterator<Item = &'a RatioCase> + Clone,
+) {
+    let Some(base) = cases.clone().find(|c| c.id == baseline) else {
+        return;
+    };
+    println!("\n### {name}\n\n| case | notes/s (median) | ratio to {baseline} (median) |");
+    println!("|---|---:|---:|");
+    for case in cases {
+        let ratios: Vec<f64> = base
+            .seconds
+            .iter()
+            .zip(&case.seconds)
+            .map(|(b, c)| b / c)
+            .collect();
+        let rates: Vec<f64> = case.seconds.iter().map(|s| n as f64 / s).collect();
+        println!(
+            "| {} | {:.0} | {:.3} |",
+            case.id,
+            smartnotes_io::support::lag::median(&rates),
+            smartnotes_io::support::lag::median(&ratios)
+        );
     }
 }
 
 fn main() {
-    let (warm_up, measure) = if quick() { (200, 1000) } else { (500, 2000) };
-    let mut c = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(warm_up))
-        .measurement_time(Duration::from_millis(measure))
-        .configure_from_args();
+    let mut reps = if quick() { 5 } else { 12 };
+    let mut filter = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--reps" => reps = args.next().and_then(|v| v.parse().ok()).unwrap_or(reps),
+            "--bench" => {}
+            other if !other.starts_with('-') => filter = Some(other.to_owned()),
+            _ => {}
+        }
+    }
+    let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    let sizes: &[usize] = if quick() { &SIZES[..1] } else { &SIZES };
     let executors = executors();
     let disk = disk_base();
     let tmpfs = tmpfs_base();
     let mut groups = Vec::new();
-    for &n in sizes() {
+    for &n in sizes {
         let src = corpus_dir(&disk, n);
-        bench_read(&mut c, &executors, &src, n);
-        groups.push((format!("disk-read-{n}"), n));
-        if !quick() || tmpfs.is_none() {
-            bench_pipeline(&mut c, &executors, "disk", &disk, &src, n);
-            groups.push((format!("disk-pipeline-{n}"), n));
+        let name = format!("disk-read-{n}");
+        if wanted(&name) {
+            groups.push(group(
+                name,
+                "disk",
+                Work::Read,
+                (&src, &disk),
+                n,
+                reps,
+                &executors,
+            ));
+        }
+        let name = format!("disk-pipeline-{n}");
+        if (!quick() || tmpfs.is_none()) && wanted(&name) {
+            let work = (src.as_path(), disk.as_path());
+            groups.push(group(
+                name,
+                "disk",
+                Work::Pipeline,
+                work,
+                n,
+                reps,
+                &executors,
+            ));
         }
         if let Some(tmpfs) = &tmpfs {
-            let src = corpus_dir(tmpfs, n);
-            bench_pipeline(&mut c, &executors, "tmpfs", tmpfs, &src, n);
-            groups.push((format!("tmpfs-pipeline-{n}"), n));
+            let name = format!("tmpfs-pipeline-{n}");
+            if wanted(&name) {
+                let src: PathBuf = corpus_dir(tmpfs, n);
+                let work = (src.as_path(), tmpfs.as_path());
+                groups.push(group(
+                    name,
+                    "tmpfs",
+                    Work::Pipeline,
+                    work,
+                    n,
+                    reps,
+                    &executors,
+                ));
+            }
         }
     }
     if let Some(tmpfs) = &tmpfs {
         let _ = std::fs::remove_dir_all(tmpfs);
     }
-    c.final_summary();
-    for (group, n) in groups {
-        summary(&group, n);
-    }
+    write_results("disk", &DiskBench { reps, groups });
 }

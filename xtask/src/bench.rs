@@ -65,7 +65,7 @@ pub(crate) struct Measurement {
 }
 
 /// The benches' own results, in the schema they write them with.
-pub(crate) use smartnotes::support::results::{LagBench, LatencyBench, ScanBench};
+pub(crate) use smartnotes::support::results::{DiskBench, LagBench, LatencyBench, ScanBench};
 
 /// Everything a report is made from.
 #[derive(Debug, Clone, Default)]
@@ -75,21 +75,7 @@ pub(crate) struct Results {
     pub latency: Option<LatencyBench>,
     pub lag: Option<LagBench>,
     pub scan: Option<ScanBench>,
-}
-
-impl Results {
-    /// The criterion measurements of `group`, sorted by id.
-    pub(crate) fn group(&self, group: &str) -> Vec<&Measurement> {
-        self.criterion.iter().filter(|m| m.group == group).collect()
-    }
-
-    /// The names of the criterion groups, sorted.
-    pub(crate) fn groups(&self) -> Vec<&str> {
-        let mut groups: Vec<&str> = self.criterion.iter().map(|m| m.group.as_str()).collect();
-        groups.sort();
-        groups.dedup();
-        groups
-    }
+    pub disk: Option<DiskBench>,
 }
 
 /// The repository root (the parent of `xtask/`).
@@ -193,6 +179,7 @@ pub(crate) fn collect(out: &Path) -> Result<Results, String> {
         latency: read_json(&raw.join("latency.json"))?,
         lag: read_json(&raw.join("lag.json"))?,
         scan: read_json(&raw.join("scan.json"))?,
+        disk: read_json(&raw.join("disk.json"))?,
     })
 }
 

@@ -3,7 +3,8 @@
 //! are listed in. No threshold lives here ([`crate::policy`] has them) and nothing is drawn
 //! ([`crate::report`] does that).
 
-use smartnotes::support::results;
+use smartnotes::support::results::{RatioCase, RatioGroup};
+use smartnotes::support::stats::{self, Interval};
 
 use crate::bench::{Measurement, Results};
 
@@ -46,106 +47,100 @@ pub(crate) fn latency_rows(r: &Results) -> Vec<LatencyRow> {
         .collect()
 }
 
-/// One implementation's throughput in a group.
+/// One implementation's throughput in an interleaved group, with 95% intervals.
 pub(crate) struct ThroughputRow {
-    pub id: String,
-    pub per_s: f64,
-    pub lower: f64,
-    pub upper: f64,
-    /// Throughput relative to the group's multi-thread `std::fs` loop.
-    pub share: f64,
+    pub(crate) id: String,
+    /// The runtime, for a library case.
+    pub(crate) runtime: Option<String>,
+    /// Notes per second: the mean over the repetitions, and its interval.
+    pub(crate) per_s: f64,
+    pub(crate) lower: f64,
+    pub(crate) upper: f64,
+    /// Throughput relative to the group's baseline: the mean of the per-repetition ratios.
+    pub(crate) share: f64,
+    pub(crate) share_low: f64,
+    pub(crate) share_high: f64,
 }
 
-/// A group's baseline: the multi-thread `std::fs` loop (else the one-thread one), timed first
-/// and, when the bench did, again last (`{id}-end`); mean times in seconds.
+/// A group's baseline (the multi-thread `std::fs` loop): the machine's state while the group
+/// ran, so two runs can be compared.
 pub(crate) struct Baseline {
     pub(crate) id: String,
-    pub(crate) first: f64,
-    pub(crate) last: Option<f64>,
+    /// Its rate, notes per second: mean and 95% interval.
+    pub(crate) rate: Interval,
+    /// How its rate moved from the first third of the repetitions to the last (relative).
+    pub(crate) drift: f64,
 }
 
 impl Baseline {
-    pub(crate) fn of(ms: &[&Measurement]) -> Option<Baseline> {
-        let std = |m: &&&Measurement| m.id.starts_with("std-") && !m.id.ends_with("-end");
-        let first = ms
-            .iter()
-            .filter(std)
-            .find(|m| m.id.ends_with("-threads"))
-            .or_else(|| ms.iter().find(std))?;
-        let end = format!("{}-end", first.id);
+    pub(crate) fn of(group: &RatioGroup) -> Option<Baseline> {
+        let base = group.cases.iter().find(|c| c.id == group.baseline)?;
+        let rates = rates(group, base);
+        if rates.is_empty() {
+            return None;
+        }
+        let third = rates.len().div_ceil(3);
+        let first = stats::mean(&rates[..third]);
+        let last = stats::mean(&rates[rates.len() - third..]);
         Some(Baseline {
-            id: first.id.clone(),
-            first: first.estimate.mean,
-            last: ms.iter().find(|m| m.id == end).map(|m| m.estimate.mean),
+            id: base.id.clone(),
+            rate: stats::mean_interval(&rates),
+            drift: last / first - 1.0,
         })
     }
-
-    /// The time the % column is taken against: the mean of both timings when there are two.
-    fn time(&self) -> f64 {
-        self.last
-            .map_or(self.first, |last| (self.first + last) / 2.0)
-    }
 }
 
-/// How the machine's load moved during a group: the relative change of the baseline's last
-/// timing over its first; `None` when the group has no second timing.
-pub(crate) fn drift(r: &Results, group: &str) -> Option<f64> {
-    let base = Baseline::of(&r.group(group))?;
-    Some(base.last? / base.first - 1.0)
+fn rates(group: &RatioGroup, case: &RatioCase) -> Vec<f64> {
+    case.seconds
+        .iter()
+        .map(|s| group.notes as f64 / s)
+        .collect()
 }
 
-/// Above this drift of the baseline during a group, its ratios are not judged.
-pub(crate) const DRIFT_LIMIT: f64 = 0.10;
+/// The interleaved group `name` of this run.
+pub(crate) fn ratio_group<'a>(r: &'a Results, name: &str) -> Option<&'a RatioGroup> {
+    r.disk.as_ref()?.groups.iter().find(|g| g.name == name)
+}
 
-/// The rows of a throughput group in report order: `std::fs` first, then tokio, then smol, each
-/// in the benches' strategy order, and the baseline's second timing last. Shares are taken
-/// against the baseline's mean time (both timings when it has two).
+/// The rows of a throughput group in the bench's order (`std::fs` first, then each runtime in
+/// the strategies' order). Each share is the mean of the per-repetition ratios of the case's
+/// rate to the baseline's, measured back to back, with its interval.
 pub(crate) fn throughput(r: &Results, group: &str) -> Vec<ThroughputRow> {
-    let ms = r.group(group);
-    let Some(base) = Baseline::of(&ms) else {
+    let Some(g) = ratio_group(r, group) else {
         return Vec::new();
     };
-    let base_time = base.time();
-    let mut rows: Vec<ThroughputRow> = ms
-        .iter()
-        .filter_map(|m| {
-            let n = m.elements? as f64;
-            let e = m.estimate;
-            Some(ThroughputRow {
-                id: m.id.clone(),
-                per_s: n / e.mean,
-                lower: n / e.upper,
-                upper: n / e.lower,
-                share: base_time / e.mean,
-            })
-        })
-        .collect();
-    rows.sort_by_key(|row| order(&row.id));
-    rows
-}
-
-pub(crate) fn order(id: &str) -> (u8, usize, String) {
-    let (rank, rest) = if id.ends_with("-end") {
-        (4, id)
-    } else if id.starts_with("std") {
-        (0, id)
-    } else if let Some(rest) = id.strip_prefix("tokio-") {
-        (1, rest)
-    } else if let Some(rest) = id.strip_prefix("smol-") {
-        (2, rest)
-    } else {
-        (3, id)
+    let Some(base) = g.cases.iter().find(|c| c.id == g.baseline) else {
+        return Vec::new();
     };
-    let strategy = results::rank(rest).unwrap_or(results::STRATEGIES.len());
-    (rank, strategy, id.to_string())
+    g.cases
+        .iter()
+        .filter(|c| !c.seconds.is_empty() && c.seconds.len() == base.seconds.len())
+        .map(|c| {
+            let rate = stats::mean_interval(&rates(g, c));
+            let share = stats::paired_ratio(&base.seconds, &c.seconds);
+            ThroughputRow {
+                id: c.id.clone(),
+                runtime: c.runtime.clone(),
+                per_s: rate.estimate,
+                lower: rate.low,
+                upper: rate.high,
+                share: share.estimate,
+                share_low: share.low,
+                share_high: share.high,
+            }
+        })
+        .collect()
 }
 
-/// The group `{kind}{N}` with the largest N in this run.
+/// The interleaved group of `kind` (`disk-read-`, `tmpfs-pipeline-`) with the most notes.
 pub(crate) fn largest_group(r: &Results, kind: &str) -> Option<(String, usize)> {
-    r.groups()
-        .into_iter()
-        .filter_map(|g| Some((g.to_string(), g.strip_prefix(kind)?.parse::<usize>().ok()?)))
-        .max_by_key(|(_, n)| *n)
+    r.disk
+        .as_ref()?
+        .groups
+        .iter()
+        .filter(|g| g.name.starts_with(kind))
+        .max_by_key(|g| g.notes)
+        .map(|g| (g.name.clone(), g.notes))
 }
 
 /// The runtimes of these rows, in first-seen order.

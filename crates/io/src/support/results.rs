@@ -67,6 +67,56 @@ pub fn rank(strategy_label: &str) -> Option<usize> {
     STRATEGIES.iter().position(|&s| label(s) == strategy_label)
 }
 
+/// `disk.json`: reading and exporting a corpus, every case of a group timed once per
+/// repetition, in rotating order, so that the per-repetition ratios to the group's baseline
+/// cancel any change of the machine's load.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct DiskBench {
+    /// Repetitions per group.
+    pub reps: usize,
+    /// Every group of the run.
+    pub groups: Vec<RatioGroup>,
+}
+
+/// One group of interleaved cases over the same notes: `disk-read-10000`, `tmpfs-pipeline-1000`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct RatioGroup {
+    /// The group's name: `{medium}-{read|pipeline}-{notes}`.
+    pub name: String,
+    /// What each case does to the notes.
+    pub work: Work,
+    /// Where the files are: `disk` (the page cache of the real disk) or `tmpfs`.
+    pub medium: String,
+    /// Notes per case run.
+    pub notes: usize,
+    /// The id of the case the ratios are taken against (the multi-thread `std::fs` loop).
+    pub baseline: String,
+    /// Every case, in the report's order.
+    pub cases: Vec<RatioCase>,
+}
+
+/// What a case of a [`RatioGroup`] does.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// List, read and parse every note.
+    Read,
+    /// List, read, parse, name and write every note (atomically, for the library).
+    Pipeline,
+}
+
+/// One case of a [`RatioGroup`] and its time in each repetition.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct RatioCase {
+    /// `std-2-threads`, `tokio-blocking-256x4`, ...
+    pub id: String,
+    /// The runtime's name, for a library case.
+    pub runtime: Option<String>,
+    /// The strategy's label ([`label`]), for a library case.
+    pub strategy: Option<String>,
+    /// Seconds per run, one per repetition, in repetition order.
+    pub seconds: Vec<f64>,
+}
+
 /// `latency.json`: the latency bench's cases, timed by criterion.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct LatencyBench {

@@ -210,7 +210,10 @@ pub fn compare_paired(a: &[f64], b: &[f64], margin: f64) -> (Interval, Compariso
 
 /// The mean of `f(a[i], b[i])` with a percentile-bootstrap interval over resampled pairs.
 fn paired(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> Interval {
-    assert!(!a.is_empty() && a.len() == b.len(), "empty or unpaired series");
+    assert!(
+        !a.is_empty() && a.len() == b.len(),
+        "empty or unpaired series"
+    );
     let values: Vec<f64> = a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect();
     let n = values.len();
     let mut rng = fastrand::Rng::with_seed(0x5eed_ca7e);
@@ -351,8 +354,16 @@ mod tests {
         // 20% apart, 5% noise each, and a load that swings 50% between repetitions.
         for seed in 0..100 {
             let (a, b) = paired_runs([1.2, 1.0], 0.05, 10, seed * 10);
-            assert_eq!(compare_paired(&a, &b, 0.05).1, Comparison::Better, "seed {seed}");
-            assert_eq!(compare_paired(&b, &a, 0.05).1, Comparison::Worse, "seed {seed}");
+            assert_eq!(
+                compare_paired(&a, &b, 0.05).1,
+                Comparison::Better,
+                "seed {seed}"
+            );
+            assert_eq!(
+                compare_paired(&b, &a, 0.05).1,
+                Comparison::Worse,
+                "seed {seed}"
+            );
         }
     }
 
@@ -370,7 +381,11 @@ mod tests {
         // With 2% noise, never.
         for seed in 0..200 {
             let (a, b) = paired_runs([1.0, 1.0], 0.02, 10, seed * 10);
-            assert_eq!(compare_paired(&a, &b, 0.05).1, Comparison::Tie, "seed {seed}");
+            assert_eq!(
+                compare_paired(&a, &b, 0.05).1,
+                Comparison::Tie,
+                "seed {seed}"
+            );
         }
     }
 
