@@ -41,6 +41,7 @@ mod ext;
 mod lines;
 mod read;
 mod retry;
+mod scan;
 mod store;
 mod strategy;
 #[cfg(feature = "support")]

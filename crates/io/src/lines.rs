@@ -37,6 +37,13 @@ pub struct ScanOptions {
     /// The longest line [`read_lines`](crate::StoreExt::read_lines) yields; longer ones are reported as
     /// [`Error::LineTooLong`]. Default 1 MiB. [`count_matching`](crate::StoreExt::count_matching) has no limit.
     pub max_line: usize,
+    /// Workers a [`scan_matching`](crate::StoreExt::scan_matching) splits the file between,
+    /// each scanning its own byte range on the blocking pool at once. Default: the cores this
+    /// process may use.
+    pub workers: usize,
+    /// The smallest range a worker gets: a file under `workers` x this is split between
+    /// fewer workers (one for a file under it). Default 4 MiB.
+    pub min_range: u64,
 }
 
 impl Default for ScanOptions {
@@ -45,6 +52,8 @@ impl Default for ScanOptions {
             buffer: 1 << 20,
             job: 16 << 20,
             max_line: 1 << 20,
+            workers: crate::strategy::cores(),
+            min_range: 4 << 20,
         }
     }
 }
@@ -93,6 +102,32 @@ impl ScanOptions {
     #[must_use]
     pub fn with_job(mut self, job: u64) -> Self {
         self.job = job.max(1);
+        self
+    }
+
+    /// The same with `workers` workers (at least 1) for a scan.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::ScanOptions;
+    /// assert_eq!(ScanOptions::default().with_workers(0).workers, 1);
+    /// ```
+    #[must_use]
+    pub fn with_workers(mut self, workers: usize) -> Self {
+        self.workers = workers.max(1);
+        self
+    }
+
+    /// The same with ranges of at least `min_range` bytes (at least 1) per worker.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::ScanOptions;
+    /// assert_eq!(ScanOptions::default().with_min_range(64).min_range, 64);
+    /// ```
+    #[must_use]
+    pub fn with_min_range(mut self, min_range: u64) -> Self {
+        self.min_range = min_range.max(1);
         self
     }
 
@@ -175,39 +210,7 @@ pub(crate) fn scan_matching<F: Store>(
         Ok(twin) => twin,
         Err(e) => return failed(e),
     };
-    let reading = Reading::new(twin, path, opts);
-    in_blocking_jobs(
-        fs.runtime().clone(),
-        (matcher, reading),
-        move |(mut matcher, mut reading)| match reading
-            .read_job(opts.job, |chunk| matcher.feed(chunk))
-        {
-            Err(e) => (Err(e), None),
-            Ok(done) => {
-                let bytes = reading.bytes;
-                if done {
-                    let matching_lines = matcher.finish();
-                    (
-                        Ok(ScanProgress {
-                            bytes,
-                            matching_lines,
-                            done,
-                        }),
-                        None,
-                    )
-                } else {
-                    let matching_lines = matcher.matching_lines();
-                    let report = ScanProgress {
-                        bytes,
-                        matching_lines,
-                        done,
-                    };
-                    (Ok(report), Some((matcher, reading)))
-                }
-            }
-        },
-    )
-    .boxed()
+    crate::scan::scan_matching(twin, fs.runtime().clone(), path, matcher, opts)
 }
 
 /// A stream with one item per job on `runtime`'s blocking pool: each job takes the state,

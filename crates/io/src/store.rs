@@ -125,8 +125,8 @@ impl From<TooLarge> for io::Error {
 /// so the [`Blocking`](crate::Strategy::Blocking) strategy runs on every store that has a
 /// blocking twin. Errors are plain [`io::Error`]s; the pipelines add the path.
 pub trait BlockingStore: Clone + Send + Sync + 'static {
-    /// An open file, read front to back (see [`open`](Self::open)).
-    type Reader: io::Read + Send + 'static;
+    /// An open file, read front to back or from an offset (see [`open`](Self::open)).
+    type Reader: io::Read + io::Seek + Send + 'static;
 
     /// The entries of `dir`, in no particular order.
     ///

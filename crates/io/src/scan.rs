@@ -1,0 +1,262 @@
+//! The log scan on every core: [`scan_matching`] splits the file into one byte range per
+//! worker and scans the ranges at once, each on the runtime's blocking pool.
+//!
+//! # Exact counts at range edges
+//!
+//! A worker owns the lines that *start* in its range. It reads one byte before its range to
+//! see whether a line starts exactly there; if not, the partial line it lands in belongs to the
+//! previous worker, and it skips to the next `\n`. At the end of its range it reads on to the
+//! end of the line it is in (the first `\n` at or after its end), so that line is counted once,
+//! by the worker it started in. A range with no line start counts nothing. Every line, and
+//! every match, is therefore counted exactly once, however the file is split.
+//!
+//! # A file that changes while it is scanned
+//!
+//! Each worker reads its range with its own reader. A file truncated during the scan ends
+//! the workers past the new end early: the count is that of the bytes read, with no error and
+//! no panic; a file that grows is scanned up to the length it had when the scan started (plus
+//! the end of the line running over that length). A log being appended to is therefore counted
+//! as of the scan's start.
+
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::PathBuf;
+
+use futures_core::stream::BoxStream;
+use futures_util::{StreamExt, stream};
+use smartnotes_core::LineMatcher;
+
+use crate::{BlockingStore, Error, Runtime, ScanOptions, ScanProgress};
+
+/// Where a worker is in its range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Before the first line start of the range.
+    Skipping,
+    /// Inside the range, counting.
+    Owned,
+    /// Past the range's end, finishing the line that runs over it.
+    Tail,
+    /// Finished.
+    Done,
+}
+
+/// One worker: the lines starting in `[start, end)` of the file.
+struct Share<B: BlockingStore> {
+    fs: B,
+    path: PathBuf,
+    reader: Option<B::Reader>,
+    start: u64,
+    end: u64,
+    /// The next byte to read.
+    pos: u64,
+    phase: Phase,
+    matcher: LineMatcher,
+    buffer: Vec<u8>,
+}
+
+impl<B: BlockingStore> Share<B> {
+    /// Bytes of its range behind it.
+    fn covered(&self) -> u64 {
+        self.pos.clamp(self.start, self.end) - self.start
+    }
+
+    /// Reads and scans up to about `job` bytes; stops at [`Phase::Done`].
+    fn step(&mut self, job: u64) -> Result<(), Error> {
+        let error = |e: io::Error, path: &PathBuf| Error::read(path.clone(), e);
+        if self.reader.is_none() {
+            let mut reader = self.fs.open(&self.path).map_err(|e| error(e, &self.path))?;
+            // From the byte before the range: it says whether a line starts at `start`.
+            self.pos = self.start.saturating_sub(1);
+            reader
+                .seek(SeekFrom::Start(self.pos))
+                .map_err(|e| error(e, &self.path))?;
+            self.reader = Some(reader);
+            if self.start == 0 {
+                self.phase = Phase::Owned;
+            }
+        }
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(());
+        };
+        let mut read = 0_u64;
+        while read < job && self.phase != Phase::Done {
+            let n = match reader.read(&mut self.buffer) {
+                Ok(0) => {
+                    self.phase = Phase::Done; // end of file (or truncated: count what was read)
+                    break;
+                }
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(error(e, &self.path)),
+            };
+            read += n as u64;
+            let mut chunk = &self.buffer[..n];
+            while !chunk.is_empty() && self.phase != Phase::Done {
+                match self.phase {
+                    Phase::Skipping => match memchr::memchr(b'\n', chunk) {
+                        // The first line start is just after this `\n`: in the range, or not.
+                        Some(i) => {
+                            self.pos += i as u64 + 1;
+                            chunk = &chunk[i + 1..];
+                            self.phase = if self.pos < self.end {
+                                Phase::Owned
+                            } else {
+                                Phase::Done
+                            };
+                        }
+                        None => {
+                            self.pos += chunk.len() as u64;
+                            chunk = &[];
+                            if self.pos >= self.end {
+                                self.phase = Phase::Done;
+                            }
+                        }
+                    },
+                    Phase::Owned => {
+                        let room = usize::try_from(self.end - self.pos).unwrap_or(usize::MAX);
+                        let (mine, rest) = chunk.split_at(room.min(chunk.len()));
+                        self.matcher.feed(mine);
+                        self.pos += mine.len() as u64;
+                        chunk = rest;
+                        if self.pos == self.end {
+                            // A line ending exactly at the range's end is complete; else it runs
+                            // over, and is finished here.
+                            self.phase = if mine.last() == Some(&b'\n') {
+                                Phase::Done
+                            } else {
+                                Phase::Tail
+                            };
+                        }
+                    }
+                    Phase::Tail => {
+                        let upto = memchr::memchr(b'\n', chunk).map_or(chunk.len(), |i| i + 1);
+                        self.matcher.feed(&chunk[..upto]);
+                        self.pos += upto as u64;
+                        if upto <= chunk.len() && chunk[..upto].last() == Some(&b'\n') {
+                            self.phase = Phase::Done;
+                        }
+                        chunk = &chunk[upto..];
+                    }
+                    Phase::Done => {}
+                }
+            }
+        }
+        if self.phase == Phase::Done {
+            self.reader = None; // close the file as soon as the share is done
+        }
+        Ok(())
+    }
+}
+
+/// The scan of `path` for lines containing what `matcher` looks for, as a stream of progress
+/// reports ([`StoreExt::scan_matching`](crate::StoreExt::scan_matching) documents it).
+pub(crate) fn scan_matching<B, R>(
+    fs: B,
+    runtime: R,
+    path: PathBuf,
+    matcher: LineMatcher,
+    opts: ScanOptions,
+) -> BoxStream<'static, Result<ScanProgress, Error>>
+where
+    B: BlockingStore,
+    R: Runtime,
+{
+    let first = runtime.clone();
+    let shares = async move {
+        first
+            .spawn_blocking(move || split(fs, path, matcher, opts))
+            .await
+    };
+    stream::once(shares)
+        .map(move |shares| match shares {
+            Ok(shares) => rounds(runtime.clone(), shares, opts.job).boxed(),
+            Err(e) => stream::iter([Err(e)]).boxed(),
+        })
+        .flatten()
+        .boxed()
+}
+
+/// The file's length, split into one share per worker (fewer for a small file: at least
+/// [`ScanOptions::min_range`] bytes each).
+fn split<B: BlockingStore>(
+    fs: B,
+    path: PathBuf,
+    matcher: LineMatcher,
+    opts: ScanOptions,
+) -> Result<Vec<Share<B>>, Error> {
+    let len = fs
+        .open(&path)
+        .and_then(|mut reader| reader.seek(SeekFrom::End(0)))
+        .map_err(|e| Error::read(path.clone(), e))?;
+    let by_size = usize::try_from(len / opts.min_range.max(1)).unwrap_or(usize::MAX);
+    let workers = opts.workers.clamp(1, by_size.max(1));
+    let size = len.div_ceil(workers as u64).max(1);
+    Ok((0..workers as u64)
+        .map(|i| {
+            let start = (i * size).min(len);
+            Share {
+                fs: fs.clone(),
+                path: path.clone(),
+                reader: None,
+                start,
+                end: ((i + 1) * size).min(len),
+                pos: start,
+                phase: Phase::Skipping,
+                matcher: matcher.clone(),
+                buffer: vec![0; opts.buffer.max(1)],
+            }
+        })
+        .collect())
+}
+
+/// One progress report per round; in a round every unfinished share scans about `job` bytes,
+/// all at once on the blocking pool. The state moves into the jobs and back: nothing shared.
+fn rounds<B, R>(
+    runtime: R,
+    shares: Vec<Share<B>>,
+    job: u64,
+) -> impl futures_core::Stream<Item = Result<ScanProgress, Error>> + Send
+where
+    B: BlockingStore,
+    R: Runtime,
+{
+    stream::unfold(Some(shares), move |state| {
+        let runtime = runtime.clone();
+        async move {
+            let shares = state?;
+            let jobs = shares.into_iter().map(|mut share| {
+                runtime.spawn_blocking(move || {
+                    let result = if share.phase == Phase::Done {
+                        Ok(())
+                    } else {
+                        share.step(job)
+                    };
+                    (share, result)
+                })
+            });
+            let mut shares = Vec::new();
+            for (share, result) in futures_util::future::join_all(jobs).await {
+                if let Err(e) = result {
+                    return Some((Err(e), None));
+                }
+                shares.push(share);
+            }
+            let bytes = shares.iter().map(Share::covered).sum();
+            if shares.iter().all(|s| s.phase == Phase::Done) {
+                let matching_lines = shares.into_iter().map(|s| s.matcher.finish()).sum();
+                let done = ScanProgress {
+                    bytes,
+                    matching_lines,
+                    done: true,
+                };
+                return Some((Ok(done), None));
+            }
+            let progress = ScanProgress {
+                bytes,
+                matching_lines: shares.iter().map(|s| s.matcher.matching_lines()).sum(),
+                done: false,
+            };
+            Some((Ok(progress), Some(shares)))
+        }
+    })
+}
