@@ -34,16 +34,17 @@ async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     };
     let pattern = args.get(1).map_or("ERROR", String::as_str);
 
-    // `async for line in f`: the first lines, as a stream.
-    let mut lines = fs.read_lines(&path, ScanOptions::default()).take(2);
-    while let Some(line) = lines.next().await {
-        let line = line?;
-        println!(
-            "line {}: {}",
-            line.number,
-            line.to_string_lossy().trim_end()
-        );
+    // `async for line in f`: the first lines, as a stream of batches.
+    let mut batches = fs.read_lines(&path, ScanOptions::default());
+    if let Some(batch) = batches.next().await {
+        for (number, line) in batch?.iter().take(2) {
+            println!(
+                "line {number}: {}",
+                String::from_utf8_lossy(line).trim_end()
+            );
+        }
     }
+    drop(batches);
 
     let done = std::sync::atomic::AtomicBool::new(false);
     let server = async {

@@ -79,7 +79,7 @@
 mod choice;
 
 pub use choice::{Executor, Flavor, RuntimeKind, StoreJob, UnknownRuntime};
-pub use smartnotes_core::scan::Line;
+pub use smartnotes_core::scan::Lines;
 pub use smartnotes_core::{
     EXTENSION, FALLBACK_STEM, FrontMatter, FrontMatterError, MAX_FILE_NAME_BYTES,
     MAX_KEPT_NAME_BYTES, Note, ParseError, TitleSource, UNTITLED, UniqueNames, file_stem,

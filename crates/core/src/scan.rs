@@ -339,6 +339,37 @@ impl LineSplitter {
     /// assert_eq!(got, [Ok(b"one".to_vec()), Err(too_long), Ok(b"two".to_vec())]);
     /// ```
     pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<Result<Line, LineTooLong>>) {
+        self.feed_with(chunk, |line| {
+            out.push(line.map(|(number, bytes)| Line {
+                number,
+                bytes: bytes.to_vec(),
+            }));
+        });
+    }
+
+    /// Appends the lines that `chunk` completes to `out` as batches: consecutive lines share
+    /// one [`Lines`] (one buffer, no allocation per line), and a line over the limit is an
+    /// `Err` in its place between two batches. What a consumer that goes fast wants.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_core::LineSplitter;
+    ///
+    /// let mut splitter = LineSplitter::new(4);
+    /// let mut out = Vec::new();
+    /// splitter.feed_batches(b"one\ntwo\nfar too long\nsix\n", &mut out);
+    /// assert_eq!(out.len(), 3); // [one, two], the error, [six]
+    /// let first: Vec<&[u8]> = out[0].as_ref().unwrap().iter().map(|(_, l)| l).collect();
+    /// assert_eq!(first, [&b"one"[..], b"two"]);
+    /// assert_eq!(out[2].as_ref().unwrap().iter().next(), Some((4, &b"six"[..])));
+    /// ```
+    pub fn feed_batches(&mut self, chunk: &[u8], out: &mut Vec<Result<Lines, LineTooLong>>) {
+        self.feed_with(chunk, |line| push_batched(out, line));
+    }
+
+    /// The core of [`feed`](Self::feed): each completed line (number and bytes, without its
+    /// line ending) or its error, in order.
+    fn feed_with(&mut self, chunk: &[u8], mut emit: impl FnMut(Result<(u64, &[u8]), LineTooLong>)) {
         let mut rest = chunk;
         while let Some(i) = memchr::memchr(b'\n', rest) {
             let piece = &rest[..i];
@@ -352,32 +383,27 @@ impl LineSplitter {
             // `max_line + 1`: room for a `\r` that is not part of the line.
             if self.partial.len() + piece.len() > self.max_line.saturating_add(1) {
                 self.partial.clear();
-                out.push(Err(self.too_long(self.lines)));
+                emit(Err(self.too_long(self.lines)));
                 continue;
             }
-            let mut bytes = std::mem::take(&mut self.partial);
-            bytes.extend_from_slice(piece);
-            out.push(self.line(self.lines, bytes));
+            let (number, max) = (self.lines, self.max_line);
+            if self.partial.is_empty() {
+                emit(checked(number, piece, max));
+            } else {
+                self.partial.extend_from_slice(piece);
+                emit(checked(number, &self.partial, max));
+                self.partial.clear();
+            }
         }
         if !self.overflowed {
             if self.partial.len() + rest.len() > self.max_line.saturating_add(1) {
                 self.partial = Vec::new();
                 self.overflowed = true;
-                out.push(Err(self.too_long(self.lines + 1)));
+                emit(Err(self.too_long(self.lines + 1)));
             } else {
                 self.partial.extend_from_slice(rest);
             }
         }
-    }
-
-    fn line(&self, number: u64, mut bytes: Vec<u8>) -> Result<Line, LineTooLong> {
-        if bytes.last() == Some(&b'\r') {
-            bytes.pop();
-        }
-        if bytes.len() > self.max_line {
-            return Err(self.too_long(number));
-        }
-        Ok(Line { number, bytes })
     }
 
     fn too_long(&self, line: u64) -> LineTooLong {
@@ -402,12 +428,119 @@ impl LineSplitter {
     /// ended.feed(b"first\n", &mut Vec::new());
     /// assert_eq!(ended.finish(), None);
     /// ```
-    pub fn finish(mut self) -> Option<Result<Line, LineTooLong>> {
+    pub fn finish(self) -> Option<Result<Line, LineTooLong>> {
         if self.partial.is_empty() || self.overflowed {
             return None;
         }
-        let bytes = std::mem::take(&mut self.partial);
-        Some(self.line(self.lines + 1, bytes))
+        let line = checked(self.lines + 1, &self.partial, self.max_line);
+        Some(line.map(|(number, bytes)| Line {
+            number,
+            bytes: bytes.to_vec(),
+        }))
+    }
+
+    /// [`finish`](Self::finish) into batches: the last line, appended to `out` as
+    /// [`feed_batches`](Self::feed_batches) would.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut splitter = smartnotes_core::LineSplitter::new(80);
+    /// let mut out = Vec::new();
+    /// splitter.feed_batches(b"first\nlast", &mut out);
+    /// splitter.finish_batches(&mut out);
+    /// assert_eq!(out[0].as_ref().unwrap().len(), 2);
+    /// ```
+    pub fn finish_batches(self, out: &mut Vec<Result<Lines, LineTooLong>>) {
+        if self.partial.is_empty() || self.overflowed {
+            return;
+        }
+        push_batched(out, checked(self.lines + 1, &self.partial, self.max_line));
+    }
+}
+
+/// A line without its `\r`, or the error if it is over `max` bytes.
+fn checked(number: u64, bytes: &[u8], max: usize) -> Result<(u64, &[u8]), LineTooLong> {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    if bytes.len() > max {
+        Err(LineTooLong {
+            line: number,
+            limit: max,
+        })
+    } else {
+        Ok((number, bytes))
+    }
+}
+
+/// Appends a line to the last batch of `out` (a new one after an error), or the error.
+fn push_batched(
+    out: &mut Vec<Result<Lines, LineTooLong>>,
+    line: Result<(u64, &[u8]), LineTooLong>,
+) {
+    match line {
+        Err(e) => out.push(Err(e)),
+        Ok((number, bytes)) => {
+            if !matches!(out.last(), Some(Ok(_))) {
+                out.push(Ok(Lines::default()));
+            }
+            if let Some(Ok(batch)) = out.last_mut() {
+                batch.push(number, bytes);
+            }
+        }
+    }
+}
+
+/// Consecutive lines in one buffer: what [`LineSplitter::feed_batches`] makes, one allocation
+/// per batch rather than per line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lines {
+    bytes: Vec<u8>,
+    /// Each line's number and where it ends in `bytes`.
+    ends: Vec<(u64, usize)>,
+}
+
+impl Lines {
+    fn push(&mut self, number: u64, line: &[u8]) {
+        self.bytes.extend_from_slice(line);
+        self.ends.push((number, self.bytes.len()));
+    }
+
+    /// How many lines.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(smartnotes_core::scan::Lines::default().len(), 0);
+    /// ```
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there are none.
+    ///
+    /// # Examples
+    /// ```
+    /// assert!(smartnotes_core::scan::Lines::default().is_empty());
+    /// ```
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The lines in order: each one's 1-based number and its bytes (without its line ending).
+    ///
+    /// # Examples
+    /// ```
+    /// let mut out = Vec::new();
+    /// smartnotes_core::LineSplitter::new(80).feed_batches(b"a\r\nb\n", &mut out);
+    /// let lines: Vec<(u64, &[u8])> = out[0].as_ref().unwrap().iter().collect();
+    /// assert_eq!(lines, [(1, &b"a"[..]), (2, &b"b"[..])]);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|&(_, end)| end));
+        self.ends
+            .iter()
+            .zip(starts)
+            .map(|(&(number, end), start)| (number, &self.bytes[start..end]))
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use futures_core::Stream;
 use futures_core::stream::BoxStream;
-use smartnotes_core::scan::Line;
+use smartnotes_core::scan::Lines;
 
 use crate::{Error, NoteFile, NoteStream, Options, Report, ScanOptions, ScanProgress, Store};
 
@@ -316,12 +316,15 @@ pub trait StoreExt: Store {
         crate::lines::scan_matching(self, path.as_ref(), needle.as_ref(), opts)
     }
 
-    /// The lines of a file as a stream (`async for line in f`), in bounded memory.
+    /// The lines of a file as a stream of batches (`async for line in f`, a batch at a time),
+    /// in bounded memory.
     ///
-    /// Lines are read in batches of up to 256 KiB per blocking job and yielded one by one.
-    /// They are bytes ([`Line::as_str`] for text), so invalid UTF-8 is the consumer's call, not
-    /// an error. A line longer than `opts.max_line` yields [`Error::LineTooLong`] and the
-    /// stream goes on with the next line; a read error yields [`Error::Read`] and ends it.
+    /// Each item is a [`Lines`] batch: the consecutive lines one blocking job read (up to
+    /// 256 KiB), in one buffer, so a consumer pays no allocation and no wake-up per line. Lines
+    /// are bytes, so invalid UTF-8 is the consumer's call, not an error; `\n` and a `\r` before
+    /// it are not part of a line. A line longer than `opts.max_line` yields
+    /// [`Error::LineTooLong`] between two batches and the stream goes on; a read error yields
+    /// [`Error::Read`] and ends it.
     ///
     /// # Examples
     /// ```
@@ -332,11 +335,11 @@ pub trait StoreExt: Store {
     /// # futures_executor::block_on(async {
     /// let fs = MemFs::new(InlineRuntime);
     /// fs.insert("/app.log", "GET /\r\nERROR disk\nlast")?;
-    /// let lines: Vec<String> = fs
-    ///     .read_lines("/app.log", ScanOptions::default())
-    ///     .map_ok(|line| line.to_string_lossy().into_owned())
-    ///     .try_collect()
-    ///     .await?;
+    /// let mut lines = Vec::new();
+    /// let mut batches = fs.read_lines("/app.log", ScanOptions::default());
+    /// while let Some(batch) = batches.try_next().await? {
+    ///     lines.extend(batch.iter().map(|(_, line)| String::from_utf8_lossy(line).into_owned()));
+    /// }
     /// assert_eq!(lines, ["GET /", "ERROR disk", "last"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
@@ -344,7 +347,7 @@ pub trait StoreExt: Store {
         &self,
         path: impl AsRef<Path>,
         opts: ScanOptions,
-    ) -> BoxStream<'static, Result<Line, Error>> {
+    ) -> BoxStream<'static, Result<Lines, Error>> {
         crate::lines::read_lines(self, path.as_ref(), opts)
     }
 }

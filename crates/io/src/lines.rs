@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use futures_core::Stream;
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, stream};
-use smartnotes_core::scan::Line;
+use smartnotes_core::scan::Lines;
 use smartnotes_core::{LineMatcher, LineSplitter};
 
 use crate::read::blocking_twin;
@@ -31,8 +31,11 @@ pub struct ScanOptions {
     /// Bytes read at a time: the scan's memory. Default 1 MiB.
     pub buffer: usize,
     /// Bytes read in one blocking job before the job hands back to the event loop (a
-    /// [`scan_matching`](crate::StoreExt::scan_matching) progress report, a batch of [`read_lines`](crate::StoreExt::read_lines)). Default 16 MiB for [`scan_matching`](crate::StoreExt::scan_matching);
-    /// [`read_lines`](crate::StoreExt::read_lines) uses at most 256 KiB, since it holds a job's lines in memory.
+    /// [`scan_matching`](crate::StoreExt::scan_matching) progress report, a batch of
+    /// [`read_lines`](crate::StoreExt::read_lines)). Default 16 MiB for
+    /// [`scan_matching`](crate::StoreExt::scan_matching) (per worker);
+    /// [`read_lines`](crate::StoreExt::read_lines) uses at most 256 KiB, since it holds a
+    /// job's lines in memory.
     pub job: u64,
     /// The longest line [`read_lines`](crate::StoreExt::read_lines) yields; longer ones are reported as
     /// [`Error::LineTooLong`]. Default 1 MiB. [`count_matching`](crate::StoreExt::count_matching) has no limit.
@@ -246,7 +249,7 @@ pub(crate) fn read_lines<F: Store>(
     fs: &F,
     path: &Path,
     opts: ScanOptions,
-) -> BoxStream<'static, Result<Line, Error>> {
+) -> BoxStream<'static, Result<Lines, Error>> {
     let path = path.to_owned();
     let twin = match blocking_twin(fs, &path, SCAN) {
         Ok(twin) => twin,
@@ -260,17 +263,17 @@ pub(crate) fn read_lines<F: Store>(
         (splitter, reading),
         move |(mut splitter, mut reading)| {
             let mut lines = Vec::new();
-            let result = reading.read_job(job, |chunk| splitter.feed(chunk, &mut lines));
+            let result = reading.read_job(job, |chunk| splitter.feed_batches(chunk, &mut lines));
             let path = reading.path.clone();
             let next = match result {
                 Ok(false) => Some((splitter, reading)),
                 Ok(true) => {
-                    lines.extend(splitter.finish());
+                    splitter.finish_batches(&mut lines);
                     None
                 }
                 Err(_) => None,
             };
-            let mut items: Vec<Result<Line, Error>> = lines
+            let mut items: Vec<Result<Lines, Error>> = lines
                 .into_iter()
                 .map(|line| {
                     line.map_err(|e| Error::LineTooLong {
