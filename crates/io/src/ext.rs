@@ -300,7 +300,7 @@ pub trait StoreExt: Store {
     /// let fs = MemFs::new(InlineRuntime);
     /// fs.insert("/app.log", "ERROR a\nINFO b\nERROR c\n")?;
     /// let reports: Vec<_> = fs
-    ///     .scan_matching("/app.log", "ERROR", ScanOptions::default().with_job(8))
+    ///     .scan_matching("/app.log", "ERROR", ScanOptions::default().with_buffer(4).with_job(8))
     ///     .try_collect()
     ///     .await?;
     /// let last = reports.last().unwrap();
