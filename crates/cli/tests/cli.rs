@@ -471,20 +471,80 @@ fn tags_are_counted_most_used_first() {
     assert!(text(&out.stderr).contains("bad.md"));
 }
 
+/// How many entries `dir` holds.
+fn entries(dir: &Path) -> usize {
+    std::fs::read_dir(dir).unwrap().count()
+}
+
+/// The heartbeat cell of a table row: after the last three-space gap (`p99 [low, high] (idle
+/// floor)`).
+fn heartbeat_cell(row: &str) -> &str {
+    row.rsplit_once("   ").map_or("", |(_, cell)| cell.trim())
+}
+
 #[test]
-fn compare_prints_a_table_and_a_recommendation_and_cleans_up() {
-    let out = smartnotes(&["compare", "--notes", "40", "--reps", "1"]);
+fn compare_prints_intervals_a_verdict_and_cleans_up() {
+    // Its own temporary directory, so what compare leaves behind (nothing) can be seen.
+    let tmp = tempfile::tempdir().unwrap();
+    let compare = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_smartnotes"))
+            .arg("compare")
+            .args(args)
+            .env("TMPDIR", tmp.path())
+            .output()
+            .expect("run smartnotes")
+    };
+    let out = compare(&["--notes", "40", "--reps", "2"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "no progress bar when piped");
     let stdout = text(&out.stdout);
-    for row in [
-        "std::fs, ",
-        "tokio | sequential",
-        "smol | blocking (default)",
+    for needle in [
+        "95% intervals [low, high]",
+        "nothing deleted until the end",
         "heartbeat p99",
-        "recommended for this data: ",
+        "idle floor (the heartbeat alone): tokio ",
+        "Differences under 20% are not named",
     ] {
-        assert!(stdout.contains(row), "{row} missing from:\n{stdout}");
+        assert!(stdout.contains(needle), "{needle} missing from:\n{stdout}");
     }
+    // Every row, every figure with its interval: read, x std::fs, pipeline, x std::fs and the
+    // heartbeat for each case; the baseline's two rates.
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("tokio | ") || l.starts_with("smol | "))
+        .collect();
+    assert_eq!(rows.len(), 8, "{stdout}");
+    for row in &rows {
+        assert_eq!(row.matches(" [").count(), 5, "{row}");
+        assert_eq!(row.matches("x [").count(), 2, "{row}");
+        // Lateness is shown as p99 and idle floor, never as a (negative) difference.
+        let cell = heartbeat_cell(row);
+        assert!(cell.contains("(idle "), "{row}");
+        assert!(!cell.contains('-'), "negative lateness in {row}");
+        let p99: f64 = cell.split_whitespace().next().unwrap().parse().unwrap();
+        assert!(p99 >= 0.0, "{row}");
+    }
+    let base = stdout
+        .lines()
+        .find(|l| l.starts_with("std::fs, "))
+        .expect("the baseline row");
+    assert_eq!(base.matches(" [").count(), 2, "{base}");
+    let floor = stdout
+        .lines()
+        .find(|l| l.starts_with("idle floor"))
+        .unwrap();
+    assert!(!floor.contains('-'), "{floor}");
+    // A recommendation: a winner, or the tie stated.
+    let verdict = stdout
+        .lines()
+        .find(|l| l.starts_with("recommended for this data: "))
+        .unwrap_or_else(|| panic!("no recommendation in:\n{stdout}"));
+    assert!(verdict.contains("strategy "), "{verdict}");
+    assert!(
+        verdict.contains("are equal here: use the one you run") || verdict.contains(" on "),
+        "{verdict}"
+    );
+    // The sample and every export are removed.
     let sample = stdout
         .split_whitespace()
         .find(|w| w.ends_with("/notes"))
@@ -493,14 +553,67 @@ fn compare_prints_a_table_and_a_recommendation_and_cleans_up() {
         !Path::new(sample).exists(),
         "the sample at {sample} is removed"
     );
+    assert_eq!(
+        files(tmp.path()),
+        Vec::<PathBuf>::new(),
+        "temporary files left"
+    );
 
-    // On a folder of the user's, nothing is added to it.
+    // On a folder of the user's, nothing is added to it or changed in it.
     let src = tempfile::tempdir().unwrap();
     corpus::write_corpus(&StdFs, src.path(), 25, 1).unwrap();
-    let before = files(src.path());
-    let out = smartnotes(&["compare", s(src.path()), "--reps", "1"]);
+    let before: Vec<(PathBuf, Vec<u8>)> = files(src.path())
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(&f).unwrap()))
+        .collect();
+    let out = compare(&[s(src.path()), "--reps", "1"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(files(src.path()), before);
+    assert!(text(&out.stdout).contains("recommended for this data: "));
+    let after: Vec<(PathBuf, Vec<u8>)> = files(src.path())
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(&f).unwrap()))
+        .collect();
+    assert_eq!(after, before);
+    assert_eq!(
+        files(tmp.path()),
+        Vec::<PathBuf>::new(),
+        "temporary files left"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn compare_interrupted_prints_no_table_and_cleans_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_smartnotes"))
+        .args(["compare", "--notes", "2000", "--reps", "5"])
+        .env("TMPDIR", tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it is exporting (its exports folder exists), then interrupt it.
+    let started = std::time::Instant::now();
+    let exporting = || {
+        std::fs::read_dir(tmp.path())
+            .unwrap()
+            .any(|scratch| scratch.unwrap().path().join("exports").exists())
+    };
+    while !exporting() {
+        assert!(started.elapsed().as_secs() < 60, "compare never exported");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("interrupted: no table"), "{stdout}");
+    assert!(!stdout.contains("recommended"), "{stdout}");
+    assert_eq!(entries(tmp.path()), 0, "temporary files left");
 }
 
 #[cfg(unix)]
