@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use common::{
-    Scratch, cores, corpus_dir, disk_base, executors, export_on, quick, read_on, std_pipeline,
-    std_read, strategies, tmpfs_base, write_results,
+    cores, corpus_dir, disk_base, executors, export_on, quick, read_on, std_pipeline, std_read,
+    strategies, tmpfs_base, write_results,
 };
 use smartnotes::Executor;
 use smartnotes_io::support::results::{DiskBench, RatioCase, RatioGroup, Work};
@@ -123,7 +123,7 @@ fn clean(base: &Path, group: &str) {
     };
     for entry in entries.flatten() {
         if entry.file_name().to_string_lossy().starts_with(group) {
-            drop(Scratch(entry.path()));
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }

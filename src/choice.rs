@@ -180,11 +180,9 @@ impl Executor {
             kind,
             #[cfg(feature = "tokio")]
             tokio: match (kind, flavor) {
-                (RuntimeKind::Tokio, Flavor::CurrentThread) => Some(
-                    ::tokio::runtime::Builder::new_current_thread()
-                        .enable_time()
-                        .build()?,
-                ),
+                (RuntimeKind::Tokio, Flavor::CurrentThread) => {
+                    Some(crate::tokio::current_thread()?)
+                }
                 (RuntimeKind::Tokio, Flavor::MultiThread) => Some(
                     ::tokio::runtime::Builder::new_multi_thread()
                         .enable_time()

@@ -143,11 +143,17 @@ pub mod tokio {
     /// assert_eq!(smartnotes::tokio::block_on(async { 1 + 1 }), 2);
     /// ```
     pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        current_thread()
+            .expect("cannot start a tokio runtime")
+            .block_on(future)
+    }
+
+    /// A new current-thread tokio runtime with timers: what [`block_on`] and
+    /// [`Executor`](crate::Executor) run on.
+    pub(crate) fn current_thread() -> std::io::Result<::tokio::runtime::Runtime> {
         ::tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
-            .expect("cannot start a tokio runtime")
-            .block_on(future)
     }
 }
 

@@ -121,25 +121,6 @@ pub(crate) fn export_on(executor: &Executor, src: &Path, dest: &Path, strategy: 
     executor.block_on(ExportAll(src, dest, strategy))
 }
 
-/// A directory removed when dropped: benches return it from the timed routine so that the
-/// removal happens outside the measurement.
-pub(crate) struct Scratch(pub(crate) PathBuf);
-
-impl Scratch {
-    /// A new, not yet existing, directory path under `base`.
-    pub(crate) fn new(base: &Path) -> Self {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        Scratch(base.join(format!("out-{}", N.fetch_add(1, Ordering::Relaxed))))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Whether this is a quick run (`SMARTNOTES_BENCH_QUICK=1`, set by `cargo xtask bench
 /// --quick`): fewer cases and smaller inputs, for a report in minutes rather than the better part
 /// of an hour.

@@ -263,7 +263,8 @@ where
         })?;
     let (mode, layout, names) = (opts.write_mode, opts.layout, opts.names);
     // Sequential (`then`): a folder's first note creates it before the next note is looked at.
-    let folders = Arc::new(Mutex::new(Folders::default()));
+    // Each note's step shares (never copies) the destination and the folder state.
+    let (dest, folders): (Arc<Path>, _) = (dest.into(), Arc::new(Mutex::new(Folders::default())));
     let jobs = notes.enumerate().then(move |(seq, item)| {
         let (fs, dest, folders) = (fs.clone(), dest.clone(), folders.clone());
         async move {

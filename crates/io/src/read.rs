@@ -176,12 +176,11 @@ pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteSt
 /// The notes of the files `paths` names, in that order
 /// ([`StoreExt::read_files`](crate::StoreExt::read_files) documents it).
 pub(crate) fn read_files<S: Store>(fs: &S, paths: Vec<PathBuf>, opts: &Options) -> NoteStream {
-    if let (Strategy::Blocking { .. }, None) = (opts.strategy_for(fs), fs.blocking()) {
-        let error = Error::Unsupported {
-            path: paths.into_iter().next().unwrap_or_default(),
-            operation: BLOCKING_STRATEGY,
-        };
-        return NoteStream::new(stream::iter([Err(error)]).boxed());
+    if let Strategy::Blocking { .. } = opts.strategy_for(fs) {
+        let first = paths.first().map_or(Path::new(""), PathBuf::as_path);
+        if let Err(error) = blocking_twin(fs, first, BLOCKING_STRATEGY) {
+            return NoteStream::new(stream::iter([Err(error)]).boxed());
+        }
     }
     let listed = paths
         .into_iter()
