@@ -1,6 +1,7 @@
 //! `smartnotes export SRC DEST`: the pipeline.
 
 use std::future::ready;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -9,7 +10,8 @@ use clap::ValueEnum;
 use futures_util::StreamExt;
 use serde::Serialize;
 use smartnotes::{
-    Layout, Names, Options, Report, RuntimeKind, Store, StoreExt, StoreJob, Strategy, WriteMode,
+    Layout, Names, Options, Outcome as ExportOutcome, RuntimeKind, Store, StoreExt, StoreJob,
+    Strategy, WriteMode,
 };
 
 use crate::{Fatal, Outcome, ui};
@@ -104,28 +106,31 @@ impl Args {
 }
 
 #[derive(Serialize)]
-struct SkippedJson {
-    path: PathBuf,
+struct SkippedJson<'a> {
+    path: &'a Path,
     reason: String,
 }
 
 #[derive(Serialize)]
-struct FileJson {
-    source: PathBuf,
-    path: PathBuf,
+struct FileJson<'a> {
+    source: &'a Path,
+    path: &'a Path,
     /// Already there with the same content: nothing was written.
     unchanged: bool,
 }
 
-#[derive(Serialize)]
+/// The counts of an export; with `--json` the document also has `files` and `skipped`,
+/// written before these as the export goes.
+#[derive(Serialize, Default)]
 struct Summary {
     exported: usize,
-    skipped: Vec<SkippedJson>,
-    /// Notes read but left out by `--tag`.
+    /// Notes skipped (each on stderr, or in `skipped` with `--json`, with its reason).
+    skipped_count: usize,
     /// Notes already in DEST with the same content (an earlier export): nothing written.
     unchanged: usize,
     /// Hidden files and folders passed over (see --hidden).
     hidden: usize,
+    /// Notes read but left out by `--tag`.
     filtered_out: usize,
     /// Notes read (exported, skipped or filtered out) before the export ended.
     processed: usize,
@@ -135,7 +140,6 @@ struct Summary {
     runtime: &'static str,
     strategy: String,
     dest: PathBuf,
-    files: Vec<FileJson>,
 }
 
 pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
@@ -161,64 +165,162 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
             WriteMode::CreateNew
         });
     let start = Instant::now();
-    let (report, processed, filtered_out, hidden) = args.runtime.block_on(Export {
+    let mut out = Writer::new(args.json)?;
+    let (counts, processed, filtered_out, hidden) = args.runtime.block_on(Export {
         args: &args,
         opts: &opts,
+        out: &mut out,
     })?;
     let seconds = start.elapsed().as_secs_f64();
     let interrupted = ui::interrupted();
     let summary = Summary {
-        exported: report.exported.len(),
-        skipped: report
-            .skipped
-            .iter()
-            .map(|s| SkippedJson {
-                path: s.source.clone(),
-                reason: s.reason(),
-            })
-            .collect(),
-        unchanged: report.unchanged.len(),
+        exported: counts.exported,
+        skipped_count: counts.skipped,
+        unchanged: counts.unchanged,
         hidden,
         filtered_out,
         processed,
         interrupted,
         seconds,
-        notes_per_second: ui::rate(report.exported.len() as f64, seconds),
+        notes_per_second: ui::rate(counts.exported as f64, seconds),
         runtime: args.runtime.name(),
         strategy: strategy.to_string(),
         dest: args.dest.clone(),
-        files: (report.exported.iter().map(|e| (e, false)))
-            .chain(report.unchanged.iter().map(|e| (e, true)))
-            .map(|(e, unchanged)| FileJson {
-                source: e.source.clone(),
-                path: e.path.clone(),
-                unchanged,
-            })
-            .collect(),
     };
     if args.json {
-        println!("{}", serde_json::to_string(&summary)?);
+        out.finish(&summary)?;
     } else {
         print_summary(&summary, &args.dest);
     }
     Ok(if interrupted {
         Outcome::Interrupted
-    } else if summary.skipped.is_empty() {
+    } else if counts.skipped == 0 {
         Outcome::Done
     } else {
         Outcome::Skipped
     })
 }
 
-/// The pipeline with progress, tag filter and Ctrl-C: (report, notes read, notes filtered
-/// out, hidden entries passed over).
+/// How many notes went each way.
+#[derive(Default)]
+struct Counts {
+    exported: usize,
+    unchanged: usize,
+    skipped: usize,
+}
+
+/// Where outcomes go as they come: text (a skipped note on stderr at once), or one JSON
+/// document written incrementally on stdout: `files` as the notes are written, `skipped`
+/// spooled to an unnamed temporary file meanwhile (so memory never holds the list), then the
+/// counts. The document is valid once the export has ended.
+enum Writer {
+    Text,
+    Json {
+        stdout: std::io::BufWriter<std::io::Stdout>,
+        skipped: std::io::BufWriter<std::fs::File>,
+        files: usize,
+        skips: usize,
+    },
+}
+
+impl Writer {
+    fn new(json: bool) -> Result<Self, Fatal> {
+        if !json {
+            return Ok(Writer::Text);
+        }
+        let stdout = std::io::BufWriter::new(std::io::stdout());
+        let spool =
+            tempfile::tempfile().map_err(|e| format!("a temporary file for --json: {e}"))?;
+        Ok(Writer::Json {
+            stdout,
+            skipped: std::io::BufWriter::new(spool),
+            files: 0,
+            skips: 0,
+        })
+    }
+
+    fn outcome(&mut self, outcome: &ExportOutcome) -> std::io::Result<()> {
+        match self {
+            Writer::Text => {
+                if let ExportOutcome::Skipped(s) = outcome {
+                    eprintln!("smartnotes: skipped {}: {}", s.source.display(), s.reason());
+                }
+                Ok(())
+            }
+            Writer::Json {
+                stdout,
+                skipped,
+                files,
+                skips,
+            } => match outcome {
+                ExportOutcome::Exported(e) | ExportOutcome::Unchanged(e) => {
+                    let file = FileJson {
+                        source: &e.source,
+                        path: &e.path,
+                        unchanged: matches!(outcome, ExportOutcome::Unchanged(_)),
+                    };
+                    // The document starts with the first file (nothing on stdout if the export
+                    // cannot start: that error goes to stderr alone).
+                    stdout.write_all(if *files == 0 { br#"{"files":["# } else { b"," })?;
+                    *files += 1;
+                    serde_json::to_writer(&mut *stdout, &file)?;
+                    Ok(())
+                }
+                ExportOutcome::Skipped(s) => {
+                    let entry = SkippedJson {
+                        path: &s.source,
+                        reason: s.reason(),
+                    };
+                    if *skips > 0 {
+                        skipped.write_all(b",")?;
+                    }
+                    *skips += 1;
+                    serde_json::to_writer(&mut *skipped, &entry)?;
+                    Ok(())
+                }
+                _ => Ok(()),
+            },
+        }
+    }
+
+    /// Ends the JSON document: the spooled `skipped`, then the counts.
+    fn finish(self, summary: &Summary) -> Result<(), Fatal> {
+        let Writer::Json {
+            mut stdout,
+            skipped,
+            files,
+            ..
+        } = self
+        else {
+            return Ok(());
+        };
+        if files == 0 {
+            stdout.write_all(br#"{"files":["#)?;
+        }
+        stdout.write_all(br#"],"skipped":["#)?;
+        let mut spool = skipped.into_inner().map_err(|e| e.into_error())?;
+        spool.seek(std::io::SeekFrom::Start(0))?;
+        std::io::copy(&mut spool, &mut stdout)?;
+        let counts = serde_json::to_string(summary)?;
+        // `{"exported":...}` joins the document after `],` as its remaining members.
+        stdout.write_all(b"],")?;
+        stdout.write_all(&counts.as_bytes()[1..])?;
+        stdout.write_all(b"\n")?;
+        stdout.flush()?;
+        Ok(())
+    }
+}
+
+/// The pipeline with progress, tag filter and Ctrl-C, each outcome handed to the writer as it
+/// comes: (counts, notes read, notes filtered out, hidden entries passed over).
 struct Export<'a> {
     args: &'a Args,
     opts: &'a Options,
+    out: &'a mut Writer,
 }
 
 impl StoreJob for Export<'_> {
-    type Output = Result<(Report, usize, usize, usize), Fatal>;
+    type Output = Result<(Counts, usize, usize, usize), Fatal>;
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
         let (args, opts) = (self.args, self.opts);
@@ -246,21 +348,27 @@ impl StoreJob for Export<'_> {
                 }
                 ready(keep)
             });
-        let report = fs.export_with(&args.dest, notes, opts).await?;
+        let mut outcomes = fs.export_stream(&args.dest, notes, opts);
+        let mut counts = Counts::default();
+        while let Some(outcome) = outcomes.next().await {
+            let outcome = outcome?;
+            match &outcome {
+                ExportOutcome::Exported(_) => counts.exported += 1,
+                ExportOutcome::Unchanged(_) => counts.unchanged += 1,
+                _ => counts.skipped += 1,
+            }
+            self.out
+                .outcome(&outcome)
+                .map_err(|e| format!("writing the report: {e}"))?;
+        }
+        drop(outcomes);
         bar.finish_and_clear();
         let (processed, filtered) = (processed.into_inner(), filtered.into_inner());
-        Ok((report, processed, filtered, hidden.get()))
+        Ok((counts, processed, filtered, hidden.get()))
     }
 }
 
 fn print_summary(s: &Summary, dest: &Path) {
-    for skipped in &s.skipped {
-        eprintln!(
-            "smartnotes: skipped {}: {}",
-            skipped.path.display(),
-            skipped.reason
-        );
-    }
     println!(
         "exported {} note{} to {} in {:.2} s ({:.0} notes/s, {} on {})",
         s.exported,
@@ -271,10 +379,10 @@ fn print_summary(s: &Summary, dest: &Path) {
         s.strategy,
         s.runtime,
     );
-    if !s.skipped.is_empty() {
+    if s.skipped_count > 0 {
         println!(
             "skipped {} (listed above on stderr, each with its reason)",
-            s.skipped.len()
+            s.skipped_count
         );
     }
     if s.unchanged > 0 {

@@ -2,15 +2,17 @@
 //! and the [`Report`] they return.
 
 use std::collections::HashMap;
-use std::future::ready;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use smartnotes_core::{Note, UniqueNames};
 
+use crate::HiddenCount;
 use crate::read::{BLOCKING_STRATEGY, blocking_twin, list_notes, load_notes};
 use crate::store::{BlockingStore, EntryKind, Store, WriteMode, write_atomic};
 use crate::{Error, Layout, Names, NoteFile, Options, Runtime, Strategy};
@@ -75,18 +77,132 @@ impl Report {
     pub fn is_complete(&self) -> bool {
         self.skipped.is_empty()
     }
+
+    /// Adds one outcome to its list.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{Exported, Outcome, Report};
+    /// let mut report = Report::default();
+    /// report.push(Outcome::Unchanged(Exported { source: "a.md".into(), path: "out/a.md".into() }));
+    /// assert_eq!(report.unchanged.len(), 1);
+    /// ```
+    pub fn push(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Exported(exported) => self.exported.push(exported),
+            Outcome::Unchanged(exported) => self.unchanged.push(exported),
+            Outcome::Skipped(skipped) => self.skipped.push(skipped),
+        }
+    }
+}
+
+/// What became of one input of an export: an item of an [`ExportStream`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The note was written.
+    Exported(Exported),
+    /// The note's file was already there with the same bytes: nothing was written.
+    Unchanged(Exported),
+    /// The input was not written, with its path and reason.
+    Skipped(Skipped),
+}
+
+/// The outcomes of an export as they happen, one per input, in input order
+/// ([`StoreExt::export_stream`](crate::StoreExt::export_stream),
+/// [`StoreExt::pipeline_stream`](crate::StoreExt::pipeline_stream)).
+///
+/// An `Err` item is fatal (the destination could not be created, the source folder could not
+/// be listed, the strategy is not supported by the store) and is the only item. Consuming the
+/// outcomes as they come keeps memory bounded by the strategy's window, whatever the number of
+/// notes; [`ExportStream::report`] collects them into a [`Report`]. Dropping the stream midway
+/// stops the export: the writes in flight complete or leave nothing (each is atomic), and no
+/// later note is read.
+#[must_use = "streams do nothing unless polled"]
+pub struct ExportStream<'a> {
+    inner: BoxStream<'a, Result<Outcome, Error>>,
+    hidden: HiddenCount,
+}
+
+impl ExportStream<'_> {
+    /// A handle on how many hidden entries the listing passed over (a pipeline only; see
+    /// [`Options::hidden`]): final once the stream has ended.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{Options, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/.draft.md", "# Draft\n")?;
+    /// let export = fs.pipeline_stream("/notes", "/out", &Options::default());
+    /// let hidden = export.hidden();
+    /// assert!(export.report().await?.is_complete());
+    /// assert_eq!(hidden.get(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    pub fn hidden(&self) -> HiddenCount {
+        self.hidden.clone()
+    }
+
+    /// Every outcome, collected into a [`Report`] (its lists in input order).
+    ///
+    /// # Errors
+    /// The stream's fatal error, if it yields one.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::stream;
+    /// use smartnotes_core::Note;
+    /// use smartnotes_io::{NoteFile, Options, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// let notes = stream::iter([Ok(NoteFile::new("mem", Note::new("Hi", "body", ["x"])))]);
+    /// let report = fs.export_stream("/out", notes, &Options::default()).report().await?;
+    /// assert_eq!(report.exported.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    pub async fn report(mut self) -> Result<Report, Error> {
+        let mut report = Report::default();
+        while let Some(outcome) = self.inner.next().await {
+            report.push(outcome?);
+        }
+        report.hidden = self.hidden.get();
+        Ok(report)
+    }
+}
+
+impl std::fmt::Debug for ExportStream<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportStream")
+            .field("hidden", &self.hidden.get())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Stream for ExportStream<'_> {
+    type Item = Result<Outcome, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
 }
 
 /// One input of an export: a note to write, or an error to report.
 enum Job {
     Write {
-        seq: usize,
         source: PathBuf,
         dest: PathBuf,
         note: Box<Note>,
     },
     Failed {
-        seq: usize,
         /// The note, when it was read and could not be placed; else the error's own path.
         source: Option<PathBuf>,
         error: Error,
@@ -98,8 +214,6 @@ enum Written {
     New,
     Unchanged,
 }
-
-type Outcome = (usize, Result<(Exported, Written), Skipped>);
 
 impl Job {
     async fn write_async<F: Store>(self, fs: &F, mode: WriteMode) -> Outcome {
@@ -151,24 +265,17 @@ impl Job {
 
     fn finish(self, result: io::Result<Written>) -> Outcome {
         match self {
-            Job::Failed { seq, source, error } => (
-                seq,
-                Err(Skipped {
-                    source: source.unwrap_or_else(|| error.path().to_owned()),
-                    error,
+            Job::Failed { source, error } => Outcome::Skipped(Skipped {
+                source: source.unwrap_or_else(|| error.path().to_owned()),
+                error,
+            }),
+            Job::Write { source, dest, .. } => match result {
+                Ok(Written::New) => Outcome::Exported(Exported { source, path: dest }),
+                Ok(Written::Unchanged) => Outcome::Unchanged(Exported { source, path: dest }),
+                Err(e) => Outcome::Skipped(Skipped {
+                    source,
+                    error: Error::write(dest, e),
                 }),
-            ),
-            Job::Write {
-                seq, source, dest, ..
-            } => match result {
-                Ok(written) => (seq, Ok((Exported { source, path: dest }, written))),
-                Err(e) => (
-                    seq,
-                    Err(Skipped {
-                        source,
-                        error: Error::write(dest, e),
-                    }),
-                ),
             },
         }
     }
@@ -237,42 +344,127 @@ async fn prepare<F: Store>(fs: &F, dest: &Path, folder: &Path) -> io::Result<()>
     Ok(())
 }
 
-/// Writes each note of `notes` to `dest` ([`StoreExt::export_with`](crate::StoreExt::export_with)
-/// documents it).
-pub(crate) async fn export<F, S>(
+/// The outcomes of writing each note of `notes` to `dest`, as a stream
+/// ([`StoreExt::export_stream`](crate::StoreExt::export_stream) documents it).
+pub(crate) fn export_stream<'a, F, S>(
     fs: &F,
     dest: &Path,
     notes: S,
     opts: &Options,
-) -> Result<Report, Error>
+) -> ExportStream<'a>
 where
     F: Store,
-    S: Stream<Item = Result<NoteFile, Error>>,
+    S: Stream<Item = Result<NoteFile, Error>> + Send + 'a,
 {
-    let dest = dest.to_path_buf();
+    let inner = match outcomes(fs, dest, notes, opts) {
+        Ok(inner) => inner,
+        Err(error) => stream::iter([Err(error)]).boxed(),
+    };
+    ExportStream {
+        inner,
+        hidden: HiddenCount::default(),
+    }
+}
+
+/// The outcome stream: the destination created first, then each note placed (in order) and
+/// written (with the strategy, outcomes kept in input order).
+fn outcomes<'a, F, S>(
+    fs: &F,
+    dest: &Path,
+    notes: S,
+    opts: &Options,
+) -> Result<BoxStream<'a, Result<Outcome, Error>>, Error>
+where
+    F: Store,
+    S: Stream<Item = Result<NoteFile, Error>> + Send + 'a,
+{
     let strategy = opts.strategy_for(fs);
     let blocking = match strategy {
-        Strategy::Blocking { .. } => Some(blocking_twin(fs, &dest, BLOCKING_STRATEGY)?),
+        Strategy::Blocking { .. } => Some(blocking_twin(fs, dest, BLOCKING_STRATEGY)?),
         _ => None,
     };
-    crate::retry::retry_async(fs.runtime(), || fs.create_dir_all(&dest))
-        .await
-        .map_err(|source| Error::CreateDir {
-            path: dest.clone(),
-            source,
-        })?;
-    let (mode, layout, names) = (opts.write_mode, opts.layout, opts.names);
-    // Sequential (`then`): a folder's first note creates it before the next note is looked at.
-    // Each note's step shares (never copies) the destination and the folder state.
-    let (dest, folders): (Arc<Path>, _) = (dest.into(), Arc::new(Mutex::new(Folders::default())));
-    let jobs = notes.enumerate().then(move |(seq, item)| {
+    let (fs, mode) = (fs.clone(), opts.write_mode);
+    let dest: Arc<Path> = dest.into();
+    let setup = {
+        let (fs, dest) = (fs.clone(), dest.clone());
+        async move {
+            crate::retry::retry_async(fs.runtime(), || fs.create_dir_all(&dest))
+                .await
+                .map_err(|source| Error::CreateDir {
+                    path: dest.to_path_buf(),
+                    source,
+                })
+        }
+    };
+    let jobs = place(&fs, dest, notes, opts);
+    let written: BoxStream<'a, Outcome> = match (strategy, blocking) {
+        (Strategy::Concurrent { limit }, _) => jobs
+            .map(move |job| {
+                let fs = fs.clone();
+                async move { job.write_async(&fs, mode).await }
+            })
+            .buffered(limit.max(1))
+            .boxed(),
+        (Strategy::Blocking { batch, in_flight }, Some(twin)) => {
+            let runtime = fs.runtime().clone();
+            jobs.ready_chunks(batch.max(1))
+                .map(move |batch| {
+                    let fs = twin.clone();
+                    runtime.spawn_blocking(move || {
+                        batch
+                            .into_iter()
+                            .map(|job| job.write_blocking(&fs, mode))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .buffered(in_flight.max(1))
+                .flat_map(stream::iter)
+                .boxed()
+        }
+        // Sequential (a Blocking strategy without a twin was refused above).
+        _ => jobs
+            .then(move |job| {
+                let fs = fs.clone();
+                async move { job.write_async(&fs, mode).await }
+            })
+            .boxed(),
+    };
+    Ok(
+        stream::once(async move { setup.await.map(|()| written.map(Ok)) })
+            .try_flatten()
+            .boxed(),
+    )
+}
+
+/// Places each note: its folder under `dest` (created and checked when its first note comes),
+/// and a name unique in that folder. Sequential (`then`): a folder's first note creates it
+/// before the next note is looked at.
+///
+/// A folder's names are remembered while notes come from it or from its subfolders, as a walk
+/// in path order yields them ([`read_notes`](crate::StoreExt::read_notes)): memory holds one
+/// branch of folders, never every name. An input that comes back to a folder after leaving it
+/// starts its names afresh; a name it gave earlier is then found taken by the no-clobber write
+/// and the note is skipped with that reason, never overwritten.
+fn place<'a, F, S>(
+    fs: &F,
+    dest: Arc<Path>,
+    notes: S,
+    opts: &Options,
+) -> impl Stream<Item = Job> + Send + 'a
+where
+    F: Store,
+    S: Stream<Item = Result<NoteFile, Error>> + Send + 'a,
+{
+    let (layout, names) = (opts.layout, opts.names);
+    let fs = fs.clone();
+    let folders = Arc::new(Mutex::new(Folders::default()));
+    notes.then(move |item| {
         let (fs, dest, folders) = (fs.clone(), dest.clone(), folders.clone());
         async move {
             let file = match item {
                 Ok(file) => file,
                 Err(error) => {
                     return Job::Failed {
-                        seq,
                         source: None,
                         error,
                     };
@@ -283,12 +475,11 @@ where
                 _ => plain(&file.folder),
             };
             let first = {
-                let folders = lock(&folders);
+                let mut folders = lock(&folders);
                 if let Some(reason) = folders.refused.get(&folder) {
                     let error = io::Error::other(reason.clone());
                     let path = dest.join(&folder);
                     return Job::Failed {
-                        seq,
                         source: Some(file.path),
                         error: Error::CreateDir {
                             path,
@@ -296,6 +487,8 @@ where
                         },
                     };
                 }
+                // Folders left behind (not this one nor above it) are done with.
+                folders.names.retain(|open, _| folder.starts_with(open));
                 !folders.names.contains_key(&folder)
             };
             if first && !folder.as_os_str().is_empty() {
@@ -303,7 +496,6 @@ where
                     let path = dest.join(&folder);
                     lock(&folders).refused.insert(folder, source.to_string());
                     return Job::Failed {
-                        seq,
                         source: Some(file.path),
                         error: Error::CreateDir { path, source },
                     };
@@ -319,61 +511,12 @@ where
                 }
             };
             Job::Write {
-                seq,
                 dest: dest.join(folder).join(name),
                 source: path,
                 note: Box::new(note),
             }
         }
-    });
-
-    let mut outcomes: Vec<Outcome> = Vec::new();
-    let mut keep = |outcome| {
-        outcomes.push(outcome);
-        ready(())
-    };
-    match (strategy, blocking) {
-        (Strategy::Concurrent { limit }, _) => {
-            jobs.map(|job| job.write_async(fs, mode))
-                .buffer_unordered(limit.max(1))
-                .for_each(&mut keep)
-                .await
-        }
-        (Strategy::Blocking { batch, in_flight }, Some(twin)) => {
-            let runtime = fs.runtime();
-            jobs.ready_chunks(batch.max(1))
-                .map(|batch| {
-                    let fs = twin.clone();
-                    runtime.spawn_blocking(move || {
-                        batch
-                            .into_iter()
-                            .map(|job| job.write_blocking(&fs, mode))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .buffer_unordered(in_flight.max(1))
-                .flat_map(stream::iter)
-                .for_each(&mut keep)
-                .await
-        }
-        // Sequential (a Blocking strategy without a twin was refused above).
-        _ => {
-            jobs.then(|job| job.write_async(fs, mode))
-                .for_each(&mut keep)
-                .await
-        }
-    }
-
-    outcomes.sort_unstable_by_key(|(seq, _)| *seq);
-    let mut report = Report::default();
-    for (_, outcome) in outcomes {
-        match outcome {
-            Ok((exported, Written::New)) => report.exported.push(exported),
-            Ok((exported, Written::Unchanged)) => report.unchanged.push(exported),
-            Err(skipped) => report.skipped.push(skipped),
-        }
-    }
-    Ok(report)
+    })
 }
 
 /// The folder state, even after a panic elsewhere (each update is a single insert).
@@ -381,18 +524,34 @@ fn lock(folders: &Mutex<Folders>) -> std::sync::MutexGuard<'_, Folders> {
     folders.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Reads the notes of `src` and exports them to `dest`
-/// ([`StoreExt::pipeline_with`](crate::StoreExt::pipeline_with) documents it).
-pub(crate) async fn pipeline<F: Store>(
+/// Reads the notes of `src` and exports them to `dest`, as a stream of outcomes
+/// ([`StoreExt::pipeline_stream`](crate::StoreExt::pipeline_stream) documents it).
+pub(crate) fn pipeline_stream<F: Store>(
     fs: &F,
     src: &Path,
     dest: &Path,
     opts: &Options,
-) -> Result<Report, Error> {
+) -> ExportStream<'static> {
     let opts = opts.clone().with_exclude(dest);
-    let listing = list_notes(fs, src, &opts).await?;
-    let hidden = listing.hidden;
-    let mut report = export(fs, dest, load_notes(fs, listing.found, &opts), &opts).await?;
-    report.hidden = hidden;
-    Ok(report)
+    let hidden = HiddenCount::default();
+    let mut listed = list_notes(fs, src, &opts, hidden.clone()).peekable();
+    let (fs, src, dest) = (fs.clone(), src.to_path_buf(), dest.to_path_buf());
+    let inner = stream::once(async move {
+        // The source folder that cannot be listed is fatal, as is a refused strategy.
+        let fatal = match Pin::new(&mut listed).peek().await {
+            Some(Err(Error::List { path, .. })) => *path == src,
+            Some(Err(Error::Unsupported { .. })) => true,
+            _ => false,
+        };
+        if fatal {
+            if let Some(Err(error)) = listed.next().await {
+                return Err(error);
+            }
+        }
+        let notes = load_notes(&fs, listed, &opts);
+        Ok(export_stream(&fs, &dest, notes, &opts).inner)
+    })
+    .try_flatten()
+    .boxed();
+    ExportStream { inner, hidden }
 }

@@ -7,7 +7,11 @@ use futures_core::Stream;
 use futures_core::stream::BoxStream;
 use smartnotes_core::scan::Lines;
 
-use crate::{Error, NoteFile, NoteStream, Options, Report, ScanOptions, ScanProgress, Store};
+#[cfg(doc)]
+use crate::Outcome;
+use crate::{
+    Error, ExportStream, NoteFile, NoteStream, Options, Report, ScanOptions, ScanProgress, Store,
+};
 
 /// The operations of smartnotes, on any [`Store`]: read notes, export them, run the whole
 /// pipeline, scan a file. Implemented for every store; bring it into scope with
@@ -145,7 +149,10 @@ pub trait StoreExt: Store {
         S: Stream<Item = Result<NoteFile, Error>> + Send,
     {
         let dest = dest.as_ref().to_path_buf();
-        async move { crate::export::export(self, &dest, notes, &Options::default()).await }
+        async move {
+            let export = crate::export::export_stream(self, &dest, notes, &Options::default());
+            export.report().await
+        }
     }
 
     /// [`export`](StoreExt::export) with [`Options`] (strategy and write mode).
@@ -182,9 +189,53 @@ pub trait StoreExt: Store {
     where
         S: Stream<Item = Result<NoteFile, Error>> + Send,
     {
-        let dest = dest.as_ref().to_path_buf();
-        let opts = opts.clone();
-        async move { crate::export::export(self, &dest, notes, &opts).await }
+        let (dest, opts) = (dest.as_ref().to_path_buf(), opts.clone());
+        async move {
+            let export = crate::export::export_stream(self, &dest, notes, &opts);
+            export.report().await
+        }
+    }
+
+    /// [`export_with`](StoreExt::export_with) as a stream of [`Outcome`]s, one per input in
+    /// input order, as they happen: for a progress display, a JSON or log writer, or an export
+    /// too large to collect. Memory stays bounded by the strategy's window, not by the number
+    /// of notes (see [`ExportStream`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::{StreamExt, stream};
+    /// use smartnotes_core::Note;
+    /// use smartnotes_io::{NoteFile, Options, Outcome, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// let notes = stream::iter([
+    ///     Ok(NoteFile::new("a", Note::new("Same", "one", ["x"]))),
+    ///     Ok(NoteFile::new("b", Note::new("Same", "two", ["x"]))),
+    /// ]);
+    /// let mut outcomes = fs.export_stream("/out", notes, &Options::default());
+    /// while let Some(outcome) = outcomes.next().await {
+    ///     match outcome? {
+    ///         Outcome::Exported(e) => println!("{} -> {}", e.source.display(), e.path.display()),
+    ///         Outcome::Unchanged(e) => println!("{} unchanged", e.path.display()),
+    ///         Outcome::Skipped(s) => eprintln!("skipped: {}", s.reason()),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// assert!(fs.get("/out/same-2.md").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn export_stream<'a, S>(
+        &self,
+        dest: impl AsRef<Path>,
+        notes: S,
+        opts: &Options,
+    ) -> ExportStream<'a>
+    where
+        S: Stream<Item = Result<NoteFile, Error>> + Send + 'a,
+    {
+        crate::export::export_stream(self, dest.as_ref(), notes, opts)
     }
 
     /// Reads the notes of `src` and exports them to `dest`, with the default options.
@@ -217,8 +268,8 @@ pub trait StoreExt: Store {
         src: impl AsRef<Path>,
         dest: impl AsRef<Path>,
     ) -> impl Future<Output = Result<Report, Error>> + Send {
-        let (src, dest) = (src.as_ref().to_path_buf(), dest.as_ref().to_path_buf());
-        async move { crate::export::pipeline(self, &src, &dest, &Options::default()).await }
+        self.pipeline_stream(src, dest, &Options::default())
+            .report()
     }
 
     /// [`pipeline`](StoreExt::pipeline) with [`Options`].
@@ -245,9 +296,37 @@ pub trait StoreExt: Store {
         dest: impl AsRef<Path>,
         opts: &Options,
     ) -> impl Future<Output = Result<Report, Error>> + Send {
-        let (src, dest) = (src.as_ref().to_path_buf(), dest.as_ref().to_path_buf());
-        let opts = opts.clone();
-        async move { crate::export::pipeline(self, &src, &dest, &opts).await }
+        self.pipeline_stream(src, dest, opts).report()
+    }
+
+    /// [`pipeline_with`](StoreExt::pipeline_with) as a stream of [`Outcome`]s, one per note
+    /// in path order, as they happen (see [`ExportStream`]; its
+    /// [`hidden`](ExportStream::hidden) counts the hidden entries passed over).
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::{Options, Outcome, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// fs.insert("/notes/b.md", "# B\n")?;
+    /// let exported = fs
+    ///     .pipeline_stream("/notes", "/out", &Options::default())
+    ///     .try_fold(0, |n, outcome| async move { Ok(n + matches!(outcome, Outcome::Exported(_)) as usize) })
+    ///     .await?;
+    /// assert_eq!(exported, 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn pipeline_stream(
+        &self,
+        src: impl AsRef<Path>,
+        dest: impl AsRef<Path>,
+        opts: &Options,
+    ) -> ExportStream<'static> {
+        crate::export::pipeline_stream(self, src.as_ref(), dest.as_ref(), opts)
     }
 
     /// Counts the lines of the file at `path` that contain `needle` (`grep -c`), in bounded

@@ -49,7 +49,7 @@ pub mod support;
 pub mod testing;
 
 pub use error::Error;
-pub use export::{Exported, Report, Skipped};
+pub use export::{ExportStream, Exported, Outcome, Report, Skipped};
 pub use ext::StoreExt;
 pub use lines::{ScanOptions, ScanProgress};
 pub use read::{HiddenCount, NoteFile, NoteStream};

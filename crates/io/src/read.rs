@@ -83,8 +83,8 @@ impl NoteStream {
     }
 
     /// A handle on how many hidden entries (names starting with `.`) the listing passed over:
-    /// keep it before chaining the stream; it holds the final count once the stream has
-    /// yielded its first item (the listing is done by then).
+    /// keep it before chaining the stream; it counts as the listing goes, and holds the final
+    /// count once the stream has ended.
     ///
     /// # Examples
     /// ```
@@ -154,23 +154,11 @@ impl HiddenCount {
 /// The notes of `dir` as a stream: listed, then read and parsed with the options' strategy
 /// ([`StoreExt::read_notes_with`](crate::StoreExt::read_notes_with) documents it).
 pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteStream {
-    let fs = fs.clone();
-    let dir = dir.to_path_buf();
-    let opts = opts.clone();
     let hidden = HiddenCount::default();
-    let count = hidden.clone();
-    let inner = stream::once(async move {
-        match list_notes(&fs, &dir, &opts).await {
-            Ok(listing) => {
-                count.set(listing.hidden);
-                load_notes(&fs, listing.found, &opts).inner
-            }
-            Err(e) => stream::iter([Err(e)]).boxed(),
-        }
-    })
-    .flatten()
-    .boxed();
-    NoteStream { inner, hidden }
+    let listed = list_notes(fs, dir, opts, hidden.clone());
+    let mut notes = load_notes(fs, listed, opts);
+    notes.hidden = hidden;
+    notes
 }
 
 /// The notes of the files `paths` names, in that order
@@ -182,54 +170,94 @@ pub(crate) fn read_files<S: Store>(fs: &S, paths: Vec<PathBuf>, opts: &Options) 
             return NoteStream::new(stream::iter([Err(error)]).boxed());
         }
     }
-    let listed = paths
-        .into_iter()
-        .map(|path| Ok(Listed::top(path)))
-        .collect();
+    let listed = stream::iter(paths).map(|path| Ok(Listed::top(path)));
     load_notes(fs, listed, opts)
 }
 
-/// The note files under `dir`, sorted by path; the first step of [`read_notes`](crate::StoreExt::read_notes).
+/// The note files under `dir` as a stream, in sorted path order; the first step of
+/// [`read_notes`](crate::StoreExt::read_notes).
 ///
-/// An entry is `Err` for a subdirectory that could not be listed during a recursive walk. With
-/// the [`Blocking`](Strategy::Blocking) strategy the whole walk is one blocking job; otherwise
-/// each directory is listed with [`Store::list`]. Either way the executor thread only ever sorts
-/// one directory's names at a time.
-///
-/// # Errors
-/// [`Error::List`] when `dir` itself cannot be listed; [`Error::Unsupported`] for the
-/// `Blocking` strategy on a store without a blocking twin.
-pub(crate) async fn list_notes<F: Store>(
+/// It streams directory by directory: a directory is listed (and its names sorted) when the
+/// consumer has taken the files before it, so memory holds the listings of one branch of
+/// folders, never every path. An item is `Err` for a directory that could not be listed; if
+/// that is `dir` itself, it is the only item. With the [`Blocking`](Strategy::Blocking)
+/// strategy each directory is listed and sorted by the blocking twin on the pool; otherwise
+/// with [`Store::list`]. `hidden` counts the hidden entries passed over, as the walk goes.
+pub(crate) fn list_notes<F: Store>(
     fs: &F,
     dir: &Path,
     opts: &Options,
-) -> Result<Listing, Error> {
-    let mut walk = Walk::new(dir, opts);
-    if let Strategy::Blocking { .. } = opts.strategy_for(fs) {
-        let blocking = blocking_twin(fs, dir, BLOCKING_STRATEGY)?;
-        return fs
-            .runtime()
-            .spawn_blocking(move || {
-                while let Some(next) = walk.next_dir() {
-                    let listed = retry_blocking(|| blocking.list(&next));
-                    walk.visit(next, listed)?;
-                }
-                Ok(walk.finish())
-            })
-            .await;
-    }
-    while let Some(next) = walk.next_dir() {
-        let listed = retry_async(fs.runtime(), || fs.list(&next)).await;
-        walk.visit(next, listed)?;
-    }
-    Ok(walk.finish())
+    hidden: HiddenCount,
+) -> BoxStream<'static, Result<Listed, Error>> {
+    let blocking = match opts.strategy_for(fs) {
+        Strategy::Blocking { .. } => match blocking_twin(fs, dir, BLOCKING_STRATEGY) {
+            Ok(twin) => Some(twin),
+            Err(error) => return stream::iter([Err(error)]).boxed(),
+        },
+        _ => None,
+    };
+    let walker = Walker {
+        fs: fs.clone(),
+        blocking,
+        walk: Walk::new(dir, opts),
+        hidden,
+    };
+    stream::unfold(walker, |mut walker| async move {
+        let item = walker.next().await?;
+        Some((item, walker))
+    })
+    .boxed()
 }
 
-/// What a walk found: the note files (or the folders it could not list), and how many hidden
-/// entries it passed over.
-pub(crate) struct Listing {
-    pub(crate) found: Vec<Result<Listed, Error>>,
-    pub(crate) hidden: usize,
+/// A [`Walk`] and the store that lists its directories.
+struct Walker<F: Store> {
+    fs: F,
+    blocking: Option<F::Blocking>,
+    walk: Walk,
+    hidden: HiddenCount,
+}
+
+impl<F: Store> Walker<F> {
+    async fn next(&mut self) -> Option<Result<Listed, Error>> {
+        loop {
+            let step = self.walk.step();
+            self.hidden.set(self.walk.passed_hidden);
+            let dir = match step {
+                Step::Found(listed) => return Some(Ok(listed)),
+                Step::Done => return None,
+                Step::List(dir) => dir,
+            };
+            let listed = match &self.blocking {
+                Some(twin) => {
+                    let (twin, path) = (twin.clone(), dir.clone());
+                    self.fs
+                        .runtime()
+                        .spawn_blocking(move || {
+                            let mut entries = retry_blocking(|| twin.list(&path))?;
+                            sort_entries(&mut entries);
+                            Ok(entries)
+                        })
+                        .await
+                }
+                None => {
+                    let listed = retry_async(self.fs.runtime(), || self.fs.list(&dir)).await;
+                    listed.map(|mut entries| {
+                        sort_entries(&mut entries);
+                        entries
+                    })
+                }
+            };
+            if let Err(error) = self.walk.visit(dir, listed) {
+                return Some(Err(error));
+            }
+        }
+    }
+}
+
+/// Entries in name order: a depth-first walk over sorted directories yields paths in sorted
+/// (component-wise) order without ever sorting whole paths.
+fn sort_entries(entries: &mut [Entry]) {
+    entries.sort_unstable_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
 }
 
 /// A listed note file and its folder relative to the walk's root.
@@ -248,15 +276,26 @@ impl Listed {
     }
 }
 
-/// A depth-first walk that lists each directory's entries in name order, which yields paths in
-/// sorted (component-wise) order without ever sorting whole paths. It does no I/O itself: the
-/// caller lists each directory [`Walk::next_dir`] asks for and hands the result to
-/// [`Walk::visit`], blocking or async.
+/// What a [`Walk`] wants next.
+enum Step {
+    /// A note file.
+    Found(Listed),
+    /// The listing of this directory, sorted by name, for [`Walk::visit`].
+    List(PathBuf),
+    /// Nothing more.
+    Done,
+}
+
+/// A depth-first walk that takes each directory's entries in name order, which yields paths in
+/// sorted (component-wise) order. It does no I/O itself: the caller lists each directory
+/// [`Walk::step`] asks for, sorted, and hands the result to [`Walk::visit`], blocking or async.
 struct Walk {
-    /// The root, until [`Walk::next_dir`] hands it out; its listing failing is fatal.
+    /// The root, until [`Walk::step`] hands it out.
     root: Option<PathBuf>,
     /// Whether the listing [`Walk::visit`] takes next is the root's.
     at_root: bool,
+    /// The root could not be listed: the walk is over.
+    over: bool,
     recursive: bool,
     hidden: bool,
     excluded: Vec<PathBuf>,
@@ -264,7 +303,6 @@ struct Walk {
     next_folder: PathBuf,
     /// Entries still to visit, one sorted iterator per open directory, with its folder.
     stack: Vec<(PathBuf, std::vec::IntoIter<Entry>)>,
-    found: Vec<Result<Listed, Error>>,
     /// Hidden entries passed over.
     passed_hidden: usize,
 }
@@ -274,27 +312,23 @@ impl Walk {
         Self {
             root: Some(root.to_path_buf()),
             at_root: true,
+            over: false,
             recursive: opts.recursive,
             hidden: opts.hidden,
             excluded: opts.exclude.iter().map(|p| lexical(p)).collect(),
             next_folder: PathBuf::new(),
             stack: Vec::new(),
-            found: Vec::new(),
             passed_hidden: 0,
         }
     }
 
-    fn finish(self) -> Listing {
-        Listing {
-            found: self.found,
-            hidden: self.passed_hidden,
-        }
-    }
-
-    /// The next directory to list, after recording the note files met on the way.
-    fn next_dir(&mut self) -> Option<PathBuf> {
+    /// The next note file, or the next directory to list.
+    fn step(&mut self) -> Step {
         if let Some(root) = self.root.take() {
-            return Some(root);
+            return Step::List(root);
+        }
+        if self.over {
+            return Step::Done;
         }
         while let Some((folder, entries)) = self.stack.last_mut() {
             let Some(entry) = entries.next() else {
@@ -318,30 +352,33 @@ impl Walk {
                     Some(name) => folder.join(name),
                     None => folder.clone(),
                 };
-                return Some(entry.path);
+                return Step::List(entry.path);
             }
-            let folder = folder.clone();
-            self.found.push(Ok(Listed {
+            return Step::Found(Listed {
                 path: entry.path,
-                folder,
-            }));
+                folder: folder.clone(),
+            });
         }
-        None
+        Step::Done
     }
 
-    /// Takes the listing of `dir`, the directory [`Walk::next_dir`] returned last.
+    /// Takes the sorted listing of `dir`, the directory [`Walk::step`] asked for last.
+    ///
+    /// # Errors
+    /// [`Error::List`] when it could not be listed; for the root, the walk is then over.
     fn visit(&mut self, dir: PathBuf, listed: std::io::Result<Vec<Entry>>) -> Result<(), Error> {
         let at_root = std::mem::replace(&mut self.at_root, false);
         match listed {
-            Ok(mut entries) => {
-                entries.sort_unstable_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
+            Ok(entries) => {
                 let folder = std::mem::take(&mut self.next_folder);
                 self.stack.push((folder, entries.into_iter()));
+                Ok(())
             }
-            Err(source) if at_root => return Err(Error::List { path: dir, source }),
-            Err(source) => self.found.push(Err(Error::List { path: dir, source })),
+            Err(source) => {
+                self.over = at_root;
+                Err(Error::List { path: dir, source })
+            }
         }
-        Ok(())
     }
 }
 
@@ -349,20 +386,20 @@ impl Walk {
 /// [`read_notes`](crate::StoreExt::read_notes). `Err` entries pass through in place.
 pub(crate) fn load_notes<F: Store>(
     fs: &F,
-    listed: Vec<Result<Listed, Error>>,
+    listed: impl futures_core::Stream<Item = Result<Listed, Error>> + Send + 'static,
     opts: &Options,
 ) -> NoteStream {
     let limit = opts.max_note_bytes;
     let fs = fs.clone();
     let inner = match (opts.strategy_for(&fs), fs.blocking()) {
-        (Strategy::Concurrent { limit: n }, _) => stream::iter(listed)
+        (Strategy::Concurrent { limit: n }, _) => listed
             .map(move |item| load_async(fs.clone(), item, limit))
             .buffered(n.max(1))
             .boxed(),
         (Strategy::Blocking { batch, in_flight }, Some(blocking)) => {
             let runtime = fs.runtime().clone();
-            stream::iter(listed)
-                .chunks(batch.max(1))
+            listed
+                .ready_chunks(batch.max(1))
                 .map(move |batch| {
                     let fs = blocking.clone();
                     runtime.spawn_blocking(move || {
@@ -381,7 +418,7 @@ pub(crate) fn load_notes<F: Store>(
                 .boxed()
         }
         // Sequential (the listing refused a Blocking strategy without a twin).
-        _ => stream::iter(listed)
+        _ => listed
             .then(move |item| load_async(fs.clone(), item, limit))
             .boxed(),
     };
