@@ -4,7 +4,10 @@
 //!
 //! Cases, interleaved over `--reps` repetitions (median GB/s reported):
 //! * `std + memmem`: `std::fs::File::read` into a 1 MiB buffer, `memchr::memmem` count: the
-//!   ceiling for a one-thread scan.
+//!   ceiling for a one-thread scan; the same loop on every core (the file split into ranges
+//!   read with `read_at`), the loop a user would write to use them all.
+//! * `rg -c ERROR` (ripgrep, a real process, when installed: `apt-get install ripgrep`; the
+//!   bench says so when it is not).
 //! * `count_matching` on tokio (current-thread) and on smol (`async_io::block_on`), each with a
 //!   heartbeat task beside it; its lateness is compared with the heartbeat alone (idle).
 //! * `read_lines` (batches of lines, the `async for line in f` shape, a batch at a time), with
@@ -61,6 +64,68 @@ fn std_scan(path: &Path) -> u64 {
         tail.clear();
         tail.extend_from_slice(&buf[n.saturating_sub(NEEDLE.len() - 1)..n]);
     }
+}
+
+/// The plain scan on `threads` threads: the file split into equal ranges, each read with
+/// `read_at` into its own 1 MiB buffer, counting the needle's occurrences that start in its
+/// range (each range reads on by the needle's length less one to see one that straddles the
+/// edge). The loop a user would write to use every core.
+fn std_scan_threads(path: &Path, threads: u64) -> u64 {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path).expect("open log");
+    let len = file.metadata().expect("log size").len();
+    let size = len.div_ceil(threads);
+    let overlap = NEEDLE.len() as u64 - 1;
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let file = &file;
+                s.spawn(move || {
+                    let finder = memchr::memmem::Finder::new(NEEDLE);
+                    let (start, end) = ((t * size).min(len), ((t + 1) * size).min(len));
+                    let mut buf = vec![0; 1 << 20];
+                    let (mut pos, mut count) = (start, 0_u64);
+                    while pos < end {
+                        // Read on past `end` by `overlap`; count matches starting before `end`.
+                        let want = (buf.len() as u64).min(end + overlap - pos) as usize;
+                        let n = file.read_at(&mut buf[..want], pos).expect("read log");
+                        let before_end = end - pos;
+                        count += finder
+                            .find_iter(&buf[..n])
+                            .filter(|&i| (i as u64) < before_end)
+                            .count() as u64;
+                        // A match starting in the last `overlap` bytes was not seen whole: the
+                        // next read starts there.
+                        if n as u64 <= overlap {
+                            break;
+                        }
+                        pos += n as u64 - overlap;
+                    }
+                    count
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("scan thread"))
+            .sum()
+    })
+}
+
+/// `rg -c NEEDLE path` (ripgrep, a real process): (seconds, count), or why it did not run.
+fn ripgrep(path: &Path) -> Result<(f64, u64), String> {
+    let start = Instant::now();
+    let out = std::process::Command::new("rg")
+        .args(["-c", NEEDLE])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("rg not run ({e}): `apt-get install ripgrep` to compare with it"))?;
+    let seconds = start.elapsed().as_secs_f64();
+    let count = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .map_err(|_| format!("rg printed {:?}", String::from_utf8_lossy(&out.stdout)))?;
+    Ok((seconds, count))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -175,7 +240,9 @@ fn main() {
     if lines_too {
         works.push(("read_lines (batched) + memmem per line", Work::Lines));
     }
-    let mut std_gbps = Vec::new();
+    let threads = smartnotes_io::support::cores() as u64;
+    let (mut std_gbps, mut threads_gbps, mut rg_gbps) = (Vec::new(), Vec::new(), Vec::new());
+    let mut rg_note = None;
     // results[runtime][work] = (GB/s per rep, pooled lateness)
     let mut results: Vec<Vec<(Vec<f64>, Vec<Duration>)>> = executors
         .iter()
@@ -185,6 +252,18 @@ fn main() {
         let start = Instant::now();
         assert_eq!(std_scan(&big), big_errors);
         std_gbps.push(bytes as f64 / start.elapsed().as_secs_f64() / 1e9);
+        let start = Instant::now();
+        assert_eq!(std_scan_threads(&big, threads), big_errors);
+        threads_gbps.push(bytes as f64 / start.elapsed().as_secs_f64() / 1e9);
+        if rg_note.is_none() {
+            match ripgrep(&big) {
+                Ok((seconds, count)) => {
+                    assert_eq!(count, big_errors, "rg -c counts the same lines");
+                    rg_gbps.push(bytes as f64 / seconds / 1e9);
+                }
+                Err(why) => rg_note = Some(why),
+            }
+        }
         for (w, (_, work)) in works.iter().enumerate() {
             if *work == Work::Lines && rep > 0 {
                 continue; // one run is enough for scale, and it is slow
@@ -201,9 +280,15 @@ fn main() {
     }
 
     let std_gbps = median(&std_gbps);
+    let threads_gbps = median(&threads_gbps);
+    let rg_gbps = (!rg_gbps.is_empty()).then(|| median(&rg_gbps));
     println!(
-        "\nlog: {:.0} MiB, {big_errors} matching lines; std + memmem (1 MiB reads): {std_gbps:.2} GB/s (median of {reps})\n",
-        bytes as f64 / (1 << 20) as f64
+        "\nlog: {:.0} MiB, {big_errors} matching lines; std + memmem (1 MiB reads): {std_gbps:.2} GB/s on one thread, {threads_gbps:.2} GB/s on {threads}; rg -c: {} (medians of {reps})\n",
+        bytes as f64 / (1 << 20) as f64,
+        rg_gbps.map_or_else(
+            || rg_note.clone().unwrap_or_default(),
+            |g| format!("{g:.2} GB/s")
+        ),
     );
     println!(
         "| runtime | workload | GB/s | % of std | p50 late (ms) | p99 late (ms) | max late (ms) | p99 over idle (ms) |"
@@ -247,6 +332,10 @@ fn main() {
             matching_lines: big_errors,
             reps,
             std_gbps,
+            threads: threads as usize,
+            std_threads_gbps: threads_gbps,
+            rg_gbps,
+            rg_note,
             rows,
             rss_mib: Rss {
                 start: rss_start,

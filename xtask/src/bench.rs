@@ -21,7 +21,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 /// The benches, in the order they run.
-pub(crate) const BENCHES: [&str; 4] = ["latency", "disk", "lag", "scan"];
+pub(crate) const BENCHES: [&str; 5] = ["latency", "disk", "lag", "scan", "memory"];
 
 /// The facts of one run, saved beside its results.
 #[derive(Serialize, Deserialize, Debug, Clone, Default)]
@@ -65,7 +65,9 @@ pub(crate) struct Measurement {
 }
 
 /// The benches' own results, in the schema they write them with.
-pub(crate) use smartnotes::support::results::{DiskBench, LagBench, LatencyBench, ScanBench};
+pub(crate) use smartnotes::support::results::{
+    DiskBench, LagBench, LatencyBench, MemoryBench, ScanBench,
+};
 
 /// Everything a report is made from.
 #[derive(Debug, Clone, Default)]
@@ -75,6 +77,7 @@ pub(crate) struct Results {
     pub latency: Option<LatencyBench>,
     pub lag: Option<LagBench>,
     pub scan: Option<ScanBench>,
+    pub memory: Option<MemoryBench>,
     pub disk: Option<DiskBench>,
 }
 
@@ -179,6 +182,7 @@ pub(crate) fn collect(out: &Path) -> Result<Results, String> {
         latency: read_json(&raw.join("latency.json"))?,
         lag: read_json(&raw.join("lag.json"))?,
         scan: read_json(&raw.join("scan.json"))?,
+        memory: read_json(&raw.join("memory.json"))?,
         disk: read_json(&raw.join("disk.json"))?,
     })
 }

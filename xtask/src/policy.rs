@@ -13,10 +13,18 @@ pub(crate) const LATENCY_SMALL: f64 = 0.01;
 pub(crate) const LATENCY_LARGE: f64 = 0.05;
 /// Throughput: the best strategy of each runtime, as a share of the multi-thread `std::fs` loop.
 pub(crate) const THROUGHPUT_SHARE: f64 = 0.90;
-/// Scan: `count_matching` throughput, GB/s.
-pub(crate) const SCAN_GBPS: f64 = 7.0;
-/// Scan: peak RSS growth from the 64 MiB log to the large one, MiB.
-pub(crate) const SCAN_RSS_GROWTH_MIB: f64 = 1.0;
+/// Scan: `count_matching` throughput as a share of the `std` + `memmem` loop on every core.
+pub(crate) const SCAN_SHARE: f64 = 0.90;
+/// Scan: `count_matching` throughput over `rg -c`'s on the same file.
+pub(crate) const SCAN_OVER_RG: f64 = 1.5;
+/// Scan: peak RSS of the scan bench's process, MiB.
+pub(crate) const SCAN_RSS_MIB: f64 = 16.0;
+/// Scan: `read_lines` (batched) throughput, GB/s.
+pub(crate) const READ_LINES_GBPS: f64 = 1.0;
+/// Memory: an export's peak RSS at the largest vault, MiB.
+pub(crate) const EXPORT_RSS_MIB: f64 = 32.0;
+/// Memory: an export's peak RSS at the largest vault over the one at the smallest, MiB.
+pub(crate) const EXPORT_RSS_GROWTH_MIB: f64 = 4.0;
 /// Scan: heartbeat p99 over idle while scanning, ms.
 pub(crate) const SCAN_LATENESS_MS: f64 = 2.0;
 /// Lag: the read rate a calm strategy must reach, as a share of the baseline.
@@ -148,77 +156,8 @@ pub(crate) fn targets(r: &Results) -> Vec<Target> {
             result: figures,
         });
     }
-    // Scan.
-    match &r.scan {
-        None => {
-            out.push(missing(&format!(
-                "scan: `count_matching` >= {SCAN_GBPS} GB/s, both runtimes"
-            )));
-            out.push(missing("scan: memory independent of the file's size"));
-            out.push(missing(&format!(
-                "scan: heartbeat p99 within {SCAN_LATENESS_MS} ms of idle"
-            )));
-        }
-        Some(scan) => {
-            let counts: Vec<_> = scan
-                .rows
-                .iter()
-                .filter(|row| row.workload == "count_matching")
-                .collect();
-            out.push(Target {
-                target: format!(
-                    "scan: `count_matching` >= {SCAN_GBPS} GB/s, both runtimes ({} MiB in the page cache)",
-                    scan.mib
-                ),
-                holds: Some(
-                    !counts.is_empty() && counts.iter().all(|c| c.gbps.unwrap_or(0.0) >= SCAN_GBPS),
-                ),
-                result: format!(
-                    "{}; plain `std` scan {:.2} GB/s",
-                    counts
-                        .iter()
-                        .map(|c| format!(
-                            "{}: {:.2} GB/s ({:.1}% of std)",
-                            c.runtime,
-                            c.gbps.unwrap_or(f64::NAN),
-                            c.share_of_std.unwrap_or(f64::NAN) * 100.0
-                        ))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    scan.std_gbps
-                ),
-            });
-            let growth = scan.rss_mib.after_big - scan.rss_mib.after_small;
-            out.push(Target {
-                target: format!(
-                    "scan: memory independent of the file's size (peak RSS grows < \
-                     {SCAN_RSS_GROWTH_MIB} MiB from the 64 MiB log to the large one)"
-                ),
-                holds: Some(growth < SCAN_RSS_GROWTH_MIB),
-                result: format!(
-                    "{:.1} MiB after 64 MiB, {:.1} MiB after {} MiB ({growth:+.1})",
-                    scan.rss_mib.after_small, scan.rss_mib.after_big, scan.mib
-                ),
-            });
-            out.push(Target {
-                target: format!(
-                    "scan: heartbeat p99 within {SCAN_LATENESS_MS} ms of idle while \
-                     `count_matching` runs"
-                ),
-                holds: Some(
-                    !counts.is_empty()
-                        && counts
-                            .iter()
-                            .all(|c| c.lateness.p99_over_idle_ms <= SCAN_LATENESS_MS),
-                ),
-                result: counts
-                    .iter()
-                    .map(|c| format!("{}: {:+.2} ms", c.runtime, c.lateness.p99_over_idle_ms))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
-    }
+    scan_targets(r, &mut out);
+    memory_targets(r, &mut out);
     // Lag: some strategy reads fast enough with the heartbeat calm.
     let share = pct(LAG_SHARE);
     let what = &format!(
@@ -273,4 +212,186 @@ fn missing(what: &str) -> Target {
         holds: None,
         result: "not measured in this run".into(),
     }
+}
+
+/// The scan's targets: against the `std` loop on every core and `rg -c`, heartbeat, memory,
+/// and `read_lines`.
+fn scan_targets(r: &Results, out: &mut Vec<Target>) {
+    let names = [
+        format!(
+            "scan: `count_matching` >= {} of the `std` + `memmem` loop on every core, both runtimes",
+            pct(SCAN_SHARE)
+        ),
+        format!(
+            "scan: `count_matching` >= {SCAN_OVER_RG}x `rg -c` on the same file, both runtimes"
+        ),
+        format!(
+            "scan: heartbeat p99 within {SCAN_LATENESS_MS} ms of idle while `count_matching` runs"
+        ),
+        format!("scan: peak RSS <= {SCAN_RSS_MIB} MiB"),
+        format!("scan: `read_lines` (batched) >= {READ_LINES_GBPS} GB/s, both runtimes"),
+    ];
+    let Some(scan) = &r.scan else {
+        out.extend(names.iter().map(|n| missing(n)));
+        return;
+    };
+    let rows = |workload: &str| -> Vec<_> {
+        let rows = scan
+            .rows
+            .iter()
+            .filter(|row| row.workload.starts_with(workload));
+        rows.filter_map(|row| Some((row.runtime.as_str(), row.gbps?, row)))
+            .collect()
+    };
+    let counts = rows("count_matching");
+    let list = |f: &dyn Fn(f64) -> String| {
+        counts
+            .iter()
+            .map(|(runtime, gbps, _)| format!("{runtime}: {}", f(*gbps)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let all = |ok: &dyn Fn(f64) -> bool| !counts.is_empty() && counts.iter().all(|c| ok(c.1));
+    let [share_name, rg_name, late_name, rss_name, lines_name] = names;
+    let threads = scan.std_threads_gbps;
+    out.push(if threads > 0.0 {
+        Target {
+            target: format!("{share_name} ({} MiB in the page cache)", scan.mib),
+            holds: Some(all(&|g| g >= SCAN_SHARE * threads)),
+            result: format!(
+                "{}; `std` loop on {} threads {threads:.2} GB/s (one thread {:.2})",
+                list(&|g| format!("{g:.2} GB/s ({:.0}%)", 100.0 * g / threads)),
+                scan.threads,
+                scan.std_gbps
+            ),
+        }
+    } else {
+        missing(&share_name)
+    });
+    out.push(match scan.rg_gbps {
+        Some(rg) => Target {
+            target: rg_name,
+            holds: Some(all(&|g| g >= SCAN_OVER_RG * rg)),
+            result: format!(
+                "{}; `rg -c` {rg:.2} GB/s",
+                list(&|g| format!("{:.2}x", g / rg))
+            ),
+        },
+        None => Target {
+            target: rg_name,
+            holds: None,
+            result: scan
+                .rg_note
+                .clone()
+                .unwrap_or_else(|| "not measured in this run".into()),
+        },
+    });
+    out.push(Target {
+        target: late_name,
+        holds: Some(
+            !counts.is_empty()
+                && counts
+                    .iter()
+                    .all(|c| c.2.lateness.p99_over_idle_ms <= SCAN_LATENESS_MS),
+        ),
+        result: counts
+            .iter()
+            .map(|c| format!("{}: {:+.2} ms", c.0, c.2.lateness.p99_over_idle_ms))
+            .collect::<Vec<_>>()
+            .join(", "),
+    });
+    out.push(Target {
+        target: rss_name,
+        holds: Some(scan.rss_mib.after_big <= SCAN_RSS_MIB),
+        result: format!(
+            "{:.1} MiB after scanning the 64 MiB logs, {:.1} MiB after the {} MiB ones",
+            scan.rss_mib.after_small, scan.rss_mib.after_big, scan.mib
+        ),
+    });
+    let lines = rows("read_lines");
+    out.push(if lines.is_empty() {
+        missing(&lines_name)
+    } else {
+        Target {
+            target: lines_name,
+            holds: Some(lines.iter().all(|l| l.1 >= READ_LINES_GBPS)),
+            result: lines
+                .iter()
+                .map(|(runtime, gbps, _)| format!("{runtime}: {gbps:.2} GB/s"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    });
+}
+
+/// The export's memory targets: bounded at the largest vault, and close to the smallest's.
+fn memory_targets(r: &Results, out: &mut Vec<Target>) {
+    let bound = format!(
+        "memory: export peak RSS <= {EXPORT_RSS_MIB} MiB at the largest vault, text and JSON, both runtimes"
+    );
+    let growth = format!(
+        "memory: export peak RSS at the largest vault within {EXPORT_RSS_GROWTH_MIB} MiB of the smallest's"
+    );
+    let rows = r
+        .memory
+        .as_ref()
+        .map(|m| m.rows.as_slice())
+        .unwrap_or_default();
+    let (Some(small), Some(large)) = (
+        rows.iter().map(|row| row.notes).min(),
+        rows.iter().map(|row| row.notes).max(),
+    ) else {
+        let why = r.memory.as_ref().and_then(|m| m.skipped.clone());
+        for name in [bound, growth] {
+            out.push(Target {
+                target: name,
+                holds: None,
+                result: why
+                    .clone()
+                    .unwrap_or_else(|| "not measured in this run".into()),
+            });
+        }
+        return;
+    };
+    let peak = |n: usize| {
+        rows.iter()
+            .filter(move |row| row.notes == n)
+            .map(|row| row.peak_mib)
+    };
+    let (worst_large, worst_small) = (
+        peak(large).fold(0.0_f64, f64::max),
+        peak(small).fold(0.0_f64, f64::max),
+    );
+    let at_large = rows
+        .iter()
+        .filter(|row| row.notes == large)
+        .map(|row| {
+            format!(
+                "{} {}: {:.1}",
+                row.runtime,
+                if row.json { "json" } else { "text" },
+                row.peak_mib
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    out.push(Target {
+        target: format!("{bound} ({} notes)", thousands(large)),
+        holds: Some(worst_large <= EXPORT_RSS_MIB),
+        result: format!("{at_large} MiB"),
+    });
+    out.push(Target {
+        target: format!(
+            "{growth} ({} vs {} notes)",
+            thousands(large),
+            thousands(small)
+        ),
+        holds: Some(worst_large - worst_small <= EXPORT_RSS_GROWTH_MIB),
+        result: format!(
+            "worst {worst_large:.1} MiB at {} notes, worst {worst_small:.1} MiB at {} ({:+.1} MiB)",
+            thousands(large),
+            thousands(small),
+            worst_large - worst_small
+        ),
+    });
 }

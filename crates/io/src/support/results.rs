@@ -190,6 +190,18 @@ pub struct ScanBench {
     pub reps: usize,
     /// The plain `std` read + `memmem` loop, GB/s (median).
     pub std_gbps: f64,
+    /// Threads of the multi-thread `std` loop (the machine's cores).
+    #[serde(default)]
+    pub threads: usize,
+    /// The same loop on `threads` threads, each over its range of the file, GB/s (median).
+    #[serde(default)]
+    pub std_threads_gbps: f64,
+    /// `rg -c` on the same file, GB/s (median), when ripgrep is installed.
+    #[serde(default)]
+    pub rg_gbps: Option<f64>,
+    /// Why `rg` was not measured.
+    #[serde(default)]
+    pub rg_note: Option<String>,
     /// One row per runtime and workload.
     pub rows: Vec<ScanRow>,
     /// Peak resident memory of the process.
@@ -259,4 +271,33 @@ pub struct Rss {
     pub after_small: f64,
     /// After scanning the large log.
     pub after_big: f64,
+}
+
+/// `memory.json`: the peak resident memory of `smartnotes export` (a real process) by the
+/// number of notes, text and JSON output, on both runtimes.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct MemoryBench {
+    /// How the vaults are laid out (folders of how many notes), and where they live.
+    pub layout: String,
+    /// One row per size, runtime and output.
+    pub rows: Vec<MemoryRow>,
+    /// Why the bench measured nothing, if it did not (no `/usr/bin/time`).
+    pub skipped: Option<String>,
+}
+
+/// One export of the memory bench.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct MemoryRow {
+    /// Notes in the vault.
+    pub notes: usize,
+    /// The runtime's name.
+    pub runtime: String,
+    /// Whether the export wrote its `--json` document.
+    pub json: bool,
+    /// Peak resident memory of the process, MiB (`/usr/bin/time`'s maximum resident set).
+    pub peak_mib: f64,
+    /// Wall time, seconds.
+    pub seconds: f64,
+    /// Notes the export reported exported (checked equal to `notes`).
+    pub exported: usize,
 }
