@@ -735,6 +735,7 @@ mod tests {
                 ],
             }),
             scan: None,
+            memory: None,
         }
     }
 

@@ -38,6 +38,7 @@
 mod error;
 mod export;
 mod ext;
+mod lean;
 mod lines;
 mod read;
 mod retry;

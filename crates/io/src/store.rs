@@ -174,6 +174,22 @@ pub trait BlockingStore: Clone + Send + Sync + 'static {
     /// # Errors
     /// Whatever removing fails with (`NotFound` included).
     fn remove_file(&self, path: &Path) -> io::Result<()>;
+
+    /// Writes `bytes` to `path` atomically, once (the caller retries transient errors): the
+    /// atomic write of [`Store::write_atomic`], blocking.
+    ///
+    /// The default writes a temporary file beside `path` ([`write_new`](Self::write_new)),
+    /// then [links](Self::link) it to `path` (for [`WriteMode::CreateNew`]) or
+    /// [renames](Self::rename) it (for [`WriteMode::Replace`]), and removes the temporary name.
+    /// [`StdFs`] on Linux writes an unnamed file instead (`O_TMPFILE`) and links it into
+    /// place: nothing is visible before it is complete, and a killed process leaves nothing.
+    ///
+    /// # Errors
+    /// [`io::ErrorKind::AlreadyExists`] when `mode` is [`WriteMode::CreateNew`] and `path`
+    /// exists; whatever writing fails with.
+    fn write_file(&self, path: &Path, bytes: &[u8], mode: WriteMode) -> io::Result<()> {
+        write_via_temp(self, path, bytes, mode)
+    }
 }
 
 /// A note store: what the operations of [`StoreExt`](crate::StoreExt) read from and write to.
@@ -331,9 +347,10 @@ impl BlockingStore for NoBlocking {
 /// note is never read back as a note).
 pub(crate) const TEMP_SUFFIX: &str = ".smartnotes-tmp";
 
-/// Writes `bytes` to `path` atomically, through a temporary file in the same directory.
+/// Writes `bytes` to `path` atomically, with [`BlockingStore::write_file`], retrying transient
+/// errors.
 ///
-/// The bytes go to `.<pid>-<n>.smartnotes-tmp` beside `path`, which then becomes `path` by a
+/// Through a named temporary file (the default), the bytes go to `.<pid>-<n>.smartnotes-tmp` beside `path`, which then becomes `path` by a
 /// [link](BlockingStore::link) (for [`WriteMode::CreateNew`]: fails if `path` exists, so
 /// nothing is ever overwritten, and a link at `path` is never followed) or a
 /// [rename](BlockingStore::rename) (for [`WriteMode::Replace`]). The temporary file is removed
@@ -347,10 +364,12 @@ pub(crate) fn write_atomic<B: BlockingStore>(
     mode: WriteMode,
 ) -> io::Result<()> {
     // Each attempt uses a fresh temporary file, so a retry never meets a partial one.
-    crate::retry::retry_blocking(|| write_once(fs, path, bytes, mode))
+    crate::retry::retry_blocking(|| fs.write_file(path, bytes, mode))
 }
 
-fn write_once<B: BlockingStore>(
+/// One attempt of the atomic write through a named temporary file (see
+/// [`BlockingStore::write_file`]).
+pub(crate) fn write_via_temp<B: BlockingStore + ?Sized>(
     fs: &B,
     path: &Path,
     bytes: &[u8],
@@ -421,16 +440,13 @@ impl BlockingStore for StdFs {
         Ok(out)
     }
 
+    /// Lean: open, read into this thread's reused buffer until a short read, close (three
+    /// system calls for a note that fits the buffer; no `stat`), then one allocation of the
+    /// note's exact size. The size limit is enforced by the read itself: at most `limit + 1`
+    /// bytes are read. A short read is taken as the end of the file, as local file systems
+    /// give it.
     fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-        use std::io::Read;
-        let file = std::fs::File::open(path)?;
-        let size = file.metadata()?.len();
-        TooLarge::check(size, limit)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-        // The file may grow between the size check and the read: never take more than the limit.
-        file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-        TooLarge::check(bytes.len() as u64, limit)?;
-        Ok(bytes)
+        crate::lean::read(path, limit)
     }
 
     fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
@@ -465,6 +481,10 @@ impl BlockingStore for StdFs {
 
     fn remove_file(&self, path: &Path) -> io::Result<()> {
         std::fs::remove_file(path)
+    }
+
+    fn write_file(&self, path: &Path, bytes: &[u8], mode: WriteMode) -> io::Result<()> {
+        crate::lean::write_file(self, path, bytes, mode)
     }
 }
 

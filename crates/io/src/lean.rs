@@ -1,0 +1,158 @@
+//! The lean system-call paths of [`StdFs`](crate::StdFs): a read in three calls (open, read,
+//! close) into a reused buffer, and on Linux an atomic no-clobber write without a temporary
+//! name (`O_TMPFILE`, then a link to the final name).
+//!
+//! Counted with `strace -f -c` (`tests/syscalls.rs`): a note read costs `openat`, `read`,
+//! `close`; an export's write costs `openat(O_TMPFILE)`, `write`, `linkat`, `close`.
+
+use std::cell::RefCell;
+use std::io::{self, Read};
+use std::path::Path;
+
+use crate::store::{BlockingStore, TooLarge, WriteMode, write_via_temp};
+
+/// The buffer a thread starts with: one read takes a typical note whole.
+const START: usize = 64 << 10;
+/// A buffer grown past this (a large note) is given back after the read.
+const KEEP: usize = 1 << 20;
+
+thread_local! {
+    /// Each blocking worker's read buffer, reused from note to note.
+    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The bytes of the file at `path`, at most `limit` (a [`TooLarge`] error beyond, found by
+/// reading `limit + 1` bytes at most).
+pub(crate) fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    let most = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    BUFFER.with_borrow_mut(|buf| {
+        if buf.len() < START.min(most) {
+            buf.resize(START.min(most), 0);
+        }
+        let mut filled = 0;
+        let result = loop {
+            if filled == buf.len() {
+                if filled >= most {
+                    break Ok(());
+                }
+                let grown = buf.len().saturating_mul(2).min(most);
+                buf.resize(grown, 0);
+            }
+            let room = buf.len().min(most) - filled;
+            match file.read(&mut buf[filled..filled + room]) {
+                Ok(0) => break Ok(()),
+                Ok(n) => {
+                    filled += n;
+                    // A short read is the end of a local file: no read to see 0.
+                    if n < room {
+                        break Ok(());
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        let out = result.and_then(|()| {
+            if filled as u64 > limit {
+                // Only now is the size worth a `stat`: the error says how large the file is.
+                let size = file.metadata().ok().map(|m| m.len());
+                Err(TooLarge { size, limit }.into())
+            } else {
+                Ok(buf[..filled].to_vec())
+            }
+        });
+        if buf.len() > KEEP {
+            buf.truncate(START);
+            buf.shrink_to(START);
+        }
+        out
+    })
+}
+
+/// The atomic write of [`StdFs`](crate::StdFs): without a temporary name where the file system
+/// allows it, else through one.
+pub(crate) fn write_file<B: BlockingStore>(
+    fs: &B,
+    path: &Path,
+    bytes: &[u8],
+    mode: WriteMode,
+) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    if mode == WriteMode::CreateNew {
+        if let Some(done) = linux::write_unnamed(path, bytes) {
+            return done;
+        }
+    }
+    write_via_temp(fs, path, bytes, mode)
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::collections::HashSet;
+    use std::io::{self, Write};
+    use std::os::fd::AsRawFd;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags};
+
+    /// Directories whose file system refused `O_TMPFILE`: asked once, then the named temporary
+    /// file is used there directly.
+    static REFUSED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+
+    fn refused(dir: &Path) -> bool {
+        let set = REFUSED.lock().unwrap_or_else(|e| e.into_inner());
+        set.as_ref().is_some_and(|s| s.contains(dir))
+    }
+
+    fn refuse(dir: &Path) {
+        let mut set = REFUSED.lock().unwrap_or_else(|e| e.into_inner());
+        set.get_or_insert_with(HashSet::new).insert(dir.to_owned());
+    }
+
+    /// Writes `bytes` into an unnamed file in `path`'s directory, then links it at `path`
+    /// (`AlreadyExists` if `path` exists: never a clobber). `None` where the file system does
+    /// not do it (the caller writes through a named temporary file instead).
+    pub(super) fn write_unnamed(path: &Path, bytes: &[u8]) -> Option<io::Result<()>> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        if refused(dir) {
+            return None;
+        }
+        let flags = OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC;
+        let fd = match rustix::fs::openat(CWD, dir, flags, Mode::from_raw_mode(0o666)) {
+            Ok(fd) => fd,
+            // Not supported here (old kernel: EISDIR; file system: EOPNOTSUPP; EINVAL).
+            Err(e)
+                if e == rustix::io::Errno::OPNOTSUPP
+                    || e == rustix::io::Errno::ISDIR
+                    || e == rustix::io::Errno::INVAL =>
+            {
+                refuse(dir);
+                return None;
+            }
+            // Anything else (no such directory, no permission) is the write's error; the
+            // named path would meet it too.
+            Err(e) => return Some(Err(e.into())),
+        };
+        let mut file = std::fs::File::from(fd);
+        if let Err(e) = file.write_all(bytes) {
+            return Some(Err(e)); // dropped unnamed: nothing was ever visible
+        }
+        // Linking an unnamed file by its descriptor: through /proc (AT_EMPTY_PATH needs a
+        // capability an unprivileged process lacks). `linkat` never replaces `path`.
+        let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
+        match rustix::fs::linkat(CWD, proc_path.as_str(), CWD, path, AtFlags::SYMLINK_FOLLOW) {
+            Ok(()) => Some(Ok(())),
+            // No /proc mounted: this directory takes the named path from now on.
+            Err(e) if e == rustix::io::Errno::NOENT && !Path::new("/proc/self/fd").exists() => {
+                refuse(dir);
+                None
+            }
+            Err(e) => Some(Err(e.into())),
+        }
+    }
+}
