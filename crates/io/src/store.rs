@@ -369,7 +369,7 @@ pub(crate) fn write_atomic<B: BlockingStore>(
 
 /// One attempt of the atomic write through a named temporary file (see
 /// [`BlockingStore::write_file`]).
-pub(crate) fn write_via_temp<B: BlockingStore + ?Sized>(
+pub(crate) fn write_via_temp<B: BlockingStore>(
     fs: &B,
     path: &Path,
     bytes: &[u8],
