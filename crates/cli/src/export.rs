@@ -59,7 +59,9 @@ pub(crate) struct Args {
     /// Files per blocking batch (blocking only; default 256).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     batch: Option<u32>,
-    /// Print one JSON object on stdout instead of text (and no progress bar).
+    /// Print one JSON object on stdout instead of text (and no progress bar), written as the
+    /// export goes: `files` (each note as it is written), `skipped` (each with its reason),
+    /// then the counts. Memory stays flat however many notes there are.
     #[arg(long)]
     json: bool,
 }
