@@ -53,7 +53,10 @@ fn a_killed_export_leaves_only_complete_notes() {
     );
     for path in &files {
         let name = path.file_name().unwrap().to_string_lossy();
-        assert!(name.ends_with(".md") && !name.starts_with('.'), "stray file {name}");
+        assert!(
+            name.ends_with(".md") && !name.starts_with('.'),
+            "stray file {name}"
+        );
         let bytes = std::fs::read(path).unwrap();
         assert!(complete.contains(&bytes), "{name} is not a complete note");
     }
