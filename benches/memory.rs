@@ -119,13 +119,14 @@ fn main() {
             max = args.next().and_then(|v| v.parse().ok()).unwrap_or(max);
         }
     }
-    let base = common::tmpfs_base().map_or_else(common::disk_base, |tmp| {
-        // Keep the vaults between runs: one folder, not one per process.
-        let _ = std::fs::remove_dir(&tmp);
-        let dir = Path::new("/dev/shm/smartnotes-bench-memory").to_path_buf();
-        std::fs::create_dir_all(&dir).expect("tmpfs dir");
-        dir
-    });
+    // Kept between runs (the vaults take minutes to write): one folder, not one per process.
+    let shm = Path::new("/dev/shm");
+    let base = if shm.is_dir() {
+        shm.join("smartnotes-bench-memory")
+    } else {
+        common::disk_base()
+    };
+    std::fs::create_dir_all(&base).expect("bench dir");
     let layout = format!(
         "notes of about 1 KiB in folders of {FOLDER}, under {}",
         base.display()

@@ -1,7 +1,8 @@
 //! Streaming all the way, on real files and both runtimes: the walk lists a folder only when
 //! its notes are due, an export's outcomes come in input order while later notes are still
 //! unread, a dropped export leaves only complete notes, and a folder's names are remembered
-//! while the input stays in it (an input that comes back is refused, never overwritten).
+//! while the input stays in it (a note that comes back to a folder it left is refused, never
+//! written over another, the same way every run).
 
 mod common;
 
@@ -140,57 +141,63 @@ async fn a_dropped_export_leaves_only_complete_notes<S: Store>(fs: S) {
 }
 
 /// Names are unique within a folder while the input stays in it; an input that leaves a folder
-/// and comes back has the name it gave there refused (reported, the file untouched).
+/// and comes back is refused with that reason (reported, the file untouched), whatever the
+/// strategy and however the writes interleave.
 async fn a_folder_come_back_to_is_never_overwritten<S: Store>(fs: S) {
-    let dir = temp();
-    let file = |folder: &str, title: &str, body: &str| {
-        Ok::<_, Error>(
-            NoteFile::new(format!("{folder}/{body}.md"), Note::new(title, body, ["x"]))
-                .with_folder(folder),
-        )
-    };
-    let input = stream::iter([
-        file("a", "Same", "one"),
-        file("a", "Same", "two"),
-        file("b", "Other", "three"),
-        file("a", "Same", "four"),
-    ]);
-    let outcomes: Vec<Outcome> = fs
-        .export_stream(dir.path(), input, &Options::default())
-        .try_collect()
-        .await
-        .expect("no fatal error");
-    let names: Vec<String> = outcomes
-        .iter()
-        .map(|o| match o {
-            Outcome::Exported(e) => e
-                .path
-                .strip_prefix(dir.path())
-                .unwrap()
-                .display()
-                .to_string(),
-            Outcome::Skipped(s) => format!("skipped: {}", s.reason()),
-            other => format!("{other:?}"),
-        })
-        .collect();
-    assert_eq!(names[..3], ["a/same.md", "a/same-2.md", "b/other.md"]);
-    assert!(
-        names[3].starts_with("skipped") && names[3].contains("a/same.md"),
-        "{names:?}"
-    );
-    let same = std::fs::read_to_string(dir.path().join("a/same.md")).unwrap();
-    assert!(same.contains("one"), "never overwritten: {same}");
-    // Run again with --replace semantics off: every note is unchanged or refused, none lost.
-    let again = fs
-        .export_stream(
-            dir.path(),
-            stream::iter([file("a", "Same", "one")]),
-            &Options::default().with_write_mode(WriteMode::CreateNew),
-        )
-        .report()
-        .await
-        .unwrap();
-    assert_eq!(again.unchanged.len(), 1);
+    for strategy in strategies().into_iter().chain([Strategy::default()]) {
+        let opts = Options::default().with_strategy(strategy);
+        let dir = temp();
+        let file = |folder: &str, title: &str, body: &str| {
+            Ok::<_, Error>(
+                NoteFile::new(format!("{folder}/{body}.md"), Note::new(title, body, ["x"]))
+                    .with_folder(folder),
+            )
+        };
+        let input = stream::iter([
+            file("a", "Same", "one"),
+            file("a", "Same", "two"),
+            file("b", "Other", "three"),
+            file("a", "Same", "four"),
+        ]);
+        let outcomes: Vec<Outcome> = fs
+            .export_stream(dir.path(), input, &opts)
+            .try_collect()
+            .await
+            .expect("no fatal error");
+        let names: Vec<String> = outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Exported(e) => e
+                    .path
+                    .strip_prefix(dir.path())
+                    .unwrap()
+                    .display()
+                    .to_string(),
+                Outcome::Skipped(s) => format!("skipped: {}", s.reason()),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(names[..3], ["a/same.md", "a/same-2.md", "b/other.md"]);
+        assert!(
+            names[3].starts_with("skipped")
+                && names[3].contains("a/same.md")
+                && names[3].contains("came back"),
+            "{names:?}"
+        );
+        let same = std::fs::read_to_string(dir.path().join("a/same.md")).unwrap();
+        assert!(same.contains("one"), "never overwritten: {same}");
+        // The first note again: its file is there with the same bytes, so it is unchanged.
+        let again = fs
+            .export_stream(
+                dir.path(),
+                stream::iter([file("a", "Same", "one")]),
+                &opts.with_write_mode(WriteMode::CreateNew),
+            )
+            .report()
+            .await
+            .unwrap();
+        assert_eq!(again.unchanged.len(), 1);
+    }
 }
 
 /// A pipeline's stream: a source folder that cannot be listed is its one (fatal) item.

@@ -346,6 +346,14 @@ pub(crate) fn default_baseline() -> PathBuf {
 mod tests {
     use super::*;
 
+    /// Each metric's verdict, in the table's order.
+    fn verdicts(base: &Measured, now: &Measured) -> Vec<(String, Verdict)> {
+        compare(base, now)
+            .into_iter()
+            .map(|r| (r.metric, r.verdict))
+            .collect()
+    }
+
     #[test]
     fn a_metric_missing_from_the_baseline_fails() {
         let mut base = Measured::default();
@@ -354,10 +362,7 @@ mod tests {
         now.counts.insert("scan".into(), 100);
         now.counts.insert("new".into(), 5);
         now.samples.insert("ratio".into(), vec![1.0, 1.1]);
-        let verdicts: Vec<(String, Verdict)> = compare(&base, &now)
-            .into_iter()
-            .map(|r| (r.metric, r.verdict))
-            .collect();
+        let verdicts = verdicts(&base, &now);
         assert_eq!(
             verdicts,
             [
@@ -384,10 +389,7 @@ mod tests {
             .insert(Metric::TokioRead.name().into(), series(1.0));
         now.samples
             .insert(Metric::TokioRead.name().into(), series(1.3));
-        let verdicts: Vec<(String, Verdict)> = compare(&base, &now)
-            .into_iter()
-            .map(|r| (r.metric, r.verdict))
-            .collect();
+        let verdicts = verdicts(&base, &now);
         assert_eq!(
             verdicts,
             [

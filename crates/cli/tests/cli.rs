@@ -34,6 +34,17 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap();
 }
 
+/// Ctrl-C for `child` (SIGINT through `kill`), then its output once it has exited.
+#[cfg(unix)]
+fn interrupt(child: std::process::Child) -> Output {
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    child.wait_with_output().unwrap()
+}
+
 fn s(path: &Path) -> &str {
     path.to_str().expect("utf-8 temp path")
 }
@@ -603,12 +614,7 @@ fn compare_interrupted_prints_no_table_and_cleans_up() {
         assert!(started.elapsed().as_secs() < 60, "compare never exported");
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let out = child.wait_with_output().unwrap();
+    let out = interrupt(child);
     assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("interrupted: no table"), "{stdout}");
@@ -641,12 +647,7 @@ fn ctrl_c_stops_cleanly_with_a_summary() {
         assert!(started.elapsed().as_secs() < 60, "export never started");
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let out = child.wait_with_output().unwrap();
+    let out = interrupt(child);
     assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
     let summary = json(&out);
     assert_eq!(summary["interrupted"], true);

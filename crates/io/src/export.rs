@@ -1,7 +1,7 @@
 //! Exporting notes: [`export`](crate::StoreExt::export), [`pipeline`](crate::StoreExt::pipeline)
 //! and the [`Report`] they return.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::pin::Pin;
@@ -308,6 +308,21 @@ fn settle(
 struct Folders {
     names: HashMap<PathBuf, UniqueNames>,
     refused: HashMap<PathBuf, String>,
+    /// Folders the input has left (their names forgotten): one path per folder, never a name.
+    left: HashSet<PathBuf>,
+}
+
+/// Why a note that comes back to a folder its input has left is not written.
+const CAME_BACK: &str = "the input came back to this folder after leaving it, and the names \
+    given there before are no longer known, so this note is not written (nothing is \
+    overwritten); export notes grouped by folder, as read_notes yields them";
+
+/// The file name `note` (read from `path`) takes among `unique`.
+fn name_in(unique: &mut UniqueNames, names: Names, path: &Path, note: &Note) -> String {
+    match (names, path.file_name().and_then(|n| n.to_str())) {
+        (Names::Keep, Some(file_name)) => unique.assign_kept(file_name),
+        _ => unique.assign(&note.title),
+    }
 }
 
 /// `folder` with only its plain components: whatever a caller put in a [`NoteFile::folder`],
@@ -397,37 +412,30 @@ where
         }
     };
     let jobs = place(&fs, dest, notes, opts);
+    let runtime = fs.runtime().clone();
+    // One note's async write (the concurrent and sequential strategies).
+    let write = move |job: Job| {
+        let fs = fs.clone();
+        async move { job.write_async(&fs, mode).await }
+    };
     let written: BoxStream<'a, Outcome> = match (strategy, blocking) {
-        (Strategy::Concurrent { limit }, _) => jobs
-            .map(move |job| {
-                let fs = fs.clone();
-                async move { job.write_async(&fs, mode).await }
-            })
-            .buffered(limit.max(1))
-            .boxed(),
-        (Strategy::Blocking { batch, in_flight }, Some(twin)) => {
-            let runtime = fs.runtime().clone();
-            jobs.ready_chunks(batch.max(1))
-                .map(move |batch| {
-                    let fs = twin.clone();
-                    runtime.spawn_blocking(move || {
-                        batch
-                            .into_iter()
-                            .map(|job| job.write_blocking(&fs, mode))
-                            .collect::<Vec<_>>()
-                    })
+        (Strategy::Concurrent { limit }, _) => jobs.map(write).buffered(limit.max(1)).boxed(),
+        (Strategy::Blocking { batch, in_flight }, Some(twin)) => jobs
+            .ready_chunks(batch.max(1))
+            .map(move |batch| {
+                let fs = twin.clone();
+                runtime.spawn_blocking(move || {
+                    batch
+                        .into_iter()
+                        .map(|job| job.write_blocking(&fs, mode))
+                        .collect::<Vec<_>>()
                 })
-                .buffered(in_flight.max(1))
-                .flat_map(stream::iter)
-                .boxed()
-        }
-        // Sequential (a Blocking strategy without a twin was refused above).
-        _ => jobs
-            .then(move |job| {
-                let fs = fs.clone();
-                async move { job.write_async(&fs, mode).await }
             })
+            .buffered(in_flight.max(1))
+            .flat_map(stream::iter)
             .boxed(),
+        // Sequential (a Blocking strategy without a twin was refused above).
+        _ => jobs.then(write).boxed(),
     };
     Ok(
         stream::once(async move { setup.await.map(|()| written.map(Ok)) })
@@ -442,9 +450,9 @@ where
 ///
 /// A folder's names are remembered while notes come from it or from its subfolders, as a walk
 /// in path order yields them ([`read_notes`](crate::StoreExt::read_notes)): memory holds one
-/// branch of folders, never every name. An input that comes back to a folder after leaving it
-/// starts its names afresh; a name it gave earlier is then found taken by the no-clobber write
-/// and the note is skipped with that reason, never overwritten.
+/// branch of folders' names, never every name. A note that comes back to a folder its input
+/// has left is skipped with that reason ([`CAME_BACK`]): the names given there are forgotten,
+/// so it could otherwise take one of them.
 fn place<'a, F, S>(
     fs: &F,
     dest: Arc<Path>,
@@ -487,8 +495,27 @@ where
                         },
                     };
                 }
-                // Folders left behind (not this one nor above it) are done with.
-                folders.names.retain(|open, _| folder.starts_with(open));
+                // Folders left behind (not this one nor above it) are done with: their names
+                // are forgotten, and a note coming back to one is refused, deterministically
+                // (letting it race the writes of the notes that took its name would not be).
+                let done: Vec<PathBuf> = (folders.names.keys())
+                    .filter(|open| !folder.starts_with(open))
+                    .cloned()
+                    .collect();
+                for open in done {
+                    folders.names.remove(&open);
+                    folders.left.insert(open);
+                }
+                if folders.left.contains(&folder) {
+                    let name = name_in(&mut UniqueNames::new(), names, &file.path, &file.note);
+                    return Job::Failed {
+                        error: Error::write(
+                            dest.join(&folder).join(name),
+                            io::Error::other(CAME_BACK),
+                        ),
+                        source: Some(file.path),
+                    };
+                }
                 !folders.names.contains_key(&folder)
             };
             if first && !folder.as_os_str().is_empty() {
@@ -505,10 +532,7 @@ where
             let name = {
                 let mut folders = lock(&folders);
                 let unique = folders.names.entry(folder.clone()).or_default();
-                match (names, path.file_name().and_then(|n| n.to_str())) {
-                    (Names::Keep, Some(file_name)) => unique.assign_kept(file_name),
-                    _ => unique.assign(&note.title),
-                }
+                name_in(unique, names, &path, &note)
             };
             Job::Write {
                 dest: dest.join(folder).join(name),

@@ -32,20 +32,19 @@ pub(crate) fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
         }
         let mut filled = 0;
         let result = loop {
+            if filled == most {
+                break Ok(()); // `limit + 1` bytes: over the limit, no need to read on
+            }
             if filled == buf.len() {
-                if filled >= most {
-                    break Ok(());
-                }
                 let grown = buf.len().saturating_mul(2).min(most);
                 buf.resize(grown, 0);
             }
-            let room = buf.len().min(most) - filled;
-            match file.read(&mut buf[filled..filled + room]) {
-                Ok(0) => break Ok(()),
+            let end = buf.len().min(most);
+            match file.read(&mut buf[filled..end]) {
                 Ok(n) => {
                     filled += n;
-                    // A short read is the end of a local file: no read to see 0.
-                    if n < room {
+                    // A short read (0 included) is the end of a local file: no read to see 0.
+                    if filled < end {
                         break Ok(());
                     }
                 }
@@ -93,22 +92,29 @@ mod linux {
     use std::io::{self, Write};
     use std::os::fd::AsRawFd;
     use std::path::{Path, PathBuf};
-    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{LazyLock, Mutex};
 
     use rustix::fs::{AtFlags, CWD, Mode, OFlags};
 
     /// Directories whose file system refused `O_TMPFILE`: asked once, then the named temporary
-    /// file is used there directly.
-    static REFUSED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+    /// file is used there directly. `ANY_REFUSED` keeps the lock off the common path, where no
+    /// directory ever refused.
+    static REFUSED: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(Mutex::default);
+    static ANY_REFUSED: AtomicBool = AtomicBool::new(false);
 
     fn refused(dir: &Path) -> bool {
-        let set = REFUSED.lock().unwrap_or_else(|e| e.into_inner());
-        set.as_ref().is_some_and(|s| s.contains(dir))
+        ANY_REFUSED.load(Ordering::Acquire)
+            && REFUSED
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(dir)
     }
 
     fn refuse(dir: &Path) {
         let mut set = REFUSED.lock().unwrap_or_else(|e| e.into_inner());
-        set.get_or_insert_with(HashSet::new).insert(dir.to_owned());
+        set.insert(dir.to_owned());
+        ANY_REFUSED.store(true, Ordering::Release);
     }
 
     /// Writes `bytes` into an unnamed file in `path`'s directory, then links it at `path`
