@@ -15,7 +15,8 @@ use smartnotes_core::{Note, UniqueNames};
 use crate::HiddenCount;
 use crate::read::{BLOCKING_STRATEGY, blocking_twin, list_notes, load_notes};
 use crate::store::{BlockingStore, EntryKind, Store, WriteMode, write_atomic};
-use crate::{Error, Layout, Names, NoteFile, Options, Runtime, Strategy};
+use crate::strategy::in_batches;
+use crate::{Error, Layout, Names, NoteFile, Options, Strategy};
 
 /// A note that was exported (or found already exported, unchanged).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -420,20 +421,10 @@ where
     };
     let written: BoxStream<'a, Outcome> = match (strategy, blocking) {
         (Strategy::Concurrent { limit }, _) => jobs.map(write).buffered(limit.max(1)).boxed(),
-        (Strategy::Blocking { batch, in_flight }, Some(twin)) => jobs
-            .ready_chunks(batch.max(1))
-            .map(move |batch| {
-                let fs = twin.clone();
-                runtime.spawn_blocking(move || {
-                    batch
-                        .into_iter()
-                        .map(|job| job.write_blocking(&fs, mode))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .buffered(in_flight.max(1))
-            .flat_map(stream::iter)
-            .boxed(),
+        (Strategy::Blocking { batch, in_flight }, Some(twin)) => {
+            let write = move |fs: &F::Blocking, job: Job| job.write_blocking(fs, mode);
+            in_batches(jobs, runtime, twin, (batch, in_flight), write).boxed()
+        }
         // Sequential (a Blocking strategy without a twin was refused above).
         _ => jobs.then(write).boxed(),
     };

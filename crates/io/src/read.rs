@@ -10,6 +10,7 @@ use smartnotes_core::{HasTags, Note};
 
 use crate::retry::{retry_async, retry_blocking};
 use crate::store::{BlockingStore, Entry, EntryKind, Store};
+use crate::strategy::in_batches;
 use crate::{Error, Options, Runtime, Strategy};
 
 /// A note and the file it was read from.
@@ -397,25 +398,13 @@ pub(crate) fn load_notes<F: Store>(
             .buffered(n.max(1))
             .boxed(),
         (Strategy::Blocking { batch, in_flight }, Some(blocking)) => {
+            let read = move |fs: &F::Blocking, item: Result<Listed, Error>| {
+                let listed = item?;
+                let read = retry_blocking(|| fs.read(&listed.path, limit));
+                loaded(listed, read)
+            };
             let runtime = fs.runtime().clone();
-            listed
-                .ready_chunks(batch.max(1))
-                .map(move |batch| {
-                    let fs = blocking.clone();
-                    runtime.spawn_blocking(move || {
-                        batch
-                            .into_iter()
-                            .map(|item| {
-                                let listed = item?;
-                                let read = retry_blocking(|| fs.read(&listed.path, limit));
-                                loaded(listed, read)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .buffered(in_flight.max(1))
-                .flat_map(stream::iter)
-                .boxed()
+            in_batches(listed, runtime, blocking, (batch, in_flight), read).boxed()
         }
         // Sequential (the listing refused a Blocking strategy without a twin).
         _ => listed

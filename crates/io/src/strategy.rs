@@ -331,3 +331,36 @@ impl std::fmt::Display for Strategy {
         }
     }
 }
+
+/// The [`Blocking`](Strategy::Blocking) strategy's shape, for any step: `items` in batches of up
+/// to `batch` (what is ready, so a slow input never holds a batch back), each batch one job on
+/// `runtime`'s blocking pool that runs `step` on every item with the blocking twin, at most
+/// `in_flight` batches at once, results in input order.
+pub(crate) fn in_batches<'a, T, U, B, R>(
+    items: impl futures_core::Stream<Item = T> + Send + 'a,
+    runtime: R,
+    twin: B,
+    (batch, in_flight): (usize, usize),
+    step: impl Fn(&B, T) -> U + Clone + Send + Sync + 'static,
+) -> impl futures_core::Stream<Item = U> + Send + 'a
+where
+    T: Send + 'static,
+    U: Send + 'static,
+    B: crate::BlockingStore,
+    R: crate::Runtime,
+{
+    use futures_util::stream::{self, StreamExt};
+    items
+        .ready_chunks(batch.max(1))
+        .map(move |batch| {
+            let (twin, step) = (twin.clone(), step.clone());
+            runtime.spawn_blocking(move || {
+                batch
+                    .into_iter()
+                    .map(|item| step(&twin, item))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .buffered(in_flight.max(1))
+        .flat_map(stream::iter)
+}
