@@ -341,6 +341,9 @@ fn plain(folder: &Path) -> PathBuf {
 /// Creates `dest/folder` and checks that every folder from `dest` down is a real directory,
 /// never a symbolic link (which could lead outside `dest`).
 async fn prepare<F: Store>(fs: &F, dest: &Path, folder: &Path) -> io::Result<()> {
+    if !fs.has_directories() {
+        return Ok(()); // folders are key prefixes: nothing to create, nothing to follow
+    }
     let target = dest.join(folder);
     crate::retry::retry_async(fs.runtime(), || fs.create_dir_all(&target)).await?;
     let mut parent = dest.to_path_buf();

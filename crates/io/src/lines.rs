@@ -12,6 +12,7 @@
 //! line. Batching the blocking work is what makes the scan run at the speed of
 //! `memchr` (see BENCHMARKS.md).
 
+use std::future::ready;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
@@ -21,7 +22,6 @@ use futures_util::{StreamExt, stream};
 use smartnotes_core::scan::Lines;
 use smartnotes_core::{LineMatcher, LineSplitter};
 
-use crate::read::blocking_twin;
 use crate::{BlockingStore, Error, Runtime, Store};
 
 /// Buffer and job sizes of the file scans.
@@ -209,11 +209,133 @@ pub(crate) fn scan_matching<F: Store>(
         Ok(matcher) => matcher,
         Err(source) => return failed(Error::Pattern { path, source }),
     };
-    let twin = match blocking_twin(fs, &path, SCAN) {
-        Ok(twin) => twin,
-        Err(e) => return failed(e),
-    };
-    crate::scan::scan_matching(twin, fs.runtime().clone(), path, matcher, opts)
+    match fs.blocking() {
+        Some(twin) => crate::scan::scan_matching(twin, fs.runtime().clone(), path, matcher, opts),
+        None => ranged_scan(fs, path, matcher, opts),
+    }
+}
+
+/// The bytes of one ranged read of a store without a blocking twin: at most 8 MiB, so that
+/// the two reads in flight and the one being scanned bound the memory.
+const RANGE: u64 = 8 << 20;
+
+/// The chunks of the file at `path`, in order, read with [`Store::read_at`] (two in flight,
+/// so the next request waits on the network while this chunk is scanned); the stream ends
+/// after the first short chunk (the end of the file) or the first error.
+fn ranged_chunks<F: Store>(
+    fs: &F,
+    path: PathBuf,
+    opts: ScanOptions,
+) -> impl Stream<Item = Result<Vec<u8>, Error>> + Send + 'static {
+    let range = opts.job.clamp(64 << 10, RANGE);
+    let len = usize::try_from(range).unwrap_or(usize::MAX);
+    let fs = fs.clone();
+    stream::iter(0_u64..)
+        .map(move |i| {
+            let (fs, path) = (fs.clone(), path.clone());
+            async move {
+                let offset = i.saturating_mul(range);
+                fs.read_at(&path, offset, len)
+                    .await
+                    .map_err(|e| Error::read(path, e))
+            }
+        })
+        .buffered(2)
+        .scan(false, move |ended, chunk| {
+            if *ended {
+                return ready(None);
+            }
+            *ended = chunk.as_ref().map_or(true, |bytes| bytes.len() < len);
+            ready(Some(chunk))
+        })
+}
+
+/// [`scan_matching`] on a store without a blocking twin: one matcher over the file's chunks,
+/// read in order with ranged reads; one progress report per chunk.
+fn ranged_scan<F: Store>(
+    fs: &F,
+    path: PathBuf,
+    matcher: LineMatcher,
+    opts: ScanOptions,
+) -> BoxStream<'static, Result<ScanProgress, Error>> {
+    let chunks = ranged_chunks(fs, path, opts).boxed();
+    stream::unfold(
+        (chunks, Some(matcher), 0_u64),
+        |(mut chunks, mut matcher, mut bytes)| async move {
+            let report = match (chunks.next().await, matcher.as_mut()) {
+                (_, None) => return None,
+                (Some(Ok(chunk)), Some(m)) => {
+                    m.feed(&chunk);
+                    bytes += chunk.len() as u64;
+                    Ok(ScanProgress {
+                        bytes,
+                        matching_lines: m.matching_lines(),
+                        done: false,
+                    })
+                }
+                (Some(Err(e)), Some(_)) => {
+                    matcher = None;
+                    Err(e)
+                }
+                (None, Some(_)) => {
+                    let matching_lines = matcher.take().map_or(0, LineMatcher::finish);
+                    Ok(ScanProgress {
+                        bytes,
+                        matching_lines,
+                        done: true,
+                    })
+                }
+            };
+            Some((report, (chunks, matcher, bytes)))
+        },
+    )
+    .boxed()
+}
+
+/// [`read_lines`] on a store without a blocking twin: the file's chunks, read in order with
+/// ranged reads, split into lines.
+fn ranged_lines<F: Store>(
+    fs: &F,
+    path: PathBuf,
+    opts: ScanOptions,
+) -> BoxStream<'static, Result<Lines, Error>> {
+    let chunks = ranged_chunks(fs, path.clone(), opts.with_job(256 << 10)).boxed();
+    let splitter = LineSplitter::new(opts.max_line);
+    stream::unfold(
+        (chunks, Some(splitter)),
+        move |(mut chunks, mut splitter)| {
+            let path = path.clone();
+            async move {
+                let mut lines = Vec::new();
+                let mut items: Vec<Result<Lines, Error>> = Vec::new();
+                match (chunks.next().await, splitter.as_mut()) {
+                    (_, None) => return None,
+                    (Some(Ok(chunk)), Some(s)) => s.feed_batches(&chunk, &mut lines),
+                    (Some(Err(e)), Some(_)) => {
+                        splitter = None;
+                        items.push(Err(e));
+                    }
+                    (None, Some(_)) => {
+                        if let Some(s) = splitter.take() {
+                            s.finish_batches(&mut lines);
+                        }
+                    }
+                }
+                let lines = lines.into_iter().map(|line| {
+                    line.map_err(|e| Error::LineTooLong {
+                        path: path.clone(),
+                        line: e.line,
+                        limit: e.limit,
+                    })
+                });
+                let mut all: Vec<_> = lines.collect();
+                all.append(&mut items);
+                Some((stream::iter(all), (chunks, splitter)))
+            }
+        },
+    )
+    .flatten()
+    .boxed()
 }
 
 /// A stream with one item per job on `runtime`'s blocking pool: each job takes the state,
@@ -251,9 +373,8 @@ pub(crate) fn read_lines<F: Store>(
     opts: ScanOptions,
 ) -> BoxStream<'static, Result<Lines, Error>> {
     let path = path.to_owned();
-    let twin = match blocking_twin(fs, &path, SCAN) {
-        Ok(twin) => twin,
-        Err(e) => return failed(e),
+    let Some(twin) = fs.blocking() else {
+        return ranged_lines(fs, path, opts);
     };
     let reading = Reading::new(twin, path, opts);
     let splitter = LineSplitter::new(opts.max_line);
@@ -290,9 +411,6 @@ pub(crate) fn read_lines<F: Store>(
     .flatten()
     .boxed()
 }
-
-/// What [`Error::Unsupported`] says of a scan on a store without a blocking twin.
-const SCAN: &str = "a file scan (it needs a blocking twin)";
 
 /// A stream of one error.
 fn failed<T: Send + 'static>(error: Error) -> BoxStream<'static, Result<T, Error>> {

@@ -264,6 +264,39 @@ pub trait Store: Clone + Send + Sync + 'static {
         on_blocking(self, move |fs| fs.create_dir_all(&dir))
     }
 
+    /// Up to `len` bytes of the file at `path` from byte `offset`: fewer only at the end of
+    /// the file, none at or past it. The scans of a store without a blocking twin read a file
+    /// of any size this way, chunk by chunk (ranged `GET`s on an object store).
+    ///
+    /// # Errors
+    /// Whatever opening or reading fails with; `Unsupported` by default for a store without a
+    /// blocking twin.
+    fn read_at(
+        &self,
+        path: &Path,
+        offset: u64,
+        len: usize,
+    ) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
+        let path = path.to_owned();
+        on_blocking(self, move |fs| {
+            use std::io::{Read, Seek, SeekFrom};
+            let mut reader = fs.open(&path)?;
+            reader.seek(SeekFrom::Start(offset))?;
+            let mut bytes = Vec::new();
+            reader.take(len as u64).read_to_end(&mut bytes)?;
+            Ok(bytes)
+        })
+    }
+
+    /// Whether folders are things of their own (a directory that may also be a symbolic
+    /// link), as on a file system: `true` by default. A store whose folders are only key
+    /// prefixes (an object store) returns `false`: creating a folder is then a no-op, and an
+    /// export does not check that each folder under its destination is a plain directory, since
+    /// a prefix cannot lead elsewhere.
+    fn has_directories(&self) -> bool {
+        true
+    }
+
     /// Writes `bytes` to `path` atomically: readers see the old state or the whole new file,
     /// never a part, and nothing is left behind.
     ///
