@@ -185,7 +185,7 @@ impl Executor {
                 }
                 (RuntimeKind::Tokio, Flavor::MultiThread) => Some(
                     ::tokio::runtime::Builder::new_multi_thread()
-                        .enable_time()
+                        .enable_all()
                         .build()?,
                 ),
                 #[allow(unreachable_patterns)]

@@ -97,6 +97,18 @@ pub use smartnotes_io::{
 #[cfg(feature = "support")]
 pub use smartnotes_io::support;
 
+/// Notes in object storage (feature `object-store`): [`ObjectFs`](object_store::ObjectFs), a
+/// store over any [`object_store::ObjectStore`](::object_store::ObjectStore) (S3, GCS, Azure,
+/// R2, MinIO), on tokio or smol; see the [`smartnotes_object_store`] crate docs.
+#[cfg(feature = "object-store")]
+pub mod object_store {
+    /// The `object_store` crate, for building stores and their retry configuration.
+    pub use ::object_store as client;
+    pub use smartnotes_object_store::{
+        Handle, IoThread, ObjectError, ObjectFs, Problem, s3_from_env,
+    };
+}
+
 /// smartnotes on tokio (feature `tokio`): the real file system, the runtime, and `block_on`.
 #[cfg(feature = "tokio")]
 pub mod tokio {
@@ -149,11 +161,12 @@ pub mod tokio {
             .block_on(future)
     }
 
-    /// A new current-thread tokio runtime with timers: what [`block_on`] and
+    /// A new current-thread tokio runtime with timers (and I/O, when tokio is built with it, as
+    /// object storage needs): what [`block_on`] and
     /// [`Executor`](crate::Executor) run on.
     pub(crate) fn current_thread() -> std::io::Result<::tokio::runtime::Runtime> {
         ::tokio::runtime::Builder::new_current_thread()
-            .enable_time()
+            .enable_all()
             .build()
     }
 }

@@ -2,7 +2,7 @@
 
 use std::future::ready;
 use std::io::{Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -10,20 +10,25 @@ use clap::ValueEnum;
 use futures_util::StreamExt;
 use serde::Serialize;
 use smartnotes::{
-    Layout, Names, Options, Outcome as ExportOutcome, RuntimeKind, Store, StoreExt, StoreJob,
-    Strategy, WriteMode,
+    Layout, LocalFs, Names, Options, Outcome as ExportOutcome, RuntimeKind, Store, StoreExt,
+    StoreJob, Strategy, WriteMode,
 };
 
+use crate::place::{Io, Location, Place, RetryArgs, describe};
 use crate::{Fatal, Outcome, ui};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The folder of notes (`*.md`) to export.
-    src: PathBuf,
-    /// Where to write them; created if needed. A file already there with the same content is
-    /// left as it is (counted unchanged); one with other content is never overwritten unless
-    /// --replace is given.
-    dest: PathBuf,
+    /// The folder of notes (`*.md`) to export: a local folder or `s3://BUCKET/PREFIX` (the
+    /// bucket reached with the AWS_* environment variables: AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT, AWS_ALLOW_HTTP).
+    #[arg(value_parser = crate::place::parse_location)]
+    src: Location,
+    /// Where to write them (a local folder, created if needed, or `s3://BUCKET/PREFIX`). A file
+    /// already there with the same content is left as it is (counted unchanged); one with other
+    /// content is never overwritten unless --replace is given.
+    #[arg(value_parser = crate::place::parse_location)]
+    dest: Location,
     /// Also export the notes in subfolders, mirroring them under DEST (links to folders are
     /// not followed).
     #[arg(short, long)]
@@ -49,11 +54,12 @@ pub(crate) struct Args {
     #[arg(long, default_value = "tokio")]
     runtime: RuntimeKind,
     /// How the I/O is done: sequential (one file at a time), concurrent (many async operations
-    /// in flight), blocking (batches of std::fs work on the blocking pool: fastest on local disks).
-    #[arg(long, value_enum, default_value = "blocking")]
-    strategy: StrategyArg,
-    /// Operations in flight (concurrent; default 64) or batches in flight (blocking; default
-    /// twice the cores).
+    /// in flight), blocking (batches of std::fs work on the blocking pool: fastest on local
+    /// disks). Default: blocking for local folders, concurrent for s3:// locations.
+    #[arg(long, value_enum)]
+    strategy: Option<StrategyArg>,
+    /// Operations in flight (concurrent, and requests to a bucket; default 64) or batches in
+    /// flight (blocking; default twice the cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     limit: Option<u32>,
     /// Files per blocking batch (blocking only; default 256).
@@ -64,6 +70,8 @@ pub(crate) struct Args {
     /// then the counts. Memory stays flat however many notes there are.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    retry: RetryArgs,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,13 +90,15 @@ pub(crate) enum StrategyArg {
 }
 
 impl Args {
-    fn strategy(&self) -> Result<Strategy, Fatal> {
-        if self.batch.is_some() && self.strategy != StrategyArg::Blocking {
+    /// The strategy for a local folder, from --strategy, --limit and --batch.
+    fn local_strategy(&self) -> Result<Strategy, Fatal> {
+        let chosen = self.strategy.unwrap_or(StrategyArg::Blocking);
+        if self.batch.is_some() && chosen != StrategyArg::Blocking {
             return Err("--batch applies to --strategy blocking only".into());
         }
         let default = Strategy::default();
         #[allow(unreachable_patterns)] // Strategy is non-exhaustive; the default is Blocking
-        Ok(match self.strategy {
+        Ok(match chosen {
             StrategyArg::Sequential if self.limit.is_some() => {
                 return Err("--limit applies to --strategy concurrent or blocking".into());
             }
@@ -104,6 +114,20 @@ impl Args {
                 other => other,
             },
         })
+    }
+
+    /// The strategies for reading SRC and writing DEST: each location's own (a bucket's
+    /// requests are concurrent, --limit of them in flight).
+    fn strategies(&self) -> Result<(Strategy, Strategy), Fatal> {
+        let local = self.local_strategy()?;
+        let explicit = self.strategy.is_some();
+        let side = |location: &Location| match (location.strategy(local, explicit)?, explicit) {
+            (Strategy::Concurrent { .. }, false) => Ok::<_, Fatal>(Strategy::Concurrent {
+                limit: self.limit.map_or(64, |n| n as usize),
+            }),
+            (strategy, _) => Ok(strategy),
+        };
+        Ok((side(&self.src)?, side(&self.dest)?))
     }
 }
 
@@ -141,16 +165,16 @@ struct Summary {
     notes_per_second: f64,
     runtime: &'static str,
     strategy: String,
-    dest: PathBuf,
+    dest: String,
 }
 
 pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
-    let strategy = args.strategy()?;
-    crate::existing(&args.src, "notes folder")?;
-    let opts = Options::default()
-        .with_strategy(strategy)
+    let (read, write) = args.strategies()?;
+    if let Location::Local(src) = &args.src {
+        crate::existing(src, "notes folder")?;
+    }
+    let mut opts = Options::default()
         .with_recursive(args.recursive)
-        .with_exclude(&args.dest)
         .with_hidden(args.hidden)
         .with_layout(if args.flat {
             Layout::Flat
@@ -166,11 +190,21 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         } else {
             WriteMode::CreateNew
         });
+    if let (Location::Local(_), Location::Local(dest)) = (&args.src, &args.dest) {
+        opts = opts.with_exclude(dest);
+    }
+    let strategy = if read == write {
+        write.to_string()
+    } else {
+        format!("{read} reads, {write} writes")
+    };
+    let (read_opts, write_opts) = (opts.clone().with_strategy(read), opts.with_strategy(write));
     let start = Instant::now();
     let mut out = Writer::new(args.json)?;
     let (counts, processed, filtered_out, hidden) = args.runtime.block_on(Export {
         args: &args,
-        opts: &opts,
+        read: &read_opts,
+        write: &write_opts,
         out: &mut out,
     })?;
     let seconds = start.elapsed().as_secs_f64();
@@ -186,13 +220,13 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         seconds,
         notes_per_second: ui::rate(counts.exported as f64, seconds),
         runtime: args.runtime.name(),
-        strategy: strategy.to_string(),
-        dest: args.dest.clone(),
+        strategy,
+        dest: args.dest.to_string(),
     };
     if args.json {
         out.finish(&summary)?;
     } else {
-        print_summary(&summary, &args.dest);
+        print_summary(&summary);
     }
     Ok(if interrupted {
         Outcome::Interrupted
@@ -317,7 +351,8 @@ impl Writer {
 /// comes: (counts, notes read, notes filtered out, hidden entries passed over).
 struct Export<'a> {
     args: &'a Args,
-    opts: &'a Options,
+    read: &'a Options,
+    write: &'a Options,
     out: &'a mut Writer,
 }
 
@@ -325,14 +360,26 @@ impl StoreJob for Export<'_> {
     type Output = Result<(Counts, usize, usize, usize), Fatal>;
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
-        let (args, opts) = (self.args, self.opts);
+        let args = self.args;
+        let io = if args.src.is_remote() || args.dest.is_remote() {
+            Some(Io::start()?)
+        } else {
+            None
+        };
+        let open = |location: &Location| match &io {
+            Some(io) => Place::open(location, fs.runtime().clone(), io, args.retry),
+            None => Ok(Place::Local(LocalFs::new(fs.runtime().clone()))),
+        };
+        let (src, dest) = (open(&args.src)?, open(&args.dest)?);
+        src.check(&args.src).await?;
+        dest.check(&args.dest).await?;
         let bar = ui::spinner(
             "{spinner} [{elapsed_precise}] {pos} notes ({per_sec})",
             args.json,
         );
         let tags: Vec<String> = args.tags.iter().map(|t| t.to_lowercase()).collect();
         let (processed, filtered) = (AtomicUsize::new(0), AtomicUsize::new(0));
-        let notes = fs.read_notes_with(&args.src, opts);
+        let notes = src.read_notes_with(args.src.path(), self.read);
         let hidden = notes.hidden();
         let notes = notes
             .take_while(|_| ready(!ui::interrupted()))
@@ -350,10 +397,10 @@ impl StoreJob for Export<'_> {
                 }
                 ready(keep)
             });
-        let mut outcomes = fs.export_stream(&args.dest, notes, opts);
+        let mut outcomes = dest.export_stream(args.dest.path(), notes, self.write);
         let mut counts = Counts::default();
         while let Some(outcome) = outcomes.next().await {
-            let outcome = outcome?;
+            let outcome = outcome.map_err(|e| fatal(&args.src, &args.dest, e))?;
             match &outcome {
                 ExportOutcome::Exported(_) => counts.exported += 1,
                 ExportOutcome::Unchanged(_) => counts.unchanged += 1,
@@ -370,12 +417,26 @@ impl StoreJob for Export<'_> {
     }
 }
 
-fn print_summary(s: &Summary, dest: &Path) {
+/// A fatal error of the export as one line, with the problem first for a bucket.
+fn fatal(src: &Location, dest: &Location, error: smartnotes::Error) -> Fatal {
+    let io = match &error {
+        smartnotes::Error::List { path, source } if path == src.path() => Some((src, source)),
+        smartnotes::Error::CreateDir { source, .. } => Some((dest, source)),
+        _ => None,
+    };
+    match io {
+        Some((location, source)) if location.is_remote() => describe(location, source).into(),
+        _ => error.into(),
+    }
+}
+
+fn print_summary(s: &Summary) {
+    let dest = &s.dest;
     println!(
         "exported {} note{} to {} in {:.2} s ({:.0} notes/s, {} on {})",
         s.exported,
         if s.exported == 1 { "" } else { "s" },
-        dest.display(),
+        dest,
         s.seconds,
         s.notes_per_second,
         s.strategy,
@@ -390,8 +451,7 @@ fn print_summary(s: &Summary, dest: &Path) {
     if s.unchanged > 0 {
         println!(
             "unchanged {} (already in {} with the same content: nothing written)",
-            s.unchanged,
-            dest.display()
+            s.unchanged, dest
         );
     }
     if s.filtered_out > 0 {
@@ -410,7 +470,7 @@ fn print_summary(s: &Summary, dest: &Path) {
             "interrupted after {} note{}; the rest were not read, and every file in {} is complete",
             s.processed,
             if s.processed == 1 { "" } else { "s" },
-            dest.display()
+            dest
         );
     }
 }

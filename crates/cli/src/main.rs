@@ -7,6 +7,7 @@
 
 mod compare;
 mod export;
+mod place;
 mod scan;
 mod tags;
 mod ui;

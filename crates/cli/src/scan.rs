@@ -1,18 +1,20 @@
 //! `smartnotes scan FILE`: the log analyzer.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use futures_util::StreamExt;
 use serde::Serialize;
 use smartnotes::{RuntimeKind, ScanOptions, ScanProgress, Store, StoreExt, StoreJob};
 
+use crate::place::{Io, Location, Place, RetryArgs};
 use crate::{Fatal, Outcome, ui};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The file to scan (any size: it is read in a fixed 1 MiB buffer).
-    file: PathBuf,
+    /// The file to scan (any size: it is read in a fixed 1 MiB buffer), or `s3://BUCKET/KEY`
+    /// (read in ranged requests of up to 8 MiB, two in flight).
+    #[arg(value_parser = crate::place::parse_location)]
+    file: Location,
     /// Count the lines that contain this text (bytes, case-sensitive; not a regex).
     #[arg(short, long, default_value = "ERROR")]
     pattern: String,
@@ -22,11 +24,13 @@ pub(crate) struct Args {
     /// Print one JSON object on stdout instead of text (and no progress bar).
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    retry: RetryArgs,
 }
 
 #[derive(Serialize)]
 struct Summary<'a> {
-    file: &'a PathBuf,
+    file: String,
     pattern: &'a str,
     matching_lines: u64,
     bytes: u64,
@@ -37,14 +41,22 @@ struct Summary<'a> {
 }
 
 pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
-    let size = std::fs::metadata(&args.file)
-        .map_err(|e| format!("cannot open {}: {e}", args.file.display()))?
-        .len();
-    let bar = ui::bar(
-        size,
-        "{spinner} [{elapsed_precise}] [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec})",
-        args.json,
-    );
+    let bar = match &args.file {
+        Location::Local(file) => {
+            let size = std::fs::metadata(file)
+                .map_err(|e| format!("cannot open {}: {e}", file.display()))?
+                .len();
+            ui::bar(
+                size,
+                "{spinner} [{elapsed_precise}] [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec})",
+                args.json,
+            )
+        }
+        Location::S3 { .. } => ui::spinner(
+            "{spinner} [{elapsed_precise}] {bytes} ({bytes_per_sec})",
+            args.json,
+        ),
+    };
     let start = Instant::now();
     let last = args.runtime.block_on(Scan {
         args: &args,
@@ -54,7 +66,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     bar.finish_and_clear();
     let interrupted = !last.done;
     let summary = Summary {
-        file: &args.file,
+        file: args.file.to_string(),
         pattern: &args.pattern,
         matching_lines: last.matching_lines,
         bytes: last.bytes,
@@ -71,7 +83,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
             summary.matching_lines,
             if summary.matching_lines == 1 { "" } else { "s" },
             summary.pattern,
-            summary.file.display(),
+            summary.file,
             summary.bytes,
             seconds,
             summary.gb_per_second,
@@ -101,16 +113,35 @@ impl StoreJob for Scan<'_> {
     type Output = Result<ScanProgress, Fatal>;
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
-        let (args, bar) = (self.args, self.bar);
-        let mut reports = fs.scan_matching(&args.file, &args.pattern, ScanOptions::default());
-        let mut last = ScanProgress::default();
-        while let Some(report) = reports.next().await {
-            last = report?;
-            bar.set_position(last.bytes);
-            if ui::interrupted() {
-                break;
-            }
+        let args = self.args;
+        if !args.file.is_remote() {
+            return scan(&fs, args, self.bar).await;
         }
-        Ok(last)
+        let io = Io::start()?;
+        let bucket = Place::open(&args.file, fs.runtime().clone(), &io, args.retry)?;
+        scan(&bucket, args, self.bar).await
     }
+}
+
+/// The scan of `args.file` in `fs`, the bar following it; stops early on Ctrl-C.
+async fn scan<F: Store>(
+    fs: &F,
+    args: &Args,
+    bar: &indicatif::ProgressBar,
+) -> Result<ScanProgress, Fatal> {
+    let mut reports = fs.scan_matching(args.file.path(), &args.pattern, ScanOptions::default());
+    let mut last = ScanProgress::default();
+    while let Some(report) = reports.next().await {
+        last = report.map_err(|e| match &e {
+            smartnotes::Error::Read { source, .. } if args.file.is_remote() => {
+                crate::place::describe(&args.file, source).into()
+            }
+            _ => Fatal::from(e),
+        })?;
+        bar.set_position(last.bytes);
+        if ui::interrupted() {
+            break;
+        }
+    }
+    Ok(last)
 }

@@ -1,18 +1,20 @@
 //! `smartnotes tags SRC`: every tag with its count.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
 use serde::Serialize;
 use smartnotes::{Options, RuntimeKind, Store, StoreExt, StoreJob};
 
+use crate::place::{Io, Location, Place, RetryArgs};
 use crate::{Fatal, Outcome};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The folder of notes (`*.md`).
-    src: PathBuf,
+    /// The folder of notes (`*.md`): a local folder or `s3://BUCKET/PREFIX`.
+    #[arg(value_parser = crate::place::parse_location)]
+    src: Location,
     /// Also read the notes in subfolders.
     #[arg(short, long)]
     recursive: bool,
@@ -25,6 +27,8 @@ pub(crate) struct Args {
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    retry: RetryArgs,
 }
 
 #[derive(Serialize)]
@@ -47,14 +51,16 @@ struct Summary {
 }
 
 pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
-    crate::existing(&args.src, "notes folder")?;
+    if let Location::Local(src) = &args.src {
+        crate::existing(src, "notes folder")?;
+    }
     let opts = Options::default()
         .with_recursive(args.recursive)
         .with_hidden(args.hidden);
     let summary = args.runtime.block_on(Count {
         args: &args,
         opts: &opts,
-    });
+    })?;
     if args.json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
@@ -91,18 +97,25 @@ struct Count<'a> {
 }
 
 impl StoreJob for Count<'_> {
-    type Output = Summary;
+    type Output = Result<Summary, Fatal>;
 
-    async fn run<S: Store>(self, fs: S) -> Summary {
-        count(&fs, self.args, self.opts).await
+    async fn run<S: Store>(self, fs: S) -> Self::Output {
+        let args = self.args;
+        if !args.src.is_remote() {
+            return Ok(count(&fs, args.src.path(), self.opts).await);
+        }
+        let io = Io::start()?;
+        let bucket = Place::open(&args.src, fs.runtime().clone(), &io, args.retry)?;
+        bucket.check(&args.src).await?;
+        Ok(count(&bucket, args.src.path(), self.opts).await)
     }
 }
 
-async fn count<F: Store>(fs: &F, args: &Args, opts: &Options) -> Summary {
+async fn count<F: Store>(fs: &F, src: &Path, opts: &Options) -> Summary {
     let mut counts: HashMap<String, (String, usize)> = HashMap::new();
     let mut skipped = Vec::new();
     let mut notes = 0;
-    let mut stream = fs.read_notes_with(&args.src, opts);
+    let mut stream = fs.read_notes_with(src, opts);
     while let Some(item) = stream.next().await {
         match item {
             Ok(file) => {

@@ -222,6 +222,8 @@ pub enum Problem {
     Throttled,
     /// The endpoint could not be reached (connection refused or reset, no route, timeout).
     Unreachable,
+    /// No object at the key (`NoSuchKey`).
+    NoSuchKey,
 }
 
 impl fmt::Display for Problem {
@@ -233,6 +235,7 @@ impl fmt::Display for Problem {
             }
             Problem::Throttled => "the service is throttling or failing requests, and the retries ran out",
             Problem::Unreachable => "the endpoint cannot be reached (check AWS_ENDPOINT and the network)",
+            Problem::NoSuchKey => "no such object",
         })
     }
 }
@@ -256,12 +259,35 @@ impl Problem {
             Some(Problem::AccessDenied)
         } else if has("SlowDown") || has("503 Service Unavailable") || has("500 Internal") {
             Some(Problem::Throttled)
-        } else if has("Connect") || has("connection") || has("timed out") || has("Timeout") {
+        } else if matches!(error, object_store::Error::NotFound { .. }) {
+            Some(Problem::NoSuchKey)
+        } else if unreachable(error) {
             Some(Problem::Unreachable)
         } else {
             None
         }
     }
+}
+
+/// Whether the HTTP client failed to connect or timed out (object_store's `HttpError` in the
+/// error's sources).
+#[cfg(feature = "aws")]
+fn unreachable(error: &object_store::Error) -> bool {
+    use object_store::client::{HttpError, HttpErrorKind};
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if let Some(http) = e.downcast_ref::<HttpError>() {
+            return matches!(http.kind(), HttpErrorKind::Connect | HttpErrorKind::Timeout);
+        }
+        source = e.source();
+    }
+    false
+}
+
+/// Without an HTTP client compiled in, no request can fail to connect.
+#[cfg(not(feature = "aws"))]
+fn unreachable(_: &object_store::Error) -> bool {
+    false
 }
 
 /// The error of an object store request, inside the [`io::Error`] the store returns: object_store's
