@@ -21,7 +21,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 /// The benches, in the order they run.
-pub(crate) const BENCHES: [&str; 5] = ["latency", "disk", "lag", "scan", "memory"];
+pub(crate) const BENCHES: [&str; 6] = ["latency", "disk", "lag", "scan", "memory", "object_store"];
 
 /// The facts of one run, saved beside its results.
 #[derive(Serialize, Deserialize, Debug, Clone, Default)]
@@ -66,7 +66,7 @@ pub(crate) struct Measurement {
 
 /// The benches' own results, in the schema they write them with.
 pub(crate) use smartnotes::support::results::{
-    DiskBench, LagBench, LatencyBench, MemoryBench, ScanBench,
+    DiskBench, LagBench, LatencyBench, MemoryBench, ObjectStoreBench, ScanBench,
 };
 
 /// Everything a report is made from.
@@ -79,6 +79,7 @@ pub(crate) struct Results {
     pub scan: Option<ScanBench>,
     pub memory: Option<MemoryBench>,
     pub disk: Option<DiskBench>,
+    pub object_store: Option<ObjectStoreBench>,
 }
 
 /// The repository root (the parent of `xtask/`).
@@ -184,6 +185,7 @@ pub(crate) fn collect(out: &Path) -> Result<Results, String> {
         scan: read_json(&raw.join("scan.json"))?,
         memory: read_json(&raw.join("memory.json"))?,
         disk: read_json(&raw.join("disk.json"))?,
+        object_store: read_json(&raw.join("object_store.json"))?,
     })
 }
 

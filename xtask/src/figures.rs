@@ -3,7 +3,7 @@
 //! are listed in. No threshold lives here ([`crate::policy`] has them) and nothing is drawn
 //! ([`crate::report`] does that).
 
-use smartnotes::support::results::{RatioCase, RatioGroup};
+use smartnotes::support::results::{ObjectStoreBench, ObjectStoreRow, RatioCase, RatioGroup};
 use smartnotes::support::stats::{self, Interval};
 
 use crate::bench::{Measurement, Results};
@@ -152,4 +152,52 @@ pub(crate) fn runtimes<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str>
         }
     }
     seen
+}
+
+/// The median of `values` with their minimum and maximum (zeros when empty).
+pub(crate) fn median_range(values: &[f64]) -> (f64, f64, f64) {
+    if values.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    (
+        sorted[sorted.len() / 2],
+        sorted[0],
+        sorted[sorted.len() - 1],
+    )
+}
+
+/// An object-store export's ideal time: ceil(notes / limit) request delays plus one
+/// request's service time.
+pub(crate) fn object_store_ideal(bench: &ObjectStoreBench, row: &ObjectStoreRow) -> f64 {
+    row.notes.div_ceil(row.limit.max(1)) as f64 * bench.delay_s + bench.service_s
+}
+
+/// Per runtime, how many times faster `notes` notes export concurrently (`limit`) than
+/// sequentially: the median of the ratios paired by repetition, with their min and max.
+pub(crate) fn object_store_speedups(
+    bench: &ObjectStoreBench,
+    notes: usize,
+    limit: usize,
+) -> Vec<(String, (f64, f64, f64))> {
+    let mut out = Vec::new();
+    for runtime in runtimes(bench.rows.iter().map(|r| r.runtime.as_str())) {
+        let find = |limit: usize| {
+            bench
+                .rows
+                .iter()
+                .find(|r| r.runtime == runtime && r.notes == notes && r.limit == limit)
+        };
+        if let (Some(seq), Some(conc)) = (find(1), find(limit)) {
+            let ratios: Vec<f64> = seq
+                .seconds
+                .iter()
+                .zip(&conc.seconds)
+                .map(|(s, c)| s / c)
+                .collect();
+            out.push((runtime.to_owned(), median_range(&ratios)));
+        }
+    }
+    out
 }

@@ -27,6 +27,10 @@ pub(crate) const EXPORT_RSS_MIB: f64 = 32.0;
 pub(crate) const EXPORT_RSS_GROWTH_MIB: f64 = 4.0;
 /// Scan: heartbeat p99 over idle while scanning, ms.
 pub(crate) const SCAN_LATENESS_MS: f64 = 2.0;
+/// Object storage: 5 notes, concurrent over sequential, at least this many times faster.
+pub(crate) const OBJECT_SPEEDUP_5: f64 = 4.5;
+/// Object storage: 1,000 notes at limit 64 within this share of the ideal time.
+pub(crate) const OBJECT_LARGE: f64 = 0.10;
 /// Lag: the read rate a calm strategy must reach, as a share of the baseline.
 pub(crate) const LAG_SHARE: f64 = 0.70;
 /// Lag: the heartbeat p99 over idle that counts as calm, ms.
@@ -158,6 +162,7 @@ pub(crate) fn targets(r: &Results) -> Vec<Target> {
     }
     scan_targets(r, &mut out);
     memory_targets(r, &mut out);
+    object_store_targets(r, &mut out);
     // Lag: some strategy reads fast enough with the heartbeat calm.
     let share = pct(LAG_SHARE);
     let what = &format!(
@@ -322,6 +327,98 @@ fn scan_targets(r: &Results, out: &mut Vec<Target>) {
                 .join(", "),
         }
     });
+}
+
+/// The object store's targets: overlapping waits on the real protocol, and memory bounded as
+/// for local files.
+fn object_store_targets(r: &Results, out: &mut Vec<Target>) {
+    let speedup = format!(
+        "object storage: 5 notes concurrently >= {OBJECT_SPEEDUP_5}x faster than sequentially, both runtimes"
+    );
+    let large = format!(
+        "object storage: 1,000 notes at limit 64 within {} of ceil(1000/64) delays + one service time",
+        pct(OBJECT_LARGE)
+    );
+    let memory = format!(
+        "object storage: export from a bucket, peak RSS at the larger bucket within {EXPORT_RSS_GROWTH_MIB} MiB of the smaller's"
+    );
+    let Some(bench) = &r.object_store else {
+        for name in [&speedup, &large, &memory] {
+            out.push(missing(name));
+        }
+        return;
+    };
+    let speedups = crate::figures::object_store_speedups(bench, 5, 64);
+    out.push(Target {
+        target: speedup,
+        holds: (!speedups.is_empty()).then(|| {
+            speedups
+                .iter()
+                .all(|(_, (median, ..))| *median >= OBJECT_SPEEDUP_5)
+        }),
+        result: speedups
+            .iter()
+            .map(|(rt, (median, low, high))| format!("{rt}: {median:.2}x [{low:.2}, {high:.2}]"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    });
+    let rows: Vec<_> = bench
+        .rows
+        .iter()
+        .filter(|row| row.notes == 1000 && row.limit == 64)
+        .map(|row| {
+            let ideal = crate::figures::object_store_ideal(bench, row);
+            let (median, ..) = crate::figures::median_range(&row.seconds);
+            (row.runtime.as_str(), median, ideal)
+        })
+        .collect();
+    out.push(Target {
+        target: large,
+        holds: (!rows.is_empty()).then(|| {
+            rows.iter()
+                .all(|(_, m, ideal)| m / ideal - 1.0 <= OBJECT_LARGE)
+        }),
+        result: rows
+            .iter()
+            .map(|(rt, m, ideal)| {
+                format!(
+                    "{rt}: {m:.3} s vs {ideal:.3} s ({:+.1}%)",
+                    (m / ideal - 1.0) * 100.0
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    });
+    let sizes = (
+        bench.memory.iter().map(|m| m.notes).min(),
+        bench.memory.iter().map(|m| m.notes).max(),
+    );
+    match sizes {
+        (Some(small), Some(large)) if small < large => {
+            let worst = |n: usize| {
+                bench
+                    .memory
+                    .iter()
+                    .filter(|m| m.notes == n)
+                    .map(|m| m.peak_mib)
+                    .fold(0.0_f64, f64::max)
+            };
+            let (at_small, at_large) = (worst(small), worst(large));
+            out.push(Target {
+                target: format!(
+                    "{memory} ({} vs {} notes)",
+                    thousands(large),
+                    thousands(small)
+                ),
+                holds: Some(at_large - at_small <= EXPORT_RSS_GROWTH_MIB),
+                result: format!(
+                    "{at_large:.1} MiB vs {at_small:.1} MiB ({:+.1} MiB; worst of both runtimes)",
+                    at_large - at_small
+                ),
+            });
+        }
+        _ => out.push(missing(&memory)),
+    }
 }
 
 /// The export's memory targets: bounded at the largest vault, and close to the smallest's.

@@ -27,6 +27,7 @@ pub(crate) fn write(results: &Results, dir: &Path, prefix: &str) -> Result<Strin
     lag_section(&mut md, results, dir, prefix)?;
     scan_section(&mut md, results, dir, prefix)?;
     memory_section(&mut md, results);
+    object_store_section(&mut md, results);
     reproduce(&mut md);
     Ok(md)
 }
@@ -521,6 +522,66 @@ fn memory_section(md: &mut String, r: &Results) {
     md.push('\n');
 }
 
+fn object_store_section(md: &mut String, r: &Results) {
+    let Some(bench) = section(
+        md,
+        "6. object storage: the real S3 protocol",
+        &r.object_store,
+    ) else {
+        return;
+    };
+    let _ = writeln!(
+        md,
+        "Exporting N notes to a real S3 server on 127.0.0.1 (`smartnotes-s3-server`: s3s-fs in \
+         the bench's process, buckets on tmpfs) that waits {:.0} ms before answering each \
+         request, through object_store's S3 client and `smartnotes-object-store` (one `PUT \
+         If-None-Match: *` per note), both runtimes and every case interleaved, each repetition \
+         into a fresh prefix (`benches/object_store.rs`). The ideal is ceil(N / limit) request \
+         delays plus one request's service time, {:.2} ms (a sequential `PUT` without the \
+         delay, median). Client and server share this machine's cores. Beside section 1's \
+         `SlowFs`, where the wait is a timer in-process.\n",
+        bench.delay_s * 1e3,
+        bench.service_s * 1e3
+    );
+    let _ = writeln!(
+        md,
+        "| runtime | notes | strategy | median (s) [min, max] | ideal (s) | off ideal |\n\
+         |---|---:|---|---:|---:|---:|"
+    );
+    for row in &bench.rows {
+        let (median, low, high) = crate::figures::median_range(&row.seconds);
+        let ideal = crate::figures::object_store_ideal(bench, row);
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {median:.3} [{low:.3}, {high:.3}] | {ideal:.3} | {:+.1}% |",
+            row.runtime,
+            thousands(row.notes),
+            row.strategy,
+            (median / ideal - 1.0) * 100.0
+        );
+    }
+    if !bench.memory.is_empty() {
+        let _ = writeln!(
+            md,
+            "\nPeak resident memory of `smartnotes export -r --json s3://notes/vault-N DEST` (a \
+             real process under `/usr/bin/time`, the bucket in folders of 1,000 notes, no \
+             delay), every note checked exported:\n\n\
+             | notes | runtime | peak RSS (MiB) | seconds |\n|---:|---|---:|---:|"
+        );
+        for row in &bench.memory {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {:.1} | {:.1} |",
+                thousands(row.notes),
+                row.runtime,
+                row.peak_mib,
+                row.seconds
+            );
+        }
+    }
+    md.push('\n');
+}
+
 /// A row of the lag and scan tables: a workload's rate and the heartbeat's lateness beside it.
 struct LatenessRow<'a> {
     runtime: &'a str,
@@ -585,7 +646,7 @@ fn reproduce(md: &mut String) {
         "```sh\n\
          cargo xtask bench            # the full run: this file and benchmarks/*.svg\n\
          cargo xtask bench --quick    # a quick report in target/bench-report/\n\
-         cargo bench --bench disk     # one bench alone (latency, disk, lag, scan, memory)\n\
+         cargo bench --bench disk     # one bench alone (latency, disk, lag, scan, memory, object_store)\n\
          ```\n\n\
          The corpus is generated deterministically (`cargo xtask corpus`, seed 2026) under \
          `target/bench-data` and `/dev/shm`. Each bench's own output is kept in \
@@ -736,6 +797,7 @@ mod tests {
             }),
             scan: None,
             memory: None,
+            object_store: None,
         }
     }
 

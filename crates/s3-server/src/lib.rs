@@ -17,8 +17,8 @@
 //!
 //! s3s-fs checks `If-None-Match: *` before it writes and then renames its temporary file into
 //! place, which two racing uploads of one key could both pass. Real S3 makes a conditional
-//! `PUT` atomic; so that this server does too, uploads are applied one at a time (after their
-//! delay, so the delays still overlap).
+//! `PUT` atomic; so that this server does too, uploads of one key are applied one at a time
+//! (after their delay, so the delays still overlap; uploads of other keys run at once).
 //!
 //! [`Server::stop`] drops the listener and every open connection at once, as a crashed or
 //! unreachable server would.
@@ -101,7 +101,8 @@ impl Server {
     /// Whatever starting the runtime, reading `root` or binding the port fails with.
     pub fn start(root: &Path, config: Config) -> io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(1)
+            .max_blocking_threads(1)
             .thread_name("s3-server")
             .enable_all()
             .build()?;
@@ -115,7 +116,8 @@ impl Server {
         let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))?;
         let addr = listener.local_addr()?;
         let (delay, throttle) = (config.delay, config.throttle);
-        let uploads = Arc::new(tokio::sync::Mutex::new(()));
+        let uploads: Arc<[tokio::sync::Mutex<()>]> =
+            (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect();
         let buckets = Arc::new(root.to_path_buf());
         runtime.spawn(async move {
             loop {
@@ -141,8 +143,8 @@ impl Server {
                                 "The specified bucket does not exist",
                             ));
                         }
-                        let _one_upload_at_a_time = if request.method() == hyper::Method::PUT {
-                            Some(uploads.lock().await)
+                        let _one_upload_per_key = if request.method() == hyper::Method::PUT {
+                            Some(uploads[stripe(request.uri().path())].lock().await)
                         } else {
                             None
                         };
@@ -207,6 +209,17 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Locks that make uploads of one key take turns: a key's uploads share a stripe, uploads of
+/// other keys mostly do not, so the server's threads write different objects at once.
+const STRIPES: usize = 256;
+
+/// The stripe of a request path.
+fn stripe(path: &str) -> usize {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(path);
+    (hash % STRIPES as u64) as usize
 }
 
 /// The bucket of a path-style object request (`/bucket/key...`), `None` for a request on a

@@ -301,3 +301,32 @@ pub struct MemoryRow {
     /// Notes the export reported exported (checked equal to `notes`).
     pub exported: usize,
 }
+
+/// `object_store.json`: exports to a real S3 server on 127.0.0.1 (s3s-fs) that waits a fixed
+/// delay before answering each request, through object_store's S3 client, on both runtimes.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ObjectStoreBench {
+    /// The server's delay per request, seconds.
+    pub delay_s: f64,
+    /// One request's service time without the delay (a sequential `PUT`, median), seconds.
+    pub service_s: f64,
+    /// One row per runtime and case.
+    pub rows: Vec<ObjectStoreRow>,
+    /// Peak memory of `smartnotes export s3://... DEST` by the number of notes.
+    pub memory: Vec<MemoryRow>,
+}
+
+/// One export case of the object-store bench.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ObjectStoreRow {
+    /// The runtime's name.
+    pub runtime: String,
+    /// Notes exported.
+    pub notes: usize,
+    /// `sequential`, or `concurrent-N` (N requests in flight).
+    pub strategy: String,
+    /// Requests in flight at most (1 for sequential).
+    pub limit: usize,
+    /// Seconds per export, one per repetition, in repetition order.
+    pub seconds: Vec<f64>,
+}
