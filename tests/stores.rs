@@ -9,6 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use common::temp;
+use futures_util::TryStreamExt;
 use smartnotes::testing::{FailingFs, Latency, MemFs, SlowFs};
 use smartnotes::{
     Entry, EntryKind, Error, NoBlocking, Options, Store, StoreExt, Strategy, TooLarge, WriteMode,
@@ -132,10 +133,42 @@ impl<S: Store> Store for NoTwin<S> {
     async fn write_atomic(&self, path: &Path, bytes: Vec<u8>, mode: WriteMode) -> io::Result<()> {
         self.0.write_atomic(path, bytes, mode).await
     }
+    async fn read_at(&self, path: &Path, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        self.0.read_at(path, offset, len).await
+    }
+}
+
+/// A store with no blocking twin that implements only the four primitives (not `read_at`).
+#[derive(Clone, Debug)]
+struct NoRanges<S>(S);
+
+impl<S: Store> Store for NoRanges<S> {
+    type Runtime = S::Runtime;
+    type Blocking = NoBlocking;
+
+    fn runtime(&self) -> &S::Runtime {
+        self.0.runtime()
+    }
+    fn blocking(&self) -> Option<NoBlocking> {
+        None
+    }
+    async fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
+        self.0.list(dir).await
+    }
+    async fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        self.0.read(path, limit).await
+    }
+    async fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
+        self.0.create_dir_all(dir).await
+    }
+    async fn write_atomic(&self, path: &Path, bytes: Vec<u8>, mode: WriteMode) -> io::Result<()> {
+        self.0.write_atomic(path, bytes, mode).await
+    }
 }
 
 /// Without a blocking twin the default strategy is concurrent and gives the same export; the
-/// blocking strategy and the scans fail with a clear error naming the path, losing nothing.
+/// blocking strategy fails with a clear error naming the path, losing nothing; the scans read
+/// ranges (`Store::read_at`), or fail naming the path when the store has none.
 async fn a_store_without_a_blocking_twin_works_concurrently<S: Store>(fs: S) {
     let mem = MemFs::new(fs.runtime().clone());
     for i in 0..20 {
@@ -171,9 +204,21 @@ async fn a_store_without_a_blocking_twin_works_concurrently<S: Store>(fs: S) {
         "{errors:?}"
     );
 
-    let scan = store.count_matching("/app.log", "ERROR").await;
+    let scan = store.count_matching("/app.log", "ERROR").await.unwrap();
+    assert_eq!((scan.matching_lines, scan.bytes, scan.done), (1, 15, true));
+    let lines: Vec<_> = store
+        .read_lines("/app.log", Default::default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(lines.iter().map(|batch| batch.len()).sum::<usize>(), 2);
+
+    let scan = NoRanges(mem.clone())
+        .count_matching("/app.log", "ERROR")
+        .await;
     assert!(
-        matches!(&scan, Err(Error::Unsupported { path, .. }) if path == Path::new("/app.log")),
+        matches!(&scan, Err(Error::Read { path, source })
+            if path == Path::new("/app.log") && source.kind() == io::ErrorKind::Unsupported),
         "{scan:?}"
     );
 }
