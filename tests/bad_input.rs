@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::{temp, tree, write_files};
-use smartnotes::{Options, Store, StoreExt, WriteMode};
+use smartnotes::{Options, Store, StoreExt, Strategy, WriteMode};
 
 fn run_opts() -> Options {
     Options::default()
@@ -61,66 +61,76 @@ async fn every_bad_input_is_exported_or_reported<F: Store>(fs: F) {
     #[cfg(unix)]
     std::os::unix::fs::symlink(".", src.join("loop")).unwrap();
 
-    let out = root.path().join("out");
-    let report = fs.pipeline_with(&src, &out, &run_opts()).await.unwrap();
-    let reasons: Vec<(String, String)> = report
-        .skipped
-        .iter()
-        .map(|s| {
-            (
-                s.source.file_name().unwrap().to_str().unwrap().to_owned(),
-                s.reason(),
-            )
-        })
-        .collect();
-    let skipped: Vec<&str> = reasons.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        skipped,
-        [
-            "empty.md",
-            "huge.md",
-            "image.md",
-            "not-utf8.md",
-            "nul-title.md",
-            "whitespace.md"
-        ],
-        "{reasons:#?}"
-    );
-    assert!(reasons[1].1.contains("too large") && reasons[1].1.contains("1099511627776 bytes"));
-    assert!(
-        reasons[4].1.contains("binary"),
-        "a NUL makes a file binary: {}",
-        reasons[4].1
-    );
-    assert_eq!(
-        report.exported.len(),
-        titles.len(),
-        "the symlink loop added nothing"
-    );
-    let files = tree(&out);
-    assert_eq!(files.len(), titles.len());
-    for name in files.keys() {
-        let name = name.to_str().unwrap();
-        assert!(
-            !name.contains('/') && name.len() <= 100 && name.ends_with(".md"),
-            "{name}"
+    // The default strategy, and io_uring's reads (the blocking path where it is refused).
+    let uring = Strategy::Uring {
+        batch: 8,
+        in_flight: 2,
+    };
+    for (i, opts) in [run_opts(), run_opts().with_strategy(uring)]
+        .into_iter()
+        .enumerate()
+    {
+        let out = root.path().join(format!("out-{i}"));
+        let report = fs.pipeline_with(&src, &out, &opts).await.unwrap();
+        let reasons: Vec<(String, String)> = report
+            .skipped
+            .iter()
+            .map(|s| {
+                (
+                    s.source.file_name().unwrap().to_str().unwrap().to_owned(),
+                    s.reason(),
+                )
+            })
+            .collect();
+        let skipped: Vec<&str> = reasons.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            skipped,
+            [
+                "empty.md",
+                "huge.md",
+                "image.md",
+                "not-utf8.md",
+                "nul-title.md",
+                "whitespace.md"
+            ],
+            "{reasons:#?}"
         );
-    }
-    for expected in [
-        "untitled.md",
-        "untitled-2.md",
-        "untitled-3.md",
-        "a-b.md",
-        "c-x.md",
-        "con-note.md",
-        "crlf.md",
-        "مرحبا-بالعالم.md",
-    ] {
+        assert!(reasons[1].1.contains("too large") && reasons[1].1.contains("1099511627776 bytes"));
         assert!(
-            files.contains_key(Path::new(expected)),
-            "{expected} missing: {:?}",
-            files.keys()
+            reasons[4].1.contains("binary"),
+            "a NUL makes a file binary: {}",
+            reasons[4].1
         );
+        assert_eq!(
+            report.exported.len(),
+            titles.len(),
+            "the symlink loop added nothing"
+        );
+        let files = tree(&out);
+        assert_eq!(files.len(), titles.len());
+        for name in files.keys() {
+            let name = name.to_str().unwrap();
+            assert!(
+                !name.contains('/') && name.len() <= 100 && name.ends_with(".md"),
+                "{name}"
+            );
+        }
+        for expected in [
+            "untitled.md",
+            "untitled-2.md",
+            "untitled-3.md",
+            "a-b.md",
+            "c-x.md",
+            "con-note.md",
+            "crlf.md",
+            "مرحبا-بالعالم.md",
+        ] {
+            assert!(
+                files.contains_key(Path::new(expected)),
+                "{expected} missing: {:?}",
+                files.keys()
+            );
+        }
     }
 }
 

@@ -395,6 +395,14 @@ async fn every_strategy_gives_the_same_output<F: Store>(fs: F) {
         },
         Strategy::default(),
         Strategy::responsive(),
+        Strategy::Uring {
+            batch: 1,
+            in_flight: 1,
+        },
+        Strategy::Uring {
+            batch: 100,
+            in_flight: 3,
+        },
     ];
     let mut outputs = Vec::new();
     for (i, strategy) in strategies.into_iter().enumerate() {

@@ -19,10 +19,14 @@ use smartnotes::{Entry, Error, Options, Report, Runtime, Store, StoreExt, Strate
 
 const NOTES: usize = 12;
 
-const STRATEGIES: [Strategy; 3] = [
+const STRATEGIES: [Strategy; 4] = [
     Strategy::Sequential,
     Strategy::Concurrent { limit: 4 },
     Strategy::Blocking {
+        batch: 3,
+        in_flight: 2,
+    },
+    Strategy::Uring {
         batch: 3,
         in_flight: 2,
     },

@@ -18,11 +18,15 @@ use smartnotes::{
 };
 
 /// Small windows, so that every strategy reads only a few notes ahead.
-fn strategies() -> [Strategy; 3] {
+fn strategies() -> [Strategy; 4] {
     [
         Strategy::Sequential,
         Strategy::Concurrent { limit: 2 },
         Strategy::Blocking {
+            batch: 1,
+            in_flight: 1,
+        },
+        Strategy::Uring {
             batch: 1,
             in_flight: 1,
         },

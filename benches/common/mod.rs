@@ -139,7 +139,12 @@ pub(crate) fn strategies() -> Vec<(String, Strategy)> {
             !quick()
                 || matches!(
                     label.as_str(),
-                    "sequential" | "concurrent-64" | "blocking-32x2" | "blocking-256x4"
+                    "sequential"
+                        | "concurrent-64"
+                        | "blocking-32x2"
+                        | "blocking-256x4"
+                        | "uring-32x2"
+                        | "uring-256x4"
                 )
         })
         .collect()

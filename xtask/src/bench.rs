@@ -21,7 +21,15 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 /// The benches, in the order they run.
-pub(crate) const BENCHES: [&str; 6] = ["latency", "disk", "lag", "scan", "memory", "object_store"];
+pub(crate) const BENCHES: [&str; 7] = [
+    "latency",
+    "disk",
+    "lag",
+    "scan",
+    "memory",
+    "object_store",
+    "syscalls",
+];
 
 /// The facts of one run, saved beside its results.
 #[derive(Serialize, Deserialize, Debug, Clone, Default)]
@@ -66,7 +74,7 @@ pub(crate) struct Measurement {
 
 /// The benches' own results, in the schema they write them with.
 pub(crate) use smartnotes::support::results::{
-    DiskBench, LagBench, LatencyBench, MemoryBench, ObjectStoreBench, ScanBench,
+    DiskBench, LagBench, LatencyBench, MemoryBench, ObjectStoreBench, ScanBench, SyscallBench,
 };
 
 /// Everything a report is made from.
@@ -80,6 +88,7 @@ pub(crate) struct Results {
     pub memory: Option<MemoryBench>,
     pub disk: Option<DiskBench>,
     pub object_store: Option<ObjectStoreBench>,
+    pub syscalls: Option<SyscallBench>,
 }
 
 /// The repository root (the parent of `xtask/`).
@@ -186,6 +195,7 @@ pub(crate) fn collect(out: &Path) -> Result<Results, String> {
         memory: read_json(&raw.join("memory.json"))?,
         disk: read_json(&raw.join("disk.json"))?,
         object_store: read_json(&raw.join("object_store.json"))?,
+        syscalls: read_json(&raw.join("syscalls.json"))?,
     })
 }
 

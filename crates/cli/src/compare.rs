@@ -74,14 +74,31 @@ pub(crate) struct Args {
     reps: u32,
 }
 
-/// The strategies compared, with their labels.
-fn strategies() -> [(&'static str, Strategy); 4] {
-    [
+/// The strategies compared, with their labels: io_uring's where this process can use it.
+fn strategies() -> Vec<(&'static str, Strategy)> {
+    let in_flight = 2 * std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut list = vec![
         ("sequential", Strategy::Sequential),
         ("concurrent (64)", Strategy::Concurrent { limit: 64 }),
-        ("blocking (default)", Strategy::default()),
+        (
+            "blocking",
+            Strategy::Blocking {
+                batch: 256,
+                in_flight,
+            },
+        ),
         ("blocking (responsive)", Strategy::responsive()),
-    ]
+    ];
+    if Strategy::uring_backend().is_ok() {
+        list.push((
+            "io_uring",
+            Strategy::Uring {
+                batch: 256,
+                in_flight,
+            },
+        ));
+    }
+    list
 }
 
 /// One case of the comparison and what was measured of it, one entry per repetition.

@@ -71,12 +71,16 @@ impl Location {
     pub(crate) fn strategy(&self, local: Strategy, explicit: bool) -> Result<Strategy, Fatal> {
         match (self, local) {
             (Location::Local(_), strategy) => Ok(strategy),
-            (Location::S3 { .. }, Strategy::Blocking { .. }) if explicit => Err(format!(
-                "{self}: --strategy blocking applies to local folders only (an object store has \
-                 no blocking twin: use concurrent)"
-            )
-            .into()),
-            (Location::S3 { .. }, Strategy::Blocking { .. }) => {
+            (Location::S3 { .. }, Strategy::Blocking { .. } | Strategy::Uring { .. })
+                if explicit =>
+            {
+                Err(format!(
+                    "{self}: --strategy blocking and uring apply to local folders only (an object \
+                     store has no blocking twin: use concurrent)"
+                )
+                .into())
+            }
+            (Location::S3 { .. }, Strategy::Blocking { .. } | Strategy::Uring { .. }) => {
                 Ok(Strategy::Concurrent { limit: 64 })
             }
             (Location::S3 { .. }, strategy) => Ok(strategy),

@@ -27,6 +27,10 @@ pub(crate) struct Args {
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     json: bool,
+    /// How a local folder is read: sequential, concurrent, blocking (the default) or uring
+    /// (see `export --help`); a bucket is always read concurrently.
+    #[arg(long, value_enum)]
+    strategy: Option<crate::export::StrategyArg>,
     #[command(flatten)]
     retry: RetryArgs,
 }
@@ -54,9 +58,12 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     if let Location::Local(src) = &args.src {
         crate::existing(src, "notes folder")?;
     }
-    let opts = Options::default()
+    let mut opts = Options::default()
         .with_recursive(args.recursive)
         .with_hidden(args.hidden);
+    if let (Some(strategy), Location::Local(_)) = (args.strategy, &args.src) {
+        opts = opts.with_strategy(crate::export::local_strategy(Some(strategy), None, None)?);
+    }
     let summary = args.runtime.block_on(Count {
         args: &args,
         opts: &opts,

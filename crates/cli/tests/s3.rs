@@ -216,7 +216,7 @@ fn errors_a_user_meets_are_one_clear_line() {
         (
             &["export", &vault, "s3://notes/x", "--strategy", "blocking"],
             &[],
-            "--strategy blocking applies to local folders only",
+            "apply to local folders only",
         ),
         (&["export", &vault, "s3://notes/../x"], &[], "`..`"),
     ];

@@ -398,9 +398,9 @@ where
     S: Stream<Item = Result<NoteFile, Error>> + Send + 'a,
 {
     let strategy = opts.strategy_for(fs);
-    let blocking = match strategy {
-        Strategy::Blocking { .. } => Some(blocking_twin(fs, dest, BLOCKING_STRATEGY)?),
-        _ => None,
+    let blocking = match strategy.batches() {
+        Some(_) => Some(blocking_twin(fs, dest, BLOCKING_STRATEGY)?),
+        None => None,
     };
     let (fs, mode) = (fs.clone(), opts.write_mode);
     let dest: Arc<Path> = dest.into();
@@ -422,9 +422,10 @@ where
         let fs = fs.clone();
         async move { job.write_async(&fs, mode).await }
     };
-    let written: BoxStream<'a, Outcome> = match (strategy, blocking) {
-        (Strategy::Concurrent { limit }, _) => jobs.map(write).buffered(limit.max(1)).boxed(),
-        (Strategy::Blocking { batch, in_flight }, Some(twin)) => {
+    let written: BoxStream<'a, Outcome> = match (strategy, strategy.batches(), blocking) {
+        (Strategy::Concurrent { limit }, ..) => jobs.map(write).buffered(limit.max(1)).boxed(),
+        // io_uring batches its reads; writes are the blocking strategy's.
+        (_, Some((batch, in_flight, _)), Some(twin)) => {
             let write = move |fs: &F::Blocking, job: Job| job.write_blocking(fs, mode);
             in_batches(jobs, runtime, twin, (batch, in_flight), write).boxed()
         }

@@ -10,7 +10,7 @@ use smartnotes_core::{HasTags, Note};
 
 use crate::retry::{retry_async, retry_blocking};
 use crate::store::{BlockingStore, Entry, EntryKind, Store};
-use crate::strategy::in_batches;
+use crate::strategy::{in_batches, in_whole_batches};
 use crate::{Error, Options, Runtime, Strategy};
 
 /// A note and the file it was read from.
@@ -165,7 +165,7 @@ pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteSt
 /// The notes of the files `paths` names, in that order
 /// ([`StoreExt::read_files`](crate::StoreExt::read_files) documents it).
 pub(crate) fn read_files<S: Store>(fs: &S, paths: Vec<PathBuf>, opts: &Options) -> NoteStream {
-    if let Strategy::Blocking { .. } = opts.strategy_for(fs) {
+    if opts.strategy_for(fs).batches().is_some() {
         let first = paths.first().map_or(Path::new(""), PathBuf::as_path);
         if let Err(error) = blocking_twin(fs, first, BLOCKING_STRATEGY) {
             return NoteStream::new(stream::iter([Err(error)]).boxed());
@@ -190,12 +190,12 @@ pub(crate) fn list_notes<F: Store>(
     opts: &Options,
     hidden: HiddenCount,
 ) -> BoxStream<'static, Result<Listed, Error>> {
-    let blocking = match opts.strategy_for(fs) {
-        Strategy::Blocking { .. } => match blocking_twin(fs, dir, BLOCKING_STRATEGY) {
+    let blocking = match opts.strategy_for(fs).batches() {
+        Some(_) => match blocking_twin(fs, dir, BLOCKING_STRATEGY) {
             Ok(twin) => Some(twin),
             Err(error) => return stream::iter([Err(error)]).boxed(),
         },
-        _ => None,
+        None => None,
     };
     let walker = Walker {
         fs: fs.clone(),
@@ -392,12 +392,27 @@ pub(crate) fn load_notes<F: Store>(
 ) -> NoteStream {
     let limit = opts.max_note_bytes;
     let fs = fs.clone();
-    let inner = match (opts.strategy_for(&fs), fs.blocking()) {
-        (Strategy::Concurrent { limit: n }, _) => listed
+    let strategy = opts.strategy_for(&fs);
+    let inner = match (strategy, strategy.batches(), fs.blocking()) {
+        (Strategy::Concurrent { limit: n }, ..) => listed
             .map(move |item| load_async(fs.clone(), item, limit))
             .buffered(n.max(1))
             .boxed(),
-        (Strategy::Blocking { batch, in_flight }, Some(blocking)) => {
+        (_, Some((batch, in_flight, true)), Some(blocking))
+            if (&blocking as &dyn std::any::Any).is::<crate::StdFs>() =>
+        {
+            // The real file system with io_uring: the batch's reads submitted together.
+            let runtime = fs.runtime().clone();
+            in_whole_batches(
+                listed,
+                runtime,
+                blocking,
+                (batch, in_flight),
+                move |fs, items| read_batch_uring(fs, items, limit),
+            )
+            .boxed()
+        }
+        (_, Some((batch, in_flight, _)), Some(blocking)) => {
             let read = move |fs: &F::Blocking, item: Result<Listed, Error>| {
                 let listed = item?;
                 let read = retry_blocking(|| fs.read(&listed.path, limit));
@@ -412,6 +427,35 @@ pub(crate) fn load_notes<F: Store>(
             .boxed(),
     };
     NoteStream::new(inner)
+}
+
+/// A batch of listed files read through io_uring ([`crate::uring::read_batch`]): errors of
+/// the listing pass through in place; a transient read error is retried on the blocking path.
+fn read_batch_uring<B: crate::BlockingStore>(
+    fs: &B,
+    items: Vec<Result<Listed, Error>>,
+    limit: u64,
+) -> Vec<Result<NoteFile, Error>> {
+    let paths: Vec<&Path> = items
+        .iter()
+        .filter_map(|item| item.as_ref().ok().map(|listed| listed.path.as_path()))
+        .collect();
+    let mut reads = crate::uring::read_batch(&paths, limit).into_iter();
+    drop(paths);
+    items
+        .into_iter()
+        .map(|item| {
+            let listed = item?;
+            let read = match reads.next() {
+                Some(Err(e)) if crate::retry::is_transient(&e) => {
+                    retry_blocking(|| fs.read(&listed.path, limit))
+                }
+                Some(read) => read,
+                None => retry_blocking(|| fs.read(&listed.path, limit)),
+            };
+            loaded(listed, read)
+        })
+        .collect()
 }
 
 async fn load_async<F: Store>(

@@ -14,7 +14,7 @@ const TRANSIENT_RETRIES: usize = 3;
 /// Whether an error is worth trying again: `Interrupted`, `TimedOut` or `WouldBlock`.
 ///
 /// Everything else (`NotFound`, `PermissionDenied`, `StorageFull`, ...) is reported at once.
-fn is_transient(error: &io::Error) -> bool {
+pub(crate) fn is_transient(error: &io::Error) -> bool {
     matches!(
         error.kind(),
         io::ErrorKind::Interrupted | io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock

@@ -25,6 +25,8 @@ use crate::{Store, WriteMode};
 ///   the cost of a trip to the blocking pool per operation dominates. Offered by stores with
 ///   a blocking twin ([`Store::blocking`]); on others it fails with
 ///   [`Error::Unsupported`](crate::Error::Unsupported).
+/// * [`Uring`](Strategy::Uring): the same batches, each batch's reads on the real file system
+///   submitted to io_uring together (feature `uring`, Linux), else exactly `Blocking`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Strategy {
@@ -42,19 +44,39 @@ pub enum Strategy {
         /// The most jobs running at once.
         in_flight: usize,
     },
+    /// [`Blocking`](Strategy::Blocking)'s batches, with each batch's reads of the real file
+    /// system ([`StdFs`](crate::StdFs)) submitted to io_uring together: per 32 files one
+    /// `io_uring_enter` for an `openat` -> `read` -> `close` chain each, into registered file
+    /// slots, from a ring per blocking worker. Writes and other stores' reads are as with
+    /// `Blocking`. Built with the `uring` feature on Linux; without it, or where the kernel
+    /// refuses io_uring (`ENOSYS`, `EPERM`, seccomp), or with `SMARTNOTES_URING=off` in the
+    /// environment, it is exactly `Blocking` ([`Strategy::uring_backend`] says which).
+    Uring {
+        /// Files per blocking job.
+        batch: usize,
+        /// The most jobs running at once.
+        in_flight: usize,
+    },
 }
 
 impl Default for Strategy {
     /// The fastest for local files in `BENCHMARKS.md`: batches of 256 files, two batches in
-    /// flight per core (`Blocking { batch: 256, in_flight: 4 }` on two cores).
+    /// flight per core, read through io_uring where this build has it (the `uring` feature, on
+    /// by default in the `smartnotes` facade, Linux): `Uring { batch: 256, in_flight: 4 }` on
+    /// two cores, else `Blocking { batch: 256, in_flight: 4 }`. io_uring's reads measured
+    /// about 20 points of the 2-thread `std::fs` loop faster than the blocking ones (section 2
+    /// of `BENCHMARKS.md`), and `Uring` falls back to `Blocking` wherever the kernel refuses
+    /// io_uring.
     ///
     /// On a single-threaded event loop that must answer within a millisecond, prefer
     /// [`Strategy::responsive`]: the extra blocking threads compete with the loop's thread for
     /// the cores (the loop is never blocked, but it waits for a core: a few ms at p99).
     fn default() -> Self {
-        Strategy::Blocking {
-            batch: 256,
-            in_flight: 2 * cores(),
+        let (batch, in_flight) = (256, 2 * cores());
+        if cfg!(all(feature = "uring", target_os = "linux")) {
+            Strategy::Uring { batch, in_flight }
+        } else {
+            Strategy::Blocking { batch, in_flight }
         }
     }
 }
@@ -74,6 +96,33 @@ impl Strategy {
         Strategy::Blocking {
             batch: 32,
             in_flight: cores(),
+        }
+    }
+
+    /// Whether [`Strategy::Uring`] reads through io_uring in this process: `Ok(())` when it
+    /// does, else why it takes the blocking path (not built with the `uring` feature, not
+    /// Linux, refused by the kernel, or turned off by `SMARTNOTES_URING=off`).
+    ///
+    /// # Errors
+    /// The reason io_uring is not used, as a sentence.
+    ///
+    /// # Examples
+    /// ```
+    /// match smartnotes_io::Strategy::uring_backend() {
+    ///     Ok(()) => println!("reads go through io_uring"),
+    ///     Err(why) => println!("blocking reads: {why}"),
+    /// }
+    /// ```
+    pub fn uring_backend() -> Result<(), String> {
+        crate::uring::backend()
+    }
+
+    /// `(batch, in_flight, uring)` of a batched strategy, `None` for the others.
+    pub(crate) fn batches(self) -> Option<(usize, usize, bool)> {
+        match self {
+            Strategy::Blocking { batch, in_flight } => Some((batch, in_flight, false)),
+            Strategy::Uring { batch, in_flight } => Some((batch, in_flight, true)),
+            _ => None,
         }
     }
 }
@@ -328,6 +377,9 @@ impl std::fmt::Display for Strategy {
             Strategy::Blocking { batch, in_flight } => {
                 write!(f, "blocking (batches of {batch}, {in_flight} in flight)")
             }
+            Strategy::Uring { batch, in_flight } => {
+                write!(f, "io_uring (batches of {batch}, {in_flight} in flight)")
+            }
         }
     }
 }
@@ -340,8 +392,28 @@ pub(crate) fn in_batches<'a, T, U, B, R>(
     items: impl futures_core::Stream<Item = T> + Send + 'a,
     runtime: R,
     twin: B,
-    (batch, in_flight): (usize, usize),
+    shape: (usize, usize),
     step: impl Fn(&B, T) -> U + Clone + Send + Sync + 'static,
+) -> impl futures_core::Stream<Item = U> + Send + 'a
+where
+    T: Send + 'static,
+    U: Send + 'static,
+    B: crate::BlockingStore,
+    R: crate::Runtime,
+{
+    in_whole_batches(items, runtime, twin, shape, move |twin, batch: Vec<T>| {
+        batch.into_iter().map(|item| step(twin, item)).collect()
+    })
+}
+
+/// [`in_batches`] with a step that takes a whole batch and returns one result per item, in
+/// order (io_uring submits a batch's reads together).
+pub(crate) fn in_whole_batches<'a, T, U, B, R>(
+    items: impl futures_core::Stream<Item = T> + Send + 'a,
+    runtime: R,
+    twin: B,
+    (batch, in_flight): (usize, usize),
+    step: impl Fn(&B, Vec<T>) -> Vec<U> + Clone + Send + Sync + 'static,
 ) -> impl futures_core::Stream<Item = U> + Send + 'a
 where
     T: Send + 'static,
@@ -354,12 +426,7 @@ where
         .ready_chunks(batch.max(1))
         .map(move |batch| {
             let (twin, step) = (twin.clone(), step.clone());
-            runtime.spawn_blocking(move || {
-                batch
-                    .into_iter()
-                    .map(|item| step(&twin, item))
-                    .collect::<Vec<_>>()
-            })
+            runtime.spawn_blocking(move || step(&twin, batch))
         })
         .buffered(in_flight.max(1))
         .flat_map(stream::iter)

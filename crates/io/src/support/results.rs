@@ -9,8 +9,9 @@ use crate::Strategy;
 use crate::support::lag::percentile_ms;
 
 /// The strategies the disk and lag benches compare, in the report's order: the two per-file
-/// ones, then batched blocking work from small batches to large.
-pub const STRATEGIES: [Strategy; 7] = [
+/// ones, then batched blocking work from small batches to large, then the same batches with
+/// io_uring reads.
+pub const STRATEGIES: [Strategy; 10] = [
     Strategy::Sequential,
     Strategy::Concurrent { limit: 64 },
     Strategy::Blocking {
@@ -33,6 +34,18 @@ pub const STRATEGIES: [Strategy; 7] = [
         batch: 256,
         in_flight: 4,
     },
+    Strategy::Uring {
+        batch: 16,
+        in_flight: 2,
+    },
+    Strategy::Uring {
+        batch: 32,
+        in_flight: 2,
+    },
+    Strategy::Uring {
+        batch: 256,
+        in_flight: 4,
+    },
 ];
 
 /// The short label of a strategy in bench ids and tables: `sequential`, `concurrent-64`,
@@ -51,6 +64,7 @@ pub fn label(strategy: Strategy) -> String {
         Strategy::Sequential => "sequential".into(),
         Strategy::Concurrent { limit } => format!("concurrent-{limit}"),
         Strategy::Blocking { batch, in_flight } => format!("blocking-{batch}x{in_flight}"),
+        Strategy::Uring { batch, in_flight } => format!("uring-{batch}x{in_flight}"),
     }
 }
 
@@ -329,4 +343,32 @@ pub struct ObjectStoreRow {
     pub limit: usize,
     /// Seconds per export, one per repetition, in repetition order.
     pub seconds: Vec<f64>,
+}
+
+/// `syscalls.json`: system calls per note of the real binary under `strace -f -c`, reading
+/// (`tags`) and exporting, per strategy.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct SyscallBench {
+    /// Notes of the two runs whose difference is divided (`small`, `large`).
+    pub notes: (usize, usize),
+    /// Whether `Strategy::Uring` read through io_uring in this run, or why not.
+    pub uring: String,
+    /// One row per command and strategy.
+    pub rows: Vec<SyscallRow>,
+    /// Why nothing was counted (no strace), if so.
+    pub skipped: Option<String>,
+}
+
+/// The calls per note of one command with one strategy.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct SyscallRow {
+    /// `read` (`smartnotes tags`) or `export`.
+    pub command: String,
+    /// The strategy's label (`blocking-256x4`, `uring-256x4`).
+    pub strategy: String,
+    /// File system calls per note (open, read, write, link, stat, close, ...; `io_uring_enter`
+    /// included), the large run's count minus the small one's over the notes between them.
+    pub per_note: f64,
+    /// Each counted call per note, by name.
+    pub calls: Vec<(String, f64)>,
 }

@@ -1,0 +1,244 @@
+//! The io_uring read path (feature `uring`, Linux) of [`Strategy::Uring`](crate::Strategy::Uring):
+//! a batch of notes read with batched submissions.
+//!
+//! Each blocking worker thread owns one ring (created on its first batch) with a table of
+//! [`SLOTS`] registered ("direct") file slots and one [`BUF`]-byte buffer per slot. A batch is
+//! read [`SLOTS`] files per `io_uring_enter`: for each file a chain of three linked entries,
+//! `openat` into the file's slot, `read` of up to [`BUF`] bytes from the slot, `close` of the
+//! slot, then one wait for all of them. The system calls of a batch of 32 notes: one (against
+//! three per note on the lean path). Parsing stays on the worker; the event loop only receives
+//! finished notes.
+//!
+//! A note longer than the buffer is finished by the lean path; a file that io_uring could not
+//! open or read gets the error the kernel gave (the pipeline adds its path).
+//!
+//! # Fallback
+//! Where io_uring is refused (`ENOSYS` on an old kernel, `EPERM` under seccomp or
+//! `kernel.io_uring_disabled`), or `SMARTNOTES_URING=off` is set, every read takes the lean
+//! blocking path instead: the same notes, the same errors. [`backend`] says which is in use and
+//! why.
+#![allow(unsafe_code)]
+
+use std::cell::RefCell;
+use std::ffi::CString;
+use std::io;
+use std::os::fd::AsRawFd;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use io_uring::{IoUring, opcode, squeue, types};
+
+use crate::store::TooLarge;
+
+/// Files per submission (and registered file slots per ring).
+const SLOTS: usize = 32;
+/// Bytes read per file in the ring: a typical note whole. Longer notes are finished by the
+/// lean path.
+const BUF: usize = 16 << 10;
+/// Entries per file: open, read, close.
+const PER_FILE: usize = 3;
+
+/// Why io_uring is not used, or `None` when it is: decided once per process, by the
+/// environment and by creating a ring.
+fn refusal() -> Option<&'static str> {
+    static REFUSAL: OnceLock<Option<String>> = OnceLock::new();
+    REFUSAL
+        .get_or_init(|| {
+            let off = std::env::var("SMARTNOTES_URING")
+                .is_ok_and(|v| matches!(v.trim(), "0" | "off" | "no" | "false"));
+            if off {
+                return Some("turned off by SMARTNOTES_URING".into());
+            }
+            match Ring::new() {
+                Ok(_) => None,
+                Err(e) => Some(format!("the kernel refused io_uring: {e}")),
+            }
+        })
+        .as_deref()
+}
+
+/// Which read path [`Strategy::Uring`](crate::Strategy::Uring) takes in this process:
+/// `Ok(())` for io_uring, or why it falls back to the lean blocking path.
+pub(crate) fn backend() -> Result<(), String> {
+    match refusal() {
+        None => Ok(()),
+        Some(why) => Err(why.to_owned()),
+    }
+}
+
+struct Ring {
+    ring: IoUring,
+    buffers: Vec<Vec<u8>>,
+}
+
+thread_local! {
+    /// This worker's ring; `None` until its first batch, or after it failed (then the thread
+    /// reads on the lean path).
+    static RING: RefCell<Option<Ring>> = const { RefCell::new(None) };
+    static BROKEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl Ring {
+    fn new() -> io::Result<Self> {
+        let ring = IoUring::new(u32::try_from(SLOTS * PER_FILE * 2).unwrap_or(256))?;
+        ring.submitter()
+            .register_files_sparse(u32::try_from(SLOTS).unwrap_or(32))?;
+        Ok(Self {
+            ring,
+            buffers: (0..SLOTS).map(|_| vec![0; BUF]).collect(),
+        })
+    }
+
+    /// Reads up to [`SLOTS`] files; one result per path, in order.
+    ///
+    /// `Err` means the ring itself failed mid-submission: the caller must leak it (the kernel
+    /// may still write into its buffers).
+    fn read_chunk(&mut self, paths: &[&Path], limit: u64) -> Result<Vec<io::Result<Vec<u8>>>, ()> {
+        debug_assert!(paths.len() <= SLOTS);
+        let want = usize::try_from(limit.saturating_add(1))
+            .unwrap_or(usize::MAX)
+            .min(BUF);
+        let want32 = u32::try_from(want).unwrap_or(u32::MAX);
+        let names: Vec<io::Result<CString>> = paths
+            .iter()
+            .map(|p| {
+                CString::new(p.as_os_str().as_bytes())
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+            })
+            .collect();
+        // A direct descriptor lives in the ring's file table, not the process's: there is no
+        // descriptor to close on exec, and the kernel refuses O_CLOEXEC for it (EINVAL).
+        let flags = rustix::fs::OFlags::RDONLY.bits() as i32;
+        let cwd = types::Fd(rustix::fs::CWD.as_raw_fd());
+        let mut pushed = 0_usize;
+        {
+            let mut queue = self.ring.submission();
+            for (i, name) in names.iter().enumerate() {
+                let Ok(name) = name else { continue };
+                let slot = u32::try_from(i).map_err(drop)?;
+                let Ok(target) = types::DestinationSlot::try_from_slot_target(slot) else {
+                    return Err(());
+                };
+                let user = (i * PER_FILE) as u64;
+                let open = opcode::OpenAt::new(cwd, name.as_ptr())
+                    .file_index(Some(target))
+                    .flags(flags)
+                    .build()
+                    .flags(squeue::Flags::IO_LINK)
+                    .user_data(user);
+                // A short read (the usual case: the note is shorter than the buffer) counts as
+                // a failure for a plain link, so the close is hard-linked: it runs whatever the
+                // read gave.
+                let read =
+                    opcode::Read::new(types::Fixed(slot), self.buffers[i].as_mut_ptr(), want32)
+                        .build()
+                        .flags(squeue::Flags::IO_HARDLINK)
+                        .user_data(user + 1);
+                let close = opcode::Close::new(types::Fixed(slot))
+                    .build()
+                    .user_data(user + 2);
+                // SAFETY: each entry points into memory that outlives its completion: the path
+                // into `names` (a local dropped after this function has reaped every
+                // completion, or leaked with the ring if that fails), the buffer into
+                // `self.buffers[i]`, which is neither resized nor dropped while a read is in
+                // flight (a failed ring is leaked whole, buffers included, by the caller). The
+                // queue has room: it holds 2 x SLOTS x PER_FILE entries and this chunk pushes
+                // at most SLOTS x PER_FILE into a queue emptied by the previous submit.
+                let room = unsafe { queue.push_multiple(&[open, read, close]) };
+                if room.is_err() {
+                    return Err(());
+                }
+                pushed += PER_FILE;
+            }
+        }
+        let mut opened: Vec<i32> = vec![0; paths.len()];
+        let mut read: Vec<i32> = vec![0; paths.len()];
+        let mut reaped = 0;
+        while reaped < pushed {
+            match self.ring.submit_and_wait(pushed - reaped) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    std::mem::forget(names); // the kernel may still read them
+                    return Err(());
+                }
+            }
+            for cqe in self.ring.completion() {
+                reaped += 1;
+                let user = usize::try_from(cqe.user_data()).unwrap_or(usize::MAX);
+                let (i, op) = (user / PER_FILE, user % PER_FILE);
+                match (op, opened.get_mut(i), read.get_mut(i)) {
+                    (0, Some(slot), _) => *slot = cqe.result(),
+                    (1, _, Some(slot)) => *slot = cqe.result(),
+                    _ => {}
+                }
+            }
+        }
+        let results = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| {
+                name?;
+                if opened[i] < 0 {
+                    return Err(io::Error::from_raw_os_error(-opened[i]));
+                }
+                if read[i] < 0 {
+                    return Err(io::Error::from_raw_os_error(-read[i]));
+                }
+                let n = usize::try_from(read[i]).unwrap_or(0);
+                if n as u64 > limit {
+                    let size = std::fs::metadata(paths[i]).ok().map(|m| m.len());
+                    return Err(TooLarge { size, limit }.into());
+                }
+                if n == want {
+                    // The buffer is full below the limit: the note may go on. The lean path
+                    // reads it whole (and checks the limit).
+                    return crate::lean::read(paths[i], limit);
+                }
+                Ok(self.buffers[i][..n].to_vec())
+            })
+            .collect();
+        Ok(results)
+    }
+}
+
+/// The bytes of each file of `paths` (at most `limit` each), read through this thread's ring,
+/// or on the lean path where io_uring is refused. One result per path, in order.
+pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
+    let lean = |paths: &[&Path]| paths.iter().map(|p| crate::lean::read(p, limit)).collect();
+    if refusal().is_some() || BROKEN.get() {
+        return lean(paths);
+    }
+    RING.with_borrow_mut(|slot| {
+        if slot.is_none() {
+            match Ring::new() {
+                Ok(ring) => *slot = Some(ring),
+                Err(_) => {
+                    BROKEN.set(true);
+                    return lean(paths);
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(paths.len());
+        for chunk in paths.chunks(SLOTS) {
+            let Some(ring) = slot.as_mut() else {
+                out.extend(chunk.iter().map(|p| crate::lean::read(p, limit)));
+                continue;
+            };
+            match ring.read_chunk(chunk, limit) {
+                Ok(results) => out.extend(results),
+                Err(()) => {
+                    // The kernel may still own parts of this ring: leak it, read on the lean
+                    // path from now on.
+                    if let Some(ring) = slot.take() {
+                        std::mem::forget(ring);
+                    }
+                    BROKEN.set(true);
+                    out.extend(chunk.iter().map(|p| crate::lean::read(p, limit)));
+                }
+            }
+        }
+        out
+    })
+}
