@@ -108,13 +108,22 @@ fn main() {
     }
     let cli = cli();
     let dir = tempfile::tempdir().expect("a temporary folder");
+    // What `--strategy blocking` and `--strategy uring` run (the default is one of them: see
+    // `Strategy::default()`).
+    let in_flight = 2 * std::thread::available_parallelism().map_or(2, |n| n.get());
     let strategies = [
-        ("blocking", Strategy::default()),
+        (
+            "blocking",
+            Strategy::Blocking {
+                batch: 256,
+                in_flight,
+            },
+        ),
         (
             "uring",
             Strategy::Uring {
                 batch: 256,
-                in_flight: 4,
+                in_flight,
             },
         ),
     ];

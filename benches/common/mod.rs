@@ -129,8 +129,8 @@ pub(crate) fn quick() -> bool {
 }
 
 /// The strategies of this run, with their labels: all of [`results::STRATEGIES`], or in a
-/// quick run the two per-file ones and the two presets (`blocking-32x2` is
-/// `Strategy::responsive()` and `blocking-256x4` `Strategy::default()` on 2 cores).
+/// quick run the two per-file ones and the presets, blocking and io_uring (`uring-32x2` is
+/// `Strategy::responsive()` and `uring-256x4` `Strategy::default()` on 2 cores with io_uring).
 pub(crate) fn strategies() -> Vec<(String, Strategy)> {
     results::STRATEGIES
         .into_iter()

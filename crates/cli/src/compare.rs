@@ -87,7 +87,7 @@ fn strategies() -> Vec<(&'static str, Strategy)> {
                 in_flight,
             },
         ),
-        ("blocking (responsive)", Strategy::responsive()),
+        ("responsive", Strategy::responsive()),
     ];
     if Strategy::uring_backend().is_ok() {
         list.push((
