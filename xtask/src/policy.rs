@@ -10,7 +10,7 @@ use crate::report::thousands;
 /// Latency, N=5 (sequential and concurrent): within this share of the ideal time.
 pub(crate) const LATENCY_SMALL: f64 = 0.01;
 /// Latency, N=1,000 at limit 1,000: within this share of the ideal time.
-pub(crate) const LATENCY_LARGE: f64 = 0.05;
+pub(crate) const LATENCY_LARGE: f64 = 0.03;
 /// Throughput: the best strategy of each runtime, as a share of the multi-thread `std::fs` loop.
 pub(crate) const THROUGHPUT_SHARE: f64 = 0.90;
 /// Scan: `count_matching` throughput as a share of the `std` + `memmem` loop on every core.
