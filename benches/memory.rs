@@ -55,21 +55,6 @@ fn vault(base: &Path, n: usize) -> PathBuf {
     dir
 }
 
-/// The CLI, built in release mode for this bench.
-fn cli() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(&root)
-        .args(["build", "--release", "--quiet", "-p", "smartnotes-cli"])
-        .status()
-        .expect("run cargo build");
-    assert!(status.success(), "building the CLI failed");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    target.join("release/smartnotes")
-}
-
 /// One export under `/usr/bin/time`: (peak MiB, seconds, notes exported).
 fn export(cli: &Path, src: &Path, dest: &Path, runtime: &str, json: bool) -> (f64, f64, usize) {
     let mut cmd = Command::new(TIME);
@@ -144,7 +129,7 @@ fn main() {
         );
         return;
     }
-    let cli = cli();
+    let cli = common::cli_binary();
     let mut rows = Vec::new();
     println!("\n| notes | runtime | output | peak RSS (MiB) | seconds |");
     println!("|---:|---|---|---:|---:|");

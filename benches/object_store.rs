@@ -16,7 +16,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -186,20 +186,6 @@ fn bucket_of(root: &Path, n: usize) -> String {
     prefix
 }
 
-fn cli() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(&root)
-        .args(["build", "--release", "--quiet", "-p", "smartnotes-cli"])
-        .status()
-        .expect("run cargo build");
-    assert!(status.success(), "building the CLI failed");
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), PathBuf::from)
-        .join("release/smartnotes")
-}
-
 /// `smartnotes export -r s3://notes/PREFIX DEST` under `/usr/bin/time`.
 fn export_from_bucket(
     cli: &Path,
@@ -316,7 +302,7 @@ fn main() {
         (None, false) => &[2000, 20_000],
     };
     let quiet_server = Server::start(&quiet, Config::default()).expect("server");
-    let cli = cli();
+    let cli = common::cli_binary();
     let mut memory = Vec::new();
     for &n in sizes {
         let prefix = bucket_of(&quiet, n);

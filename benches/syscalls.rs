@@ -8,81 +8,14 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::write_results;
 use smartnotes::{StdFs, Strategy};
-use smartnotes_io::support::corpus;
 use smartnotes_io::support::results::{SyscallBench, SyscallRow, label};
+use smartnotes_io::support::{corpus, strace};
 
 const NOTES: (usize, usize) = (500, 1_500);
-
-const FILE_CALLS: [&str; 21] = [
-    "openat",
-    "open",
-    "read",
-    "pread64",
-    "write",
-    "pwrite64",
-    "close",
-    "statx",
-    "fstat",
-    "newfstatat",
-    "lstat",
-    "stat",
-    "lseek",
-    "linkat",
-    "link",
-    "rename",
-    "renameat2",
-    "unlink",
-    "getpid",
-    "io_uring_enter",
-    "io_uring_setup",
-];
-
-fn cli() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(&root)
-        .args(["build", "--release", "--quiet", "-p", "smartnotes-cli"])
-        .status()
-        .expect("run cargo build");
-    assert!(status.success(), "building the CLI failed");
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), PathBuf::from)
-        .join("release/smartnotes")
-}
-
-/// `strace -f -c` of `cli args`: calls by name.
-fn strace(cli: &Path, args: &[&str], report: &Path) -> BTreeMap<String, u64> {
-    let run = Command::new("strace")
-        .args(["-f", "-c", "-o"])
-        .arg(report)
-        .arg(cli)
-        .args(args)
-        .output()
-        .expect("run strace");
-    assert!(
-        run.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let text = std::fs::read_to_string(report).expect("strace report");
-    let mut calls = BTreeMap::new();
-    for line in text.lines() {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.len() >= 5 && fields[0].parse::<f64>().is_ok() {
-            if let Ok(n) = fields[3].parse::<u64>() {
-                calls.insert(fields[fields.len() - 1].to_string(), n);
-            }
-        }
-    }
-    calls
-}
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -106,7 +39,7 @@ fn main() {
         );
         return;
     }
-    let cli = cli();
+    let cli = common::cli_binary();
     let dir = tempfile::tempdir().expect("a temporary folder");
     // What `--strategy blocking` and `--strategy uring` run (the default is one of them: see
     // `Strategy::default()`).
@@ -129,7 +62,7 @@ fn main() {
     ];
     let mut rows = Vec::new();
     for (arg, strategy) in strategies {
-        let mut counts: Vec<[BTreeMap<String, u64>; 2]> = Vec::new();
+        let mut counts = Vec::new();
         for n in [NOTES.0, NOTES.1] {
             let src = dir.path().join(format!("notes-{n}"));
             if !src.exists() {
@@ -137,37 +70,23 @@ fn main() {
             }
             let src = src.to_str().expect("a UTF-8 path");
             let dest = dir.path().join(format!("out-{arg}-{n}"));
-            let read = strace(
-                &cli,
-                &["tags", "--strategy", arg, src],
-                &dir.path().join("read.strace"),
-            );
-            let export = strace(
-                &cli,
-                &[
-                    "export",
-                    "--strategy",
-                    arg,
-                    src,
-                    dest.to_str().expect("UTF-8"),
-                ],
-                &dir.path().join("export.strace"),
+            let count = |args: &[&str], report: &str| {
+                strace::count(Command::new(&cli).args(args), &dir.path().join(report))
+                    .expect("strace the CLI")
+                    .expect("strace is installed")
+            };
+            let read = count(&["tags", "--strategy", arg, src], "read.strace");
+            let dest_arg = dest.to_str().expect("a UTF-8 path");
+            let export = count(
+                &["export", "--strategy", arg, src, dest_arg],
+                "export.strace",
             );
             assert_eq!(std::fs::read_dir(&dest).expect("dest").count(), n);
             counts.push([read, export]);
         }
         for (c, command) in ["read", "export"].into_iter().enumerate() {
             let (small, large) = (&counts[0][c], &counts[1][c]);
-            let between = (NOTES.1 - NOTES.0) as f64;
-            let calls: Vec<(String, f64)> = FILE_CALLS
-                .iter()
-                .map(|name| {
-                    let n = |m: &BTreeMap<String, u64>| m.get(*name).copied().unwrap_or(0) as f64;
-                    ((*name).to_owned(), (n(large) - n(small)) / between)
-                })
-                .filter(|(_, n)| n.abs() >= 0.005)
-                .collect();
-            let per_note = calls.iter().map(|(_, n)| n).sum();
+            let (per_note, calls) = strace::per_note(small, large, NOTES.0, NOTES.1);
             eprintln!(
                 "{command} with {}: {per_note:.2} calls a note ({calls:?})",
                 label(strategy)

@@ -183,3 +183,18 @@ pub(crate) fn criterion_mean(group: &str, id: &str) -> Option<f64> {
         serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     json["mean"]["point_estimate"].as_f64().map(|ns| ns / 1e9)
 }
+
+/// The `smartnotes` binary, built in release mode for a bench that runs it as a process.
+pub(crate) fn cli_binary() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(&root)
+        .args(["build", "--release", "--quiet", "-p", "smartnotes-cli"])
+        .status()
+        .expect("run cargo build");
+    assert!(status.success(), "building the CLI failed");
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), PathBuf::from)
+        .join("release/smartnotes")
+}

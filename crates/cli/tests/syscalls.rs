@@ -15,79 +15,26 @@ use std::path::Path;
 use std::process::Command;
 
 use smartnotes::StdFs;
-use smartnotes::support::corpus;
+use smartnotes::support::{corpus, strace};
 
 const SMALL: usize = 500;
 const LARGE: usize = 1_500;
 
-const FILE_CALLS: [&str; 19] = [
-    "openat",
-    "open",
-    "read",
-    "pread64",
-    "write",
-    "pwrite64",
-    "close",
-    "statx",
-    "fstat",
-    "newfstatat",
-    "lstat",
-    "stat",
-    "lseek",
-    "linkat",
-    "link",
-    "rename",
-    "renameat2",
-    "unlink",
-    "getpid",
-];
-
 /// `strace -f -c` of the binary with `args`: calls by name, or `None` without strace.
 fn strace(args: &[&str], out: &Path) -> Option<BTreeMap<String, u64>> {
-    let report = out.join("strace.txt");
-    let run = Command::new("strace")
-        .args(["-f", "-c", "-o"])
-        .arg(&report)
-        .arg(env!("CARGO_BIN_EXE_smartnotes"))
-        .args(args)
-        .output();
-    let Ok(run) = run else {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_smartnotes"));
+    command.args(args);
+    let calls = strace::count(&mut command, &out.join("strace.txt")).expect("strace the CLI");
+    if calls.is_none() {
         eprintln!("strace is not installed: system calls not counted (apt-get install strace)");
-        return None;
-    };
-    assert!(
-        run.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let text = std::fs::read_to_string(&report).expect("strace report");
-    let mut calls = BTreeMap::new();
-    for line in text.lines() {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        // % time, seconds, usecs/call, calls, [errors], syscall
-        if fields.len() >= 5 && fields[0].parse::<f64>().is_ok() {
-            let name = fields[fields.len() - 1].to_string();
-            if let Ok(n) = fields[3].parse::<u64>() {
-                calls.insert(name, n);
-            }
-        }
     }
-    Some(calls)
+    calls
 }
 
 /// File calls per note between two runs (`small` over [`SMALL`] notes, `large` over [`LARGE`]).
 fn per_note(small: &BTreeMap<String, u64>, large: &BTreeMap<String, u64>) -> (f64, String) {
-    let notes = (LARGE - SMALL) as f64;
-    let extra = |name: &str| {
-        large.get(name).copied().unwrap_or(0) as f64 - small.get(name).copied().unwrap_or(0) as f64
-    };
-    let counted: Vec<(&str, f64)> = FILE_CALLS
-        .iter()
-        .map(|name| (*name, extra(name) / notes))
-        .filter(|(_, n)| n.abs() >= 0.005)
-        .collect();
-    let total = counted.iter().map(|(_, n)| n).sum();
-    let detail = counted
+    let (total, calls) = strace::per_note(small, large, SMALL, LARGE);
+    let detail = calls
         .iter()
         .map(|(name, n)| format!("{name} {n:.2}"))
         .collect::<Vec<_>>()

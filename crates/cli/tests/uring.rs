@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use smartnotes::StdFs;
-use smartnotes::support::corpus;
+use smartnotes::support::{corpus, strace};
 
 fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -102,43 +102,25 @@ fn uring_and_its_forced_fallback_export_what_blocking_exports() {
     );
 }
 
-/// `strace -f -c` of an export with `strategy`: calls by name, `None` without strace.
+/// `strace -f -c` of `export --strategy uring SRC DIR/NAME`: calls by name, `None` without
+/// strace.
 fn strace(
     dir: &Path,
     src: &Path,
     name: &str,
     env: &[(&str, &str)],
 ) -> Option<BTreeMap<String, u64>> {
-    let report = dir.join(format!("{name}.strace"));
-    let run = Command::new("strace")
-        .args(["-f", "-c", "-o"])
-        .arg(&report)
-        .arg(env!("CARGO_BIN_EXE_smartnotes"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_smartnotes"));
+    command
         .args(["export", "--strategy", "uring"])
         .arg(src)
         .arg(dir.join(name))
-        .envs(env.iter().copied())
-        .output();
-    let Ok(run) = run else {
+        .envs(env.iter().copied());
+    let calls = strace::count(&mut command, &dir.join(format!("{name}.strace"))).unwrap();
+    if calls.is_none() {
         eprintln!("strace is not installed: system calls not counted (apt-get install strace)");
-        return None;
-    };
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let text = std::fs::read_to_string(&report).unwrap();
-    let mut calls = BTreeMap::new();
-    for line in text.lines() {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.len() >= 5 && fields[0].parse::<f64>().is_ok() {
-            if let Ok(n) = fields[3].parse::<u64>() {
-                calls.insert(fields[fields.len() - 1].to_string(), n);
-            }
-        }
     }
-    Some(calls)
+    calls
 }
 
 #[test]
