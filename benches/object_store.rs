@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use common::{executors, quick, write_results};
 use futures_util::stream;
 use object_store::ObjectStore;
-use object_store::aws::{AmazonS3Builder, S3ConditionalPut};
+use object_store::aws::AmazonS3Builder;
 use smartnotes::{
     Executor, Note, NoteFile, Options, RuntimeKind, Store, StoreExt, StoreJob, Strategy,
 };
@@ -83,7 +83,6 @@ fn s3(server: &Server) -> Arc<dyn ObjectStore> {
             .with_bucket_name("notes")
             .with_access_key_id(&server.config().access_key)
             .with_secret_access_key(&server.config().secret_key)
-            .with_conditional_put(S3ConditionalPut::ETagMatch)
             .build()
             .expect("an S3 configuration"),
     )

@@ -93,8 +93,9 @@ pub enum Error {
         /// What is wrong with the pattern.
         source: smartnotes_core::scan::NewlineInNeedle,
     },
-    /// The store cannot do what was asked: the [`Blocking`](crate::Strategy::Blocking)
-    /// strategy or a file scan on a store without a blocking twin.
+    /// The store cannot do what was asked: a batched strategy
+    /// ([`Blocking`](crate::Strategy::Blocking), [`Uring`](crate::Strategy::Uring)) on a store
+    /// without a blocking twin.
     #[error("{}: {operation} is not supported by this store", path.display())]
     Unsupported {
         /// The file or directory the operation was for.

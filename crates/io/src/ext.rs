@@ -122,8 +122,8 @@ pub trait StoreExt: Store {
     /// of notes is in memory.
     ///
     /// # Errors
-    /// [`Error::CreateDir`] when `dest` cannot be created; [`Error::Unsupported`] for the
-    /// `Blocking` strategy on a store without a blocking twin. Every other failure is per
+    /// [`Error::CreateDir`] when `dest` cannot be created; [`Error::Unsupported`] for a
+    /// batched strategy (`Blocking`, `Uring`) on a store without a blocking twin. Every other failure is per
     /// note, in the [`Report`].
     ///
     /// # Examples
@@ -246,8 +246,8 @@ pub trait StoreExt: Store {
     ///
     /// # Errors
     /// [`Error::List`] when `src` cannot be listed, [`Error::CreateDir`] when `dest` cannot be
-    /// created, [`Error::Unsupported`] for the `Blocking` strategy on a store without a
-    /// blocking twin. Every per-note failure is in the [`Report`].
+    /// created, [`Error::Unsupported`] for a batched strategy (`Blocking`, `Uring`) on a store
+    /// without a blocking twin. Every per-note failure is in the [`Report`].
     ///
     /// # Examples
     /// ```
@@ -339,8 +339,8 @@ pub trait StoreExt: Store {
     ///
     /// # Errors
     /// [`Error::Read`] (with the path) if the file cannot be opened or read;
-    /// [`Error::Pattern`] if `needle` contains `\n`; [`Error::Unsupported`] on a store
-    /// without a blocking twin.
+    /// [`Error::Pattern`] if `needle` contains `\n`; whatever [`Store::read_at`] fails with
+    /// (as [`Error::Read`]) on a store without a blocking twin that does not implement it.
     ///
     /// # Examples
     /// ```

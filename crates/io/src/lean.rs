@@ -69,6 +69,12 @@ pub(crate) fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     })
 }
 
+/// [`read`] of each of `paths`, in order: the blocking path of a batch, and io_uring's
+/// fallback.
+pub(crate) fn read_all(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
+    paths.iter().map(|path| read(path, limit)).collect()
+}
+
 /// The atomic write of [`StdFs`](crate::StdFs): without a temporary name where the file system
 /// allows it, else through one.
 pub(crate) fn write_file<B: BlockingStore>(

@@ -5,13 +5,15 @@
 //!   an adapter names: `smartnotes::tokio::fs()`, `smartnotes::smol::fs()`), the simulated
 //!   stores of [`testing`], or one of your own. A store provides a [`Runtime`] (blocking pool
 //!   and timer) and four primitive operations (list, read, create a directory, write
-//!   atomically); it may have a blocking twin ([`BlockingStore`], [`StdFs`] for local files).
+//!   atomically), with a ranged read for the scans provided; it may have a blocking twin
+//!   ([`BlockingStore`], [`StdFs`] for local files).
 //! * [`StoreExt`] holds the operations: `read_notes` (a stream of parsed notes), `export`
 //!   (bounded, atomic, never overwriting; a [`Report`] of what was exported and what was
 //!   skipped and why), `pipeline` (both, streaming), and the file scans `count_matching`,
 //!   `scan_matching`, `read_lines`.
 //! * How the I/O is done is a value: [`Strategy`] (`Sequential`, `Concurrent { limit }`,
-//!   `Blocking { batch, in_flight }`), the same output whichever you pick.
+//!   `Blocking { batch, in_flight }`, `Uring { batch, in_flight }`), the same output whichever
+//!   you pick.
 //! * Transient errors (`Interrupted`, `TimedOut`, `WouldBlock`) are retried a bounded number of
 //!   times; every other error is reported at once, with its path.
 //!
@@ -59,7 +61,7 @@ mod uring {
     }
 
     pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
-        paths.iter().map(|p| crate::lean::read(p, limit)).collect()
+        crate::lean::read_all(paths, limit)
     }
 }
 #[cfg(feature = "support")]

@@ -5,14 +5,15 @@
 //! (`async for line in f`). All three read with one fixed buffer, so memory does not grow with
 //! the file, and do the reading and scanning in jobs on the runtime's blocking pool
 //! ([`Runtime::spawn_blocking`]): the event loop only wakes once per job (16 MiB by default),
-//! so it stays free for other tasks however large the file is.
+//! so it stays free for other tasks however large the file is. On a store without a blocking
+//! twin (an object store) the file is read in ranges of up to 8 MiB ([`Store::read_at`], two
+//! in flight) and each range is scanned in a blocking job.
 //!
 //! Why not per-line async I/O: `tokio::io::BufReader::lines` costs a task wake-up and an
 //! allocation per line and Python's aiofiles `async for` a thread hop per
 //! line. Batching the blocking work is what makes the scan run at the speed of
 //! `memchr` (see BENCHMARKS.md).
 
-use std::future::ready;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
@@ -220,13 +221,14 @@ pub(crate) fn scan_matching<F: Store>(
 const RANGE: u64 = 8 << 20;
 
 /// The chunks of the file at `path`, in order, read with [`Store::read_at`] (two in flight,
-/// so the next request waits on the network while this chunk is scanned); the stream ends
-/// after the first short chunk (the end of the file) or the first error.
+/// so the next request waits on the network while this chunk is scanned), each with whether
+/// it is the last: the first short chunk (the end of the file) or an error is, and the
+/// consumer stops there without asking for another.
 fn ranged_chunks<F: Store>(
     fs: &F,
     path: PathBuf,
     opts: ScanOptions,
-) -> impl Stream<Item = Result<Vec<u8>, Error>> + Send + 'static {
+) -> BoxStream<'static, (Result<Vec<u8>, Error>, bool)> {
     let range = opts.job.clamp(64 << 10, RANGE);
     let len = usize::try_from(range).unwrap_or(usize::MAX);
     let fs = fs.clone();
@@ -234,107 +236,132 @@ fn ranged_chunks<F: Store>(
         .map(move |i| {
             let (fs, path) = (fs.clone(), path.clone());
             async move {
-                let offset = i.saturating_mul(range);
-                fs.read_at(&path, offset, len)
+                let chunk = fs
+                    .read_at(&path, i.saturating_mul(range), len)
                     .await
-                    .map_err(|e| Error::read(path, e))
+                    .map_err(|e| Error::read(path, e));
+                let last = chunk.as_ref().map_or(true, |bytes| bytes.len() < len);
+                (chunk, last)
             }
         })
         .buffered(2)
-        .scan(false, move |ended, chunk| {
-            if *ended {
-                return ready(None);
-            }
-            *ended = chunk.as_ref().map_or(true, |bytes| bytes.len() < len);
-            ready(Some(chunk))
-        })
+        .boxed()
 }
 
-/// [`scan_matching`] on a store without a blocking twin: one matcher over the file's chunks,
-/// read in order with ranged reads; one progress report per chunk.
+/// A scan of a store without a blocking twin: its chunks, read in order with ranged reads,
+/// each fed to `state` by `feed` in a job on the runtime's blocking pool (the scanning, not
+/// the event loop, does the work), then `finish` once the last chunk is in. One item per
+/// chunk, and the finishing item; an error ends the stream.
+fn ranged<F, S, T>(
+    fs: &F,
+    path: PathBuf,
+    opts: ScanOptions,
+    state: S,
+    feed: impl Fn(&mut S, &[u8]) -> T + Clone + Send + Sync + 'static,
+    finish: impl Fn(S) -> T + Clone + Send + Sync + 'static,
+) -> BoxStream<'static, Result<T, Error>>
+where
+    F: Store,
+    S: Send + 'static,
+    T: Send + 'static,
+{
+    let runtime = fs.runtime().clone();
+    let chunks = ranged_chunks(fs, path, opts);
+    stream::unfold(Some((chunks, state, false)), move |at| {
+        let (runtime, feed, finish) = (runtime.clone(), feed.clone(), finish.clone());
+        async move {
+            let (mut chunks, mut state, ended) = at?;
+            if ended {
+                return Some((
+                    Ok(runtime.spawn_blocking(move || finish(state)).await),
+                    None,
+                ));
+            }
+            match chunks.next().await? {
+                (Ok(chunk), last) => {
+                    let (item, state) = runtime
+                        .spawn_blocking(move || (feed(&mut state, &chunk), state))
+                        .await;
+                    Some((Ok(item), Some((chunks, state, last))))
+                }
+                (Err(e), _) => Some((Err(e), None)),
+            }
+        }
+    })
+    .boxed()
+}
+
+/// [`scan_matching`] on a store without a blocking twin: one matcher over the file's chunks;
+/// one progress report per chunk, then the final one.
 fn ranged_scan<F: Store>(
     fs: &F,
     path: PathBuf,
     matcher: LineMatcher,
     opts: ScanOptions,
 ) -> BoxStream<'static, Result<ScanProgress, Error>> {
-    let chunks = ranged_chunks(fs, path, opts).boxed();
-    stream::unfold(
-        (chunks, Some(matcher), 0_u64),
-        |(mut chunks, mut matcher, mut bytes)| async move {
-            let report = match (chunks.next().await, matcher.as_mut()) {
-                (_, None) => return None,
-                (Some(Ok(chunk)), Some(m)) => {
-                    m.feed(&chunk);
-                    bytes += chunk.len() as u64;
-                    Ok(ScanProgress {
-                        bytes,
-                        matching_lines: m.matching_lines(),
-                        done: false,
-                    })
-                }
-                (Some(Err(e)), Some(_)) => {
-                    matcher = None;
-                    Err(e)
-                }
-                (None, Some(_)) => {
-                    let matching_lines = matcher.take().map_or(0, LineMatcher::finish);
-                    Ok(ScanProgress {
-                        bytes,
-                        matching_lines,
-                        done: true,
-                    })
-                }
-            };
-            Some((report, (chunks, matcher, bytes)))
+    ranged(
+        fs,
+        path,
+        opts,
+        (matcher, 0_u64),
+        move |(m, bytes), chunk| {
+            m.feed(chunk);
+            *bytes += chunk.len() as u64;
+            ScanProgress {
+                bytes: *bytes,
+                matching_lines: m.matching_lines(),
+                done: false,
+            }
+        },
+        |(m, bytes)| ScanProgress {
+            bytes,
+            matching_lines: m.finish(),
+            done: true,
         },
     )
-    .boxed()
 }
 
 /// [`read_lines`] on a store without a blocking twin: the file's chunks, read in order with
-/// ranged reads, split into lines.
+/// ranged reads, split into lines (ranges of at most 256 KiB, as the twin's jobs).
 fn ranged_lines<F: Store>(
     fs: &F,
     path: PathBuf,
     opts: ScanOptions,
 ) -> BoxStream<'static, Result<Lines, Error>> {
-    let chunks = ranged_chunks(fs, path.clone(), opts.with_job(256 << 10)).boxed();
-    let splitter = LineSplitter::new(opts.max_line);
-    stream::unfold(
-        (chunks, Some(splitter)),
-        move |(mut chunks, mut splitter)| {
+    let too_long = {
+        let path = path.clone();
+        move |lines: Vec<Result<Lines, smartnotes_core::scan::LineTooLong>>| {
             let path = path.clone();
-            async move {
-                let mut lines = Vec::new();
-                let mut items: Vec<Result<Lines, Error>> = Vec::new();
-                match (chunks.next().await, splitter.as_mut()) {
-                    (_, None) => return None,
-                    (Some(Ok(chunk)), Some(s)) => s.feed_batches(&chunk, &mut lines),
-                    (Some(Err(e)), Some(_)) => {
-                        splitter = None;
-                        items.push(Err(e));
-                    }
-                    (None, Some(_)) => {
-                        if let Some(s) = splitter.take() {
-                            s.finish_batches(&mut lines);
-                        }
-                    }
-                }
-                let lines = lines.into_iter().map(|line| {
-                    line.map_err(|e| Error::LineTooLong {
-                        path: path.clone(),
-                        line: e.line,
-                        limit: e.limit,
-                    })
-                });
-                let mut all: Vec<_> = lines.collect();
-                all.append(&mut items);
-                Some((stream::iter(all), (chunks, splitter)))
-            }
+            stream::iter(lines.into_iter().map(move |line| {
+                line.map_err(|e| Error::LineTooLong {
+                    path: path.clone(),
+                    line: e.line,
+                    limit: e.limit,
+                })
+            }))
+        }
+    };
+    let job = opts.job.min(256 << 10);
+    ranged(
+        fs,
+        path,
+        opts.with_job(job),
+        LineSplitter::new(opts.max_line),
+        |splitter, chunk| {
+            let mut lines = Vec::new();
+            splitter.feed_batches(chunk, &mut lines);
+            lines
+        },
+        |splitter| {
+            let mut lines = Vec::new();
+            splitter.finish_batches(&mut lines);
+            lines
         },
     )
-    .flatten()
+    .flat_map(move |batch| match batch {
+        Ok(lines) => too_long(lines).left_stream(),
+        Err(e) => stream::iter([Err(e)]).right_stream(),
+    })
     .boxed()
 }
 

@@ -197,16 +197,18 @@ pub trait BlockingStore: Clone + Send + Sync + 'static {
 /// A store is a value you hold and call (`fs.read_notes(dir)`, `fs.pipeline(src, dest)`):
 /// [`LocalFs`] on tokio or smol (`smartnotes::tokio::fs()`, `smartnotes::smol::fs()`), the
 /// [simulated stores](crate::testing) for tests, or a store of your own. A store provides a
-/// [`Runtime`] and four primitive operations; everything else is built on them once, in
-/// [`StoreExt`](crate::StoreExt).
+/// [`Runtime`] and four primitive operations (list, read, create a directory, write
+/// atomically), plus [`read_at`](Store::read_at) for the scans of a store without a blocking
+/// twin; everything else is built on them once, in [`StoreExt`](crate::StoreExt).
 ///
 /// A store *may* have a blocking twin ([`Store::blocking`]) that reaches the same files: local
-/// files do, and the [`Blocking`](Strategy::Blocking) strategy runs on it; a network store
+/// files do, and the batched strategies ([`Blocking`](Strategy::Blocking),
+/// [`Uring`](Strategy::Uring)) run on it; a network store
 /// does not (every request waits on the network, so concurrent requests are the natural
 /// strategy, and a blocking twin would only hold a thread per request). The primitive
 /// operations' default implementations run the blocking twin on
 /// [`Runtime::spawn_blocking`], one operation per trip (what `tokio::fs` and `async-fs` do);
-/// a store without a twin implements all four itself.
+/// a store without a twin implements them itself.
 ///
 /// # What every store promises
 /// [`write_atomic`](Store::write_atomic) is atomic (readers see the old state or the whole new
@@ -224,8 +226,8 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// The blocking view of the same store, if it has one.
     fn blocking(&self) -> Option<Self::Blocking>;
 
-    /// The strategy used when [`Options`](crate::Options) name none: the default
-    /// [`Blocking`](Strategy::Blocking) strategy with a blocking twin, 64 concurrent
+    /// The strategy used when [`Options`](crate::Options) name none: [`Strategy::default()`]
+    /// (batched, through io_uring where built with it) with a blocking twin, 64 concurrent
     /// operations without.
     fn default_strategy(&self) -> Strategy {
         if self.blocking().is_some() {
@@ -524,8 +526,9 @@ impl BlockingStore for StdFs {
 /// The real file system on runtime `R`: every operation is `std::fs` work on `R`'s blocking
 /// pool ([`StdFs`] is its blocking twin).
 ///
-/// With the default [`Blocking`](Strategy::Blocking) strategy, the work is batched (many
-/// files per trip to the pool); with [`Sequential`](Strategy::Sequential) or
+/// With the default strategy ([`Uring`](Strategy::Uring) where built with io_uring, else
+/// [`Blocking`](Strategy::Blocking)) the work is batched (many files per trip to the pool);
+/// with [`Sequential`](Strategy::Sequential) or
 /// [`Concurrent`](Strategy::Concurrent) each operation is one trip, which is what `tokio::fs`
 /// and `async-fs` do. The runtime adapters name it: `smartnotes::tokio::TokioFs` is
 /// `LocalFs<TokioRuntime>`.

@@ -163,7 +163,8 @@ pub struct Options {
     pub strategy: Option<Strategy>,
     /// Walk subdirectories (never through symbolic links, never into hidden directories).
     pub recursive: bool,
-    /// Files larger than this are skipped, with a reason, without being read.
+    /// Files larger than this are skipped, with a reason, having read at most one byte more
+    /// (a store that knows the size first, as an object store does, reads none).
     pub max_note_bytes: u64,
     /// What an export does when a file with the name it wants already exists.
     pub write_mode: WriteMode,

@@ -50,7 +50,7 @@ fn refusal() -> Option<&'static str> {
             if off {
                 return Some("turned off by SMARTNOTES_URING".into());
             }
-            match Ring::new() {
+            match Ring::kernel() {
                 Ok(_) => None,
                 Err(e) => Some(format!("the kernel refused io_uring: {e}")),
             }
@@ -72,20 +72,32 @@ struct Ring {
     buffers: Vec<Vec<u8>>,
 }
 
+/// A worker thread's ring.
+enum Worker {
+    /// Not set up yet (before the thread's first batch).
+    Fresh,
+    Ready(Box<Ring>),
+    /// Setting it up failed, or it failed mid-submission (and was leaked): this thread reads
+    /// on the lean path.
+    Broken,
+}
+
 thread_local! {
-    /// This worker's ring; `None` until its first batch, or after it failed (then the thread
-    /// reads on the lean path).
-    static RING: RefCell<Option<Ring>> = const { RefCell::new(None) };
-    static BROKEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static WORKER: RefCell<Worker> = const { RefCell::new(Worker::Fresh) };
 }
 
 impl Ring {
-    fn new() -> io::Result<Self> {
+    /// The kernel's part: a ring with [`SLOTS`] registered file slots (what the probe tries).
+    fn kernel() -> io::Result<IoUring> {
         let ring = IoUring::new(u32::try_from(SLOTS * PER_FILE * 2).unwrap_or(256))?;
         ring.submitter()
             .register_files_sparse(u32::try_from(SLOTS).unwrap_or(32))?;
+        Ok(ring)
+    }
+
+    fn new() -> io::Result<Self> {
         Ok(Self {
-            ring,
+            ring: Self::kernel()?,
             buffers: (0..SLOTS).map(|_| vec![0; BUF]).collect(),
         })
     }
@@ -111,46 +123,49 @@ impl Ring {
         // descriptor to close on exec, and the kernel refuses O_CLOEXEC for it (EINVAL).
         let flags = rustix::fs::OFlags::RDONLY.bits() as i32;
         let cwd = types::Fd(rustix::fs::CWD.as_raw_fd());
-        let mut pushed = 0_usize;
-        {
-            let mut queue = self.ring.submission();
-            for (i, name) in names.iter().enumerate() {
-                let Ok(name) = name else { continue };
-                let slot = u32::try_from(i).map_err(drop)?;
-                let Ok(target) = types::DestinationSlot::try_from_slot_target(slot) else {
-                    return Err(());
-                };
-                let user = (i * PER_FILE) as u64;
-                let open = opcode::OpenAt::new(cwd, name.as_ptr())
+        // Every entry built before any is pushed, so nothing can fail between the first push
+        // and the submission.
+        let mut entries = Vec::with_capacity(paths.len() * PER_FILE);
+        for (i, (name, buffer)) in names.iter().zip(&mut self.buffers).enumerate() {
+            let Ok(name) = name else { continue };
+            // `i < SLOTS`, so both conversions hold.
+            let slot = u32::try_from(i).map_err(drop)?;
+            let target = types::DestinationSlot::try_from_slot_target(slot).map_err(drop)?;
+            let user = (i * PER_FILE) as u64;
+            entries.push(
+                opcode::OpenAt::new(cwd, name.as_ptr())
                     .file_index(Some(target))
                     .flags(flags)
                     .build()
                     .flags(squeue::Flags::IO_LINK)
-                    .user_data(user);
-                // A short read (the usual case: the note is shorter than the buffer) counts as
-                // a failure for a plain link, so the close is hard-linked: it runs whatever the
-                // read gave.
-                let read =
-                    opcode::Read::new(types::Fixed(slot), self.buffers[i].as_mut_ptr(), want32)
-                        .build()
-                        .flags(squeue::Flags::IO_HARDLINK)
-                        .user_data(user + 1);
-                let close = opcode::Close::new(types::Fixed(slot))
+                    .user_data(user),
+            );
+            // A short read (the usual case: the note is shorter than the buffer) counts as a
+            // failure for a plain link, so the close is hard-linked: it runs whatever the read
+            // gave.
+            entries.push(
+                opcode::Read::new(types::Fixed(slot), buffer.as_mut_ptr(), want32)
                     .build()
-                    .user_data(user + 2);
-                // SAFETY: each entry points into memory that outlives its completion: the path
-                // into `names` (a local dropped after this function has reaped every
-                // completion, or leaked with the ring if that fails), the buffer into
-                // `self.buffers[i]`, which is neither resized nor dropped while a read is in
-                // flight (a failed ring is leaked whole, buffers included, by the caller). The
-                // queue has room: it holds 2 x SLOTS x PER_FILE entries and this chunk pushes
-                // at most SLOTS x PER_FILE into a queue emptied by the previous submit.
-                let room = unsafe { queue.push_multiple(&[open, read, close]) };
-                if room.is_err() {
-                    return Err(());
-                }
-                pushed += PER_FILE;
-            }
+                    .flags(squeue::Flags::IO_HARDLINK)
+                    .user_data(user + 1),
+            );
+            entries.push(
+                opcode::Close::new(types::Fixed(slot))
+                    .build()
+                    .user_data(user + 2),
+            );
+        }
+        let pushed = entries.len();
+        // SAFETY: each entry points into memory that outlives its completion: the path into
+        // `names`, dropped only after every completion of this submission has been reaped
+        // (forgotten instead if waiting fails), and the buffer into `self.buffers[i]`, neither
+        // resized nor dropped while a read is in flight (a ring that fails mid-submission is
+        // leaked whole, buffers included, by the caller). `push_multiple` pushes all or
+        // nothing; the queue holds 2 x SLOTS x PER_FILE entries and this chunk is at most
+        // SLOTS x PER_FILE, into a queue the previous submission emptied.
+        let room = unsafe { self.ring.submission().push_multiple(&entries) };
+        if room.is_err() {
+            return Err(()); // nothing was pushed
         }
         let mut opened: Vec<i32> = vec![0; paths.len()];
         let mut read: Vec<i32> = vec![0; paths.len()];
@@ -206,36 +221,28 @@ impl Ring {
 /// The bytes of each file of `paths` (at most `limit` each), read through this thread's ring,
 /// or on the lean path where io_uring is refused. One result per path, in order.
 pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
-    let lean = |paths: &[&Path]| paths.iter().map(|p| crate::lean::read(p, limit)).collect();
-    if refusal().is_some() || BROKEN.get() {
-        return lean(paths);
+    if refusal().is_some() {
+        return crate::lean::read_all(paths, limit);
     }
-    RING.with_borrow_mut(|slot| {
-        if slot.is_none() {
-            match Ring::new() {
-                Ok(ring) => *slot = Some(ring),
-                Err(_) => {
-                    BROKEN.set(true);
-                    return lean(paths);
-                }
-            }
+    WORKER.with_borrow_mut(|worker| {
+        if matches!(worker, Worker::Fresh) {
+            *worker = Ring::new().map_or(Worker::Broken, |ring| Worker::Ready(Box::new(ring)));
         }
         let mut out = Vec::with_capacity(paths.len());
         for chunk in paths.chunks(SLOTS) {
-            let Some(ring) = slot.as_mut() else {
-                out.extend(chunk.iter().map(|p| crate::lean::read(p, limit)));
-                continue;
+            let read = match worker {
+                Worker::Ready(ring) => ring.read_chunk(chunk, limit),
+                _ => Err(()),
             };
-            match ring.read_chunk(chunk, limit) {
+            match read {
                 Ok(results) => out.extend(results),
                 Err(()) => {
-                    // The kernel may still own parts of this ring: leak it, read on the lean
-                    // path from now on.
-                    if let Some(ring) = slot.take() {
+                    // A ring that failed mid-submission may still be the kernel's: leak it,
+                    // and read on the lean path from now on.
+                    if let Worker::Ready(ring) = std::mem::replace(worker, Worker::Broken) {
                         std::mem::forget(ring);
                     }
-                    BROKEN.set(true);
-                    out.extend(chunk.iter().map(|p| crate::lean::read(p, limit)));
+                    out.extend(crate::lean::read_all(chunk, limit));
                 }
             }
         }

@@ -242,31 +242,48 @@ impl fmt::Display for Problem {
 
 impl Problem {
     fn of(error: &object_store::Error) -> Option<Problem> {
-        let text = error.to_string();
-        let has = |needle: &str| text.contains(needle);
-        if has("NoSuchBucket") {
-            Some(Problem::NoSuchBucket)
-        } else if matches!(
-            error,
-            object_store::Error::PermissionDenied { .. }
-                | object_store::Error::Unauthenticated { .. }
-        ) || has("403 Forbidden")
-            || has("401 Unauthorized")
-            || has("SignatureDoesNotMatch")
-            || has("InvalidAccessKeyId")
-            || has("AccessDenied")
-        {
-            Some(Problem::AccessDenied)
-        } else if has("SlowDown") || has("503 Service Unavailable") || has("500 Internal") {
-            Some(Problem::Throttled)
-        } else if matches!(error, object_store::Error::NotFound { .. }) {
-            Some(Problem::NoSuchKey)
-        } else if unreachable(error) {
-            Some(Problem::Unreachable)
-        } else {
-            None
+        use object_store::Error as E;
+        match error {
+            // Outcomes of a request the service answered as asked: no problem to report.
+            E::AlreadyExists { .. }
+            | E::Precondition { .. }
+            | E::NotModified { .. }
+            | E::InvalidPath { .. }
+            | E::NotSupported { .. }
+            | E::NotImplemented { .. } => return None,
+            E::PermissionDenied { .. } | E::Unauthenticated { .. } => {
+                return Some(Problem::AccessDenied);
+            }
+            _ => {}
+        }
+        let (code, status) = answer(error);
+        match (code.as_deref(), status) {
+            (Some("NoSuchBucket"), _) => Some(Problem::NoSuchBucket),
+            (Some("SignatureDoesNotMatch" | "InvalidAccessKeyId" | "AccessDenied"), _)
+            | (_, Some(401 | 403)) => Some(Problem::AccessDenied),
+            (Some("SlowDown"), _) | (_, Some(500..=599)) => Some(Problem::Throttled),
+            _ if matches!(error, E::NotFound { .. }) => Some(Problem::NoSuchKey),
+            _ if unreachable(error) => Some(Problem::Unreachable),
+            _ => None,
         }
     }
+}
+
+/// The service's answer in an object_store error: its error code (`<Code>` of the S3 error
+/// body) and HTTP status, as object_store's message carries them (it does not expose them as
+/// values). Read from those two markers only, so a key never passes for an answer: in the
+/// request URL it is percent-encoded, and a typed error naming it is classified before this.
+fn answer(error: &object_store::Error) -> (Option<String>, Option<u16>) {
+    let text = error.to_string();
+    let code = text
+        .split_once("<Code>")
+        .and_then(|(_, rest)| rest.split_once("</Code>"))
+        .map(|(code, _)| code.to_owned());
+    let status = text
+        .split_once("non-2xx status code: ")
+        .and_then(|(_, rest)| rest.get(..3))
+        .and_then(|digits| digits.parse().ok());
+    (code, status)
 }
 
 /// Whether the HTTP client failed to connect or timed out (object_store's `HttpError` in the
@@ -375,16 +392,11 @@ fn to_io(error: object_store::Error) -> io::Error {
 }
 
 /// Whether a failed ranged read may only mean an empty object or a range past the end (S3
-/// answers `416` to any range of an empty object): worth a `HEAD` to tell.
+/// answers `416 InvalidRange` to any range of an empty object): worth a `HEAD` to tell. Any
+/// other failure is reported as it is (a `HEAD` would only start the retries again).
 fn maybe_past_the_end(error: &object_store::Error) -> bool {
-    use object_store::Error as E;
-    !matches!(
-        error,
-        E::NotFound { .. }
-            | E::PermissionDenied { .. }
-            | E::Unauthenticated { .. }
-            | E::InvalidPath { .. }
-    )
+    let (code, status) = answer(error);
+    status == Some(416) || code.as_deref() == Some("InvalidRange")
 }
 
 /// `path` joined with the last part of `key`: entries keep the shape of the path listed.
@@ -590,8 +602,8 @@ impl Drop for IoThread {
 /// The store of the S3 bucket `bucket` from the `AWS_*` environment variables
 /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT`,
 /// `AWS_ALLOW_HTTP`, ...: object_store's `AmazonS3Builder::from_env`), with `retry` for its
-/// retries of throttled and failed requests. Conditional puts (`If-None-Match: *`) are on, as
-/// no-clobber writes need.
+/// retries of throttled and failed requests. Conditional puts (`If-None-Match: *`), which
+/// no-clobber writes need, are object_store's default.
 ///
 /// # Errors
 /// object_store's error when the configuration is incomplete or invalid.
@@ -607,10 +619,10 @@ pub fn s3_from_env(
     bucket: &str,
     retry: object_store::RetryConfig,
 ) -> object_store::Result<Arc<dyn ObjectStore>> {
+    // Conditional puts are object_store's default (`AWS_CONDITIONAL_PUT` may change that).
     let store = object_store::aws::AmazonS3Builder::from_env()
         .with_bucket_name(bucket)
         .with_retry(retry)
-        .with_conditional_put(object_store::aws::S3ConditionalPut::ETagMatch)
         .build()?;
     Ok(Arc::new(store))
 }
