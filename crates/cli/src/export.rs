@@ -10,11 +10,11 @@ use clap::ValueEnum;
 use futures_util::StreamExt;
 use serde::Serialize;
 use smartnotes::{
-    Layout, LocalFs, Names, Options, Outcome as ExportOutcome, RuntimeKind, Store, StoreExt,
-    StoreJob, Strategy, WriteMode,
+    Layout, Names, Options, Outcome as ExportOutcome, RuntimeKind, Store, StoreExt, StoreJob,
+    Strategy, WriteMode,
 };
 
-use crate::place::{Io, Location, Place, RetryArgs, describe};
+use crate::place::{Location, Place, RetryArgs, StrategyArg, fatal};
 use crate::{Fatal, Outcome, ui};
 
 #[derive(clap::Args, Debug)]
@@ -22,12 +22,12 @@ pub(crate) struct Args {
     /// The folder of notes (`*.md`) to export: a local folder or `s3://BUCKET/PREFIX` (the
     /// bucket reached with the AWS_* environment variables: AWS_ACCESS_KEY_ID,
     /// AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT, AWS_ALLOW_HTTP).
-    #[arg(value_parser = crate::place::parse_location)]
+    #[arg(value_parser = crate::place::location())]
     src: Location,
     /// Where to write them (a local folder, created if needed, or `s3://BUCKET/PREFIX`). A file
     /// already there with the same content is left as it is (counted unchanged); one with other
     /// content is never overwritten unless --replace is given.
-    #[arg(value_parser = crate::place::parse_location)]
+    #[arg(value_parser = crate::place::location())]
     dest: Location,
     /// Also export the notes in subfolders, mirroring them under DEST (links to folders are
     /// not followed).
@@ -61,10 +61,10 @@ pub(crate) struct Args {
     #[arg(long, value_enum)]
     strategy: Option<StrategyArg>,
     /// Operations in flight (concurrent, and requests to a bucket; default 64) or batches in
-    /// flight (blocking; default twice the cores).
+    /// flight (blocking and uring; default twice the cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     limit: Option<u32>,
-    /// Files per blocking batch (blocking only; default 256).
+    /// Files per batch (blocking and uring; default 256).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     batch: Option<u32>,
     /// Print one JSON object on stdout instead of text (and no progress bar), written as the
@@ -84,90 +84,14 @@ pub(crate) enum NamesArg {
     Keep,
 }
 
-/// The strategy for a local folder from `--strategy` (blocking when not given), `--limit` and
-/// `--batch`.
-pub(crate) fn local_strategy(
-    strategy: Option<StrategyArg>,
-    limit: Option<u32>,
-    batch: Option<u32>,
-) -> Result<Strategy, Fatal> {
-    let default = Strategy::default();
-    let batched = matches!(
-        (strategy, default),
-        (Some(StrategyArg::Blocking | StrategyArg::Uring), _)
-            | (None, Strategy::Blocking { .. } | Strategy::Uring { .. })
-    );
-    if batch.is_some() && !batched {
-        return Err("--batch applies to --strategy blocking or uring only".into());
-    }
-    let shape = |b: usize, f: usize| {
-        (
-            batch.map_or(b, |n| n as usize),
-            limit.map_or(f, |n| n as usize),
-        )
-    };
-    let (b, f) = match default {
-        Strategy::Blocking { batch, in_flight } | Strategy::Uring { batch, in_flight } => {
-            (batch, in_flight)
-        }
-        _ => (256, 4),
-    };
-    Ok(match strategy {
-        Some(StrategyArg::Sequential) if limit.is_some() => {
-            return Err("--limit applies to --strategy concurrent, blocking or uring".into());
-        }
-        Some(StrategyArg::Sequential) => Strategy::Sequential,
-        Some(StrategyArg::Concurrent) => Strategy::Concurrent {
-            limit: limit.map_or(64, |n| n as usize),
-        },
-        Some(StrategyArg::Blocking) => {
-            let (batch, in_flight) = shape(b, f);
-            Strategy::Blocking { batch, in_flight }
-        }
-        Some(StrategyArg::Uring) => {
-            let (batch, in_flight) = shape(b, f);
-            Strategy::Uring { batch, in_flight }
-        }
-        None => match default {
-            Strategy::Uring { .. } => {
-                let (batch, in_flight) = shape(b, f);
-                Strategy::Uring { batch, in_flight }
-            }
-            Strategy::Blocking { .. } => {
-                let (batch, in_flight) = shape(b, f);
-                Strategy::Blocking { batch, in_flight }
-            }
-            other => other,
-        },
-    })
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum StrategyArg {
-    Sequential,
-    Concurrent,
-    Blocking,
-    Uring,
-}
-
 impl Args {
-    /// The strategy for a local folder, from --strategy, --limit and --batch.
-    fn local_strategy(&self) -> Result<Strategy, Fatal> {
-        local_strategy(self.strategy, self.limit, self.batch)
-    }
-
-    /// The strategies for reading SRC and writing DEST: each location's own (a bucket's
-    /// requests are concurrent, --limit of them in flight).
+    /// The strategies for reading SRC and writing DEST: each location's own.
     fn strategies(&self) -> Result<(Strategy, Strategy), Fatal> {
-        let local = self.local_strategy()?;
-        let explicit = self.strategy.is_some();
-        let side = |location: &Location| match (location.strategy(local, explicit)?, explicit) {
-            (Strategy::Concurrent { .. }, false) => Ok::<_, Fatal>(Strategy::Concurrent {
-                limit: self.limit.map_or(64, |n| n as usize),
-            }),
-            (strategy, _) => Ok(strategy),
-        };
-        Ok((side(&self.src)?, side(&self.dest)?))
+        let (asked, limit, batch) = (self.strategy, self.limit, self.batch);
+        Ok((
+            self.src.strategy(asked, limit, batch)?,
+            self.dest.strategy(asked, limit, batch)?,
+        ))
     }
 }
 
@@ -230,8 +154,9 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         } else {
             WriteMode::CreateNew
         });
-    if let (Location::Local(_), Location::Local(dest)) = (&args.src, &args.dest) {
-        opts = opts.with_exclude(dest);
+    // DEST inside SRC (a folder, or a prefix of the same bucket) is never read back.
+    if args.src.same_store(&args.dest) {
+        opts = opts.with_exclude(args.dest.path());
     }
     // Said when asked for by name; the default falls back without a word.
     if let (Some(StrategyArg::Uring), Err(why)) = (args.strategy, Strategy::uring_backend()) {
@@ -405,18 +330,10 @@ impl StoreJob for Export<'_> {
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
         let args = self.args;
-        let io = if args.src.is_remote() || args.dest.is_remote() {
-            Some(Io::start()?)
-        } else {
-            None
-        };
-        let open = |location: &Location| match &io {
-            Some(io) => Place::open(location, fs.runtime().clone(), io, args.retry),
-            None => Ok(Place::Local(LocalFs::new(fs.runtime().clone()))),
-        };
+        let open = |location| Place::open(location, fs.runtime().clone(), args.retry);
         let (src, dest) = (open(&args.src)?, open(&args.dest)?);
-        src.check(&args.src).await?;
-        dest.check(&args.dest).await?;
+        src.check(&args.src, true).await?;
+        dest.check(&args.dest, false).await?;
         let bar = ui::spinner(
             "{spinner} [{elapsed_precise}] {pos} notes ({per_sec})",
             args.json,
@@ -444,33 +361,24 @@ impl StoreJob for Export<'_> {
         let mut outcomes = dest.export_stream(args.dest.path(), notes, self.write);
         let mut counts = Counts::default();
         while let Some(outcome) = outcomes.next().await {
-            let outcome = outcome.map_err(|e| fatal(&args.src, &args.dest, e))?;
+            // The one fatal item: the source's listing, or the destination.
+            let outcome = outcome.map_err(|e| match e {
+                smartnotes::Error::CreateDir { .. } => fatal(&args.dest, e),
+                _ => fatal(&args.src, e),
+            })?;
             match &outcome {
                 ExportOutcome::Exported(_) => counts.exported += 1,
                 ExportOutcome::Unchanged(_) => counts.unchanged += 1,
                 _ => counts.skipped += 1,
             }
-            self.out
-                .outcome(&outcome)
+            // Above the spinner: a skipped note's line never mixes with it.
+            bar.suspend(|| self.out.outcome(&outcome))
                 .map_err(|e| format!("writing the report: {e}"))?;
         }
         drop(outcomes);
         bar.finish_and_clear();
         let (processed, filtered) = (processed.into_inner(), filtered.into_inner());
         Ok((counts, processed, filtered, hidden.get()))
-    }
-}
-
-/// A fatal error of the export as one line, with the problem first for a bucket.
-fn fatal(src: &Location, dest: &Location, error: smartnotes::Error) -> Fatal {
-    let io = match &error {
-        smartnotes::Error::List { path, source } if path == src.path() => Some((src, source)),
-        smartnotes::Error::CreateDir { source, .. } => Some((dest, source)),
-        _ => None,
-    };
-    match io {
-        Some((location, source)) if location.is_remote() => describe(location, source).into(),
-        _ => error.into(),
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::Either;
-use smartnotes::object_store::client::{BackoffConfig, RetryConfig};
+use smartnotes::object_store::client::RetryConfig;
 use smartnotes::object_store::{Handle, IoThread, ObjectError, ObjectFs};
 use smartnotes::{Entry, LocalFs, Runtime, StdFs, Store, Strategy, WriteMode};
 
@@ -27,7 +27,7 @@ pub(crate) enum Location {
 }
 
 impl Location {
-    /// `s3://bucket/prefix` or a local path (clap's value parser).
+    /// `s3://bucket/prefix` or a local path (any bytes, as the OS allows).
     pub(crate) fn parse(arg: &OsStr) -> Result<Self, String> {
         let Some(url) = arg.to_str().and_then(|s| s.strip_prefix("s3://")) else {
             if arg.to_str().is_some_and(|s| s.contains("://")) {
@@ -44,9 +44,7 @@ impl Location {
         }
         let key = PathBuf::from(key.trim_matches('/'));
         if key.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err(format!(
-                "s3://{url}: `.`, `..` and empty parts are refused in a key"
-            ));
+            return Err(format!("s3://{url}: `..` is refused in a key"));
         }
         Ok(Location::S3 {
             bucket: bucket.to_owned(),
@@ -66,25 +64,62 @@ impl Location {
         matches!(self, Location::S3 { .. })
     }
 
-    /// The strategy for this location: `strategy` for a local folder; for a bucket, concurrent
-    /// requests (the batched-blocking strategy needs local files).
-    pub(crate) fn strategy(&self, local: Strategy, explicit: bool) -> Result<Strategy, Fatal> {
-        match (self, local) {
-            (Location::Local(_), strategy) => Ok(strategy),
-            (Location::S3 { .. }, Strategy::Blocking { .. } | Strategy::Uring { .. })
-                if explicit =>
-            {
-                Err(format!(
-                    "{self}: --strategy blocking and uring apply to local folders only (an object \
-                     store has no blocking twin: use concurrent)"
-                )
-                .into())
-            }
-            (Location::S3 { .. }, Strategy::Blocking { .. } | Strategy::Uring { .. }) => {
-                Ok(Strategy::Concurrent { limit: 64 })
-            }
-            (Location::S3 { .. }, strategy) => Ok(strategy),
+    /// Whether `self` and `other` are in the same store (so one may hold the other).
+    pub(crate) fn same_store(&self, other: &Location) -> bool {
+        match (self, other) {
+            (Location::Local(_), Location::Local(_)) => true,
+            (Location::S3 { bucket: a, .. }, Location::S3 { bucket: b, .. }) => a == b,
+            _ => false,
         }
+    }
+
+    /// The strategy for reading or writing here, from `--strategy`, `--limit` and `--batch`:
+    /// for a local folder the one asked for, or the default's batches (io_uring where built
+    /// with it); for a bucket concurrent requests, `--limit` of them (64 by default), the
+    /// batched strategies refused (an object store has no blocking twin).
+    pub(crate) fn strategy(
+        &self,
+        asked: Option<StrategyArg>,
+        limit: Option<u32>,
+        batch: Option<u32>,
+    ) -> Result<Strategy, Fatal> {
+        let default = Strategy::default();
+        let chosen = asked.unwrap_or(match (self, default) {
+            (Location::S3 { .. }, _) => StrategyArg::Concurrent,
+            (_, Strategy::Uring { .. }) => StrategyArg::Uring,
+            _ => StrategyArg::Blocking,
+        });
+        let batched = matches!(chosen, StrategyArg::Blocking | StrategyArg::Uring);
+        if batch.is_some() && asked.is_some() && !batched {
+            return Err("--batch applies to --strategy blocking or uring only".into());
+        }
+        if batched && self.is_remote() {
+            return Err(format!(
+                "{self}: --strategy blocking and uring apply to local folders only (an object \
+                 store has no blocking twin: use concurrent)"
+            )
+            .into());
+        }
+        let n = |n: u32| n as usize;
+        // `Strategy` is non-exhaustive: the default's batches, or these.
+        let (b, f) = match default {
+            Strategy::Blocking { batch, in_flight } | Strategy::Uring { batch, in_flight } => {
+                (batch, in_flight)
+            }
+            _ => (256, 2 * smartnotes::support::cores()),
+        };
+        let (batch, in_flight) = (batch.map_or(b, n), limit.map_or(f, n));
+        Ok(match chosen {
+            StrategyArg::Sequential if limit.is_some() => {
+                return Err("--limit applies to --strategy concurrent, blocking or uring".into());
+            }
+            StrategyArg::Sequential => Strategy::Sequential,
+            StrategyArg::Concurrent => Strategy::Concurrent {
+                limit: limit.map_or(64, n),
+            },
+            StrategyArg::Blocking => Strategy::Blocking { batch, in_flight },
+            StrategyArg::Uring => Strategy::Uring { batch, in_flight },
+        })
     }
 }
 
@@ -97,19 +132,30 @@ impl fmt::Display for Location {
     }
 }
 
-/// clap's value parser for a [`Location`].
-pub(crate) fn parse_location(arg: &str) -> Result<Location, String> {
-    Location::parse(arg.as_ref())
+/// clap's value parser for a [`Location`]: any OS string (a local path need not be UTF-8).
+pub(crate) fn location() -> impl clap::builder::TypedValueParser<Value = Location> {
+    use clap::builder::TypedValueParser;
+    clap::builder::OsStringValueParser::new().try_map(|arg| Location::parse(&arg))
 }
 
-/// How the S3 client retries (object_store's `RetryConfig`, surfaced).
+/// `--strategy`'s values.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StrategyArg {
+    Sequential,
+    Concurrent,
+    Blocking,
+    Uring,
+}
+
+/// How the S3 client retries (object_store's `RetryConfig`, surfaced; the defaults are its
+/// own).
 #[derive(clap::Args, Debug, Clone, Copy)]
 pub(crate) struct RetryArgs {
     /// s3:// only: retries of a throttled or failed request before it is reported.
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    #[arg(long, value_name = "N", default_value_t = RetryConfig::default().max_retries)]
     retries: usize,
     /// s3:// only: give up retrying a request after this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 180)]
+    #[arg(long, value_name = "SECONDS", default_value_t = RetryConfig::default().retry_timeout.as_secs())]
     retry_timeout: u64,
 }
 
@@ -118,81 +164,77 @@ impl RetryArgs {
         RetryConfig {
             max_retries: self.retries,
             retry_timeout: Duration::from_secs(self.retry_timeout),
-            backoff: BackoffConfig::default(),
+            ..RetryConfig::default()
         }
     }
 }
 
-/// The tokio runtime the object store's requests run on: the caller's on tokio, a side
-/// thread's on smol. Held for as long as a [`Place`] is used.
-pub(crate) struct Io {
-    handle: Handle,
-    _thread: Option<IoThread>,
-}
-
-impl Io {
-    pub(crate) fn start() -> Result<Self, Fatal> {
-        if let Ok(handle) = Handle::try_current() {
-            return Ok(Io {
-                handle,
-                _thread: None,
-            });
-        }
-        let thread = IoThread::start().map_err(|e| format!("starting the I/O thread: {e}"))?;
-        Ok(Io {
-            handle: thread.handle(),
-            _thread: Some(thread),
-        })
-    }
-}
-
-/// The store a [`Location`] is in: the local file system or a bucket, on runtime `R`.
+/// The store a [`Location`] is in: the local file system, or a bucket with, on a runtime other
+/// than tokio, the I/O thread its requests run on (kept as long as the store).
 #[derive(Clone, Debug)]
 pub(crate) enum Place<R> {
     Local(LocalFs<R>),
-    Object(ObjectFs<R>),
+    Object {
+        fs: ObjectFs<R>,
+        /// Keeps the I/O thread (outside tokio) as long as the store.
+        _io: Option<Arc<IoThread>>,
+    },
 }
 
 impl<R: Runtime> Place<R> {
-    /// The store of `location` (for a bucket: from the `AWS_*` variables, requests on `io`).
-    pub(crate) fn open(
-        location: &Location,
-        runtime: R,
-        io: &Io,
-        retry: RetryArgs,
-    ) -> Result<Self, Fatal> {
-        match location {
-            Location::Local(_) => Ok(Place::Local(LocalFs::new(runtime))),
-            Location::S3 { bucket, .. } => {
-                let store = smartnotes::object_store::s3_from_env(bucket, retry.config())
-                    .map_err(|e| format!("{location}: {e}"))?;
-                Ok(Place::Object(ObjectFs::new(
-                    Arc::clone(&store),
-                    runtime,
-                    io.handle.clone(),
-                )))
+    /// The store of `location` on `runtime`; a bucket from the `AWS_*` variables, its requests
+    /// on the caller's tokio runtime, or on an I/O thread of its own outside tokio.
+    pub(crate) fn open(location: &Location, runtime: R, retry: RetryArgs) -> Result<Self, Fatal> {
+        let Location::S3 { bucket, .. } = location else {
+            return Ok(Place::Local(LocalFs::new(runtime)));
+        };
+        let store = smartnotes::object_store::s3_from_env(bucket, retry.config())
+            .map_err(|e| format!("{location}: {e}"))?;
+        let (handle, thread) = match Handle::try_current() {
+            Ok(handle) => (handle, None),
+            Err(_) => {
+                let thread =
+                    IoThread::start().map_err(|e| format!("starting the I/O thread: {e}"))?;
+                (thread.handle(), Some(Arc::new(thread)))
             }
-        }
+        };
+        Ok(Place::Object {
+            fs: ObjectFs::new(store, runtime, handle),
+            _io: thread,
+        })
     }
 
-    /// One request to a bucket before any work, so that a wrong bucket, credentials or
-    /// endpoint is one clear error, not one per note. Nothing to do for a local path.
-    pub(crate) async fn check(&self, location: &Location) -> Result<(), Fatal> {
-        match self {
-            Place::Local(_) => Ok(()),
-            Place::Object(fs) => match fs.list(location.path()).await {
-                Ok(_) => Ok(()),
-                Err(e) => Err(describe(location, &e).into()),
-            },
+    /// For a bucket, one request before any work, so that a wrong bucket, credentials or
+    /// endpoint is one clear error, not one per note; for the source of an export or a count,
+    /// a prefix with nothing under it is an error too (as a missing local folder is). Nothing
+    /// to do for a local path.
+    pub(crate) async fn check(&self, location: &Location, source: bool) -> Result<(), Fatal> {
+        let Place::Object { fs, .. } = self else {
+            return Ok(());
+        };
+        match fs.list(location.path()).await {
+            Ok(entries) if source && entries.is_empty() => {
+                Err(format!("{location}: nothing under this prefix").into())
+            }
+            Ok(_) => Ok(()),
+            Err(e) => Err(describe(location, &e).into()),
         }
     }
 }
 
-/// One line for an error at `location`: what went wrong first when it is a known problem.
+/// One line for an I/O error at `location`: what went wrong first when it is a known problem.
 pub(crate) fn describe(location: &Location, error: &io::Error) -> String {
     match ObjectError::of(error).and_then(ObjectError::problem) {
         Some(problem) => format!("{location}: {problem}"),
         None => format!("{location}: {error}"),
+    }
+}
+
+/// A fatal error of a command on `location`, as one line: a bucket's known problem first.
+pub(crate) fn fatal(location: &Location, error: smartnotes::Error) -> Fatal {
+    match error.io_error() {
+        Some(source) if location.is_remote() => describe(location, source).into(),
+        _ => error.into(),
     }
 }
 
@@ -203,42 +245,42 @@ impl<R: Runtime> Store for Place<R> {
     fn runtime(&self) -> &R {
         match self {
             Place::Local(fs) => fs.runtime(),
-            Place::Object(fs) => fs.runtime(),
+            Place::Object { fs, .. } => fs.runtime(),
         }
     }
 
     fn blocking(&self) -> Option<StdFs> {
         match self {
             Place::Local(fs) => fs.blocking(),
-            Place::Object(_) => None,
+            Place::Object { .. } => None,
         }
     }
 
     fn default_strategy(&self) -> Strategy {
         match self {
             Place::Local(fs) => fs.default_strategy(),
-            Place::Object(fs) => fs.default_strategy(),
+            Place::Object { fs, .. } => fs.default_strategy(),
         }
     }
 
     fn has_directories(&self) -> bool {
         match self {
             Place::Local(fs) => fs.has_directories(),
-            Place::Object(fs) => fs.has_directories(),
+            Place::Object { fs, .. } => fs.has_directories(),
         }
     }
 
     fn list(&self, dir: &Path) -> impl Future<Output = io::Result<Vec<Entry>>> + Send {
         match self {
             Place::Local(fs) => Either::Left(fs.list(dir)),
-            Place::Object(fs) => Either::Right(fs.list(dir)),
+            Place::Object { fs, .. } => Either::Right(fs.list(dir)),
         }
     }
 
     fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
         match self {
             Place::Local(fs) => Either::Left(fs.read(path, limit)),
-            Place::Object(fs) => Either::Right(fs.read(path, limit)),
+            Place::Object { fs, .. } => Either::Right(fs.read(path, limit)),
         }
     }
 
@@ -250,14 +292,14 @@ impl<R: Runtime> Store for Place<R> {
     ) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
         match self {
             Place::Local(fs) => Either::Left(fs.read_at(path, offset, len)),
-            Place::Object(fs) => Either::Right(fs.read_at(path, offset, len)),
+            Place::Object { fs, .. } => Either::Right(fs.read_at(path, offset, len)),
         }
     }
 
     fn create_dir_all(&self, dir: &Path) -> impl Future<Output = io::Result<()>> + Send {
         match self {
             Place::Local(fs) => Either::Left(fs.create_dir_all(dir)),
-            Place::Object(fs) => Either::Right(fs.create_dir_all(dir)),
+            Place::Object { fs, .. } => Either::Right(fs.create_dir_all(dir)),
         }
     }
 
@@ -269,7 +311,7 @@ impl<R: Runtime> Store for Place<R> {
     ) -> impl Future<Output = io::Result<()>> + Send {
         match self {
             Place::Local(fs) => Either::Left(fs.write_atomic(path, bytes, mode)),
-            Place::Object(fs) => Either::Right(fs.write_atomic(path, bytes, mode)),
+            Place::Object { fs, .. } => Either::Right(fs.write_atomic(path, bytes, mode)),
         }
     }
 }

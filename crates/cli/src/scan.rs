@@ -6,14 +6,14 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use smartnotes::{RuntimeKind, ScanOptions, ScanProgress, Store, StoreExt, StoreJob};
 
-use crate::place::{Io, Location, Place, RetryArgs};
+use crate::place::{Location, Place, RetryArgs};
 use crate::{Fatal, Outcome, ui};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
     /// The file to scan (any size: it is read in a fixed 1 MiB buffer), or `s3://BUCKET/KEY`
     /// (read in ranged requests of up to 8 MiB, two in flight).
-    #[arg(value_parser = crate::place::parse_location)]
+    #[arg(value_parser = crate::place::location())]
     file: Location,
     /// Count the lines that contain this text (bytes, case-sensitive; not a regex).
     #[arg(short, long, default_value = "ERROR")]
@@ -114,12 +114,8 @@ impl StoreJob for Scan<'_> {
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
         let args = self.args;
-        if !args.file.is_remote() {
-            return scan(&fs, args, self.bar).await;
-        }
-        let io = Io::start()?;
-        let bucket = Place::open(&args.file, fs.runtime().clone(), &io, args.retry)?;
-        scan(&bucket, args, self.bar).await
+        let file = Place::open(&args.file, fs.runtime().clone(), args.retry)?;
+        scan(&file, args, self.bar).await
     }
 }
 
@@ -132,12 +128,7 @@ async fn scan<F: Store>(
     let mut reports = fs.scan_matching(args.file.path(), &args.pattern, ScanOptions::default());
     let mut last = ScanProgress::default();
     while let Some(report) = reports.next().await {
-        last = report.map_err(|e| match &e {
-            smartnotes::Error::Read { source, .. } if args.file.is_remote() => {
-                crate::place::describe(&args.file, source).into()
-            }
-            _ => Fatal::from(e),
-        })?;
+        last = report.map_err(|e| crate::place::fatal(&args.file, e))?;
         bar.set_position(last.bytes);
         if ui::interrupted() {
             break;

@@ -7,13 +7,13 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use smartnotes::{Options, RuntimeKind, Store, StoreExt, StoreJob};
 
-use crate::place::{Io, Location, Place, RetryArgs};
+use crate::place::{Location, Place, RetryArgs, StrategyArg};
 use crate::{Fatal, Outcome};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
     /// The folder of notes (`*.md`): a local folder or `s3://BUCKET/PREFIX`.
-    #[arg(value_parser = crate::place::parse_location)]
+    #[arg(value_parser = crate::place::location())]
     src: Location,
     /// Also read the notes in subfolders.
     #[arg(short, long)]
@@ -27,10 +27,11 @@ pub(crate) struct Args {
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     json: bool,
-    /// How a local folder is read: sequential, concurrent, blocking (the default) or uring
-    /// (see `export --help`); a bucket is always read concurrently.
+    /// How a local folder is read: sequential, concurrent, blocking or uring (see `export
+    /// --help`; the default is uring where built with io_uring); a bucket is read
+    /// concurrently.
     #[arg(long, value_enum)]
-    strategy: Option<crate::export::StrategyArg>,
+    strategy: Option<StrategyArg>,
     #[command(flatten)]
     retry: RetryArgs,
 }
@@ -58,12 +59,10 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     if let Location::Local(src) = &args.src {
         crate::existing(src, "notes folder")?;
     }
-    let mut opts = Options::default()
+    let opts = Options::default()
         .with_recursive(args.recursive)
-        .with_hidden(args.hidden);
-    if let (Some(strategy), Location::Local(_)) = (args.strategy, &args.src) {
-        opts = opts.with_strategy(crate::export::local_strategy(Some(strategy), None, None)?);
-    }
+        .with_hidden(args.hidden)
+        .with_strategy(args.src.strategy(args.strategy, None, None)?);
     let summary = args.runtime.block_on(Count {
         args: &args,
         opts: &opts,
@@ -108,13 +107,9 @@ impl StoreJob for Count<'_> {
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
         let args = self.args;
-        if !args.src.is_remote() {
-            return Ok(count(&fs, args.src.path(), self.opts).await);
-        }
-        let io = Io::start()?;
-        let bucket = Place::open(&args.src, fs.runtime().clone(), &io, args.retry)?;
-        bucket.check(&args.src).await?;
-        Ok(count(&bucket, args.src.path(), self.opts).await)
+        let src = Place::open(&args.src, fs.runtime().clone(), args.retry)?;
+        src.check(&args.src, true).await?;
+        Ok(count(&src, args.src.path(), self.opts).await)
     }
 }
 

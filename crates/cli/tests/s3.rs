@@ -192,7 +192,7 @@ fn errors_a_user_meets_are_one_clear_line() {
     let w = world(Config::default());
     write_vault(&w.path("vault"));
     let vault = w.arg("vault");
-    let cases: [Case<'_>; 6] = [
+    let cases: [Case<'_>; 7] = [
         (
             &["export", &vault, "s3://nope/x"],
             &[],
@@ -212,6 +212,11 @@ fn errors_a_user_meets_are_one_clear_line() {
             &["scan", "s3://notes/none.log"],
             &[],
             "s3://notes/none.log: no such object",
+        ),
+        (
+            &["tags", "s3://notes/empty"],
+            &[],
+            "s3://notes/empty: nothing under this prefix",
         ),
         (
             &["export", &vault, "s3://notes/x", "--strategy", "blocking"],
@@ -240,4 +245,33 @@ fn a_throttled_service_is_reported_once_its_retries_run_out() {
     let message = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{message}");
     assert!(message.contains("throttling"), "{message}");
+}
+
+/// An export into a prefix of its own source, in the same bucket, never reads what it wrote:
+/// run twice, the second finds every note unchanged and nothing under `out/out`.
+#[test]
+fn an_export_into_its_own_prefix_does_not_read_itself() {
+    let w = world(Config::default());
+    write_vault(&w.path("server/notes/vault"));
+    for run in 0..2 {
+        let output = w.run(
+            &[
+                "export",
+                "-r",
+                "--json",
+                "--names",
+                "keep",
+                "s3://notes/vault",
+                "s3://notes/vault/out",
+            ],
+            &[],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let (exported, unchanged) = if run == 0 { (4, 0) } else { (0, 4) };
+        assert_eq!(summary["exported"], exported, "run {run}");
+        assert_eq!(summary["unchanged"], unchanged, "run {run}");
+    }
+    assert!(files(&w.path("server/notes/vault/out/out")).is_empty());
+    assert_eq!(files(&w.path("server/notes/vault/out")).len(), 4);
 }

@@ -1,6 +1,7 @@
 //! System calls per note, counted with `strace -f -c` on the real binary (where strace is
 //! installed; the test says so and passes without it): reading notes (`tags`) and exporting
-//! them (`export`, the default blocking strategy). Per note is the difference between a run
+//! them (`export`), with the blocking strategy (the lean path every platform has, and io_uring's
+//! fallback; `uring.rs` counts io_uring's). Per note is the difference between a run
 //! over 1,500 notes and one over 500, divided by 1,000: what one more note costs, without the
 //! process's fixed start-up calls (the loader's opens, the runtime's set-up).
 //!
@@ -46,10 +47,17 @@ fn per_note(small: &BTreeMap<String, u64>, large: &BTreeMap<String, u64>) -> (f6
 fn counts(dir: &Path, notes: usize) -> Option<(BTreeMap<String, u64>, BTreeMap<String, u64>)> {
     let src = dir.join(format!("notes-{notes}"));
     corpus::write_corpus(&StdFs, &src, notes, 7).unwrap();
-    let read = strace(&["tags", src.to_str().unwrap()], dir)?;
+    let src = src.to_str().unwrap();
+    let read = strace(&["tags", "--strategy", "blocking", src], dir)?;
     let dest = dir.join(format!("out-{notes}"));
     let export = strace(
-        &["export", src.to_str().unwrap(), dest.to_str().unwrap()],
+        &[
+            "export",
+            "--strategy",
+            "blocking",
+            src,
+            dest.to_str().unwrap(),
+        ],
         dir,
     )?;
     assert_eq!(std::fs::read_dir(&dest).unwrap().count(), notes);

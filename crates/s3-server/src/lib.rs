@@ -122,6 +122,8 @@ impl Server {
         runtime.spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
+                    // Out of descriptors, most likely: let connections close before trying again.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 };
                 let (s3, uploads, buckets) = (s3.clone(), uploads.clone(), buckets.clone());
