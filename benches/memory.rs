@@ -13,73 +13,20 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
 
-use smartnotes_io::support::corpus;
 use smartnotes_io::support::results::{MemoryBench, MemoryRow};
-
-const FOLDER: usize = 1_000;
-const TIME: &str = "/usr/bin/time";
-
-/// A vault of `n` notes in folders of [`FOLDER`], written once (two writer threads) and
-/// marked complete.
-fn vault(base: &Path, n: usize) -> PathBuf {
-    let dir = base.join(format!("vault-{n}"));
-    let done = dir.join(".complete");
-    if done.exists() {
-        return dir;
-    }
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).expect("remove a partial vault");
-    }
-    eprintln!("writing {n} notes into {} ...", dir.display());
-    let folders = n.div_ceil(FOLDER);
-    std::thread::scope(|s| {
-        for part in 0..2 {
-            let dir = &dir;
-            s.spawn(move || {
-                for f in (part..folders).step_by(2) {
-                    let folder = dir.join(format!("f{f:04}"));
-                    std::fs::create_dir_all(&folder).expect("vault folder");
-                    for i in f * FOLDER..((f + 1) * FOLDER).min(n) {
-                        let (name, text) = corpus::sample_note(i, common::SEED, 900);
-                        std::fs::write(folder.join(name), text).expect("write note");
-                    }
-                }
-            });
-        }
-    });
-    std::fs::write(&done, b"").expect("mark the vault complete");
-    dir
-}
 
 /// One export under `/usr/bin/time`: (peak MiB, seconds, notes exported).
 fn export(cli: &Path, src: &Path, dest: &Path, runtime: &str, json: bool) -> (f64, f64, usize) {
-    let mut cmd = Command::new(TIME);
-    cmd.args(["-f", "peak-kib %M"])
-        .arg(cli)
-        .args(["export", "--recursive", "--runtime", runtime]);
+    let mut cmd = Command::new(cli);
+    cmd.args(["export", "--recursive", "--runtime", runtime]);
     if json {
         cmd.arg("--json");
     }
-    let start = Instant::now();
-    let out = cmd
-        .arg(src)
-        .arg(dest)
-        .output()
-        .expect("run smartnotes export");
-    let seconds = start.elapsed().as_secs_f64();
+    let (out, peak_mib, seconds) = common::peak(cmd.arg(src).arg(dest));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "export failed: {stderr}");
-    let kib: f64 = stderr
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("peak-kib "))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no peak in {stderr}"));
     let exported = if json {
         let doc: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
         let files = doc["files"].as_array().map_or(0, Vec::len);
@@ -92,7 +39,7 @@ fn export(cli: &Path, src: &Path, dest: &Path, runtime: &str, json: bool) -> (f6
             .and_then(|n| n.parse().ok())
             .expect("`exported N notes ...`")
     };
-    (kib / 1024.0, seconds, exported)
+    (peak_mib, seconds, exported)
 }
 
 fn main() {
@@ -113,11 +60,11 @@ fn main() {
     };
     std::fs::create_dir_all(&base).expect("bench dir");
     let layout = format!(
-        "notes of about 1 KiB in folders of {FOLDER}, under {}",
+        "notes of about 1 KiB in folders of {}, under {}",
+        common::FOLDER,
         base.display()
     );
-    if !Path::new(TIME).exists() {
-        let why = format!("{TIME} (GNU time) is not installed: `apt-get install time`");
+    if let Err(why) = common::peak_measurable() {
         println!("memory: skipped: {why}");
         common::write_results(
             "memory",
@@ -137,7 +84,7 @@ fn main() {
         .into_iter()
         .filter(|&n| n <= max)
     {
-        let src = vault(&base, n);
+        let src = common::vault(&base, n);
         for runtime in ["tokio", "smol"] {
             for json in [false, true] {
                 let dest = base.join("export");

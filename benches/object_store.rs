@@ -28,8 +28,8 @@ use object_store::aws::AmazonS3Builder;
 use smartnotes::{
     Executor, Note, NoteFile, Options, RuntimeKind, Store, StoreExt, StoreJob, Strategy,
 };
-use smartnotes_io::support::corpus;
-use smartnotes_io::support::results::{MemoryRow, ObjectStoreBench, ObjectStoreRow};
+use smartnotes_io::support::lag::median;
+use smartnotes_io::support::results::{MemoryRow, ObjectStoreBench, ObjectStoreRow, label};
 use smartnotes_object_store::{Handle, IoThread, ObjectFs};
 use smartnotes_s3_server::{Config, Server};
 
@@ -66,11 +66,11 @@ fn filter() -> Option<String> {
     std::env::args().skip(1).find(|a| !a.starts_with("--"))
 }
 
-fn label(limit: usize) -> String {
-    if limit == 1 {
-        "sequential".into()
-    } else {
-        format!("concurrent-{limit}")
+/// The strategy of `limit` requests in flight (1: sequential).
+fn strategy(limit: usize) -> Strategy {
+    match limit {
+        1 => Strategy::Sequential,
+        limit => Strategy::Concurrent { limit },
     }
 }
 
@@ -140,12 +140,6 @@ fn notes(n: usize) -> Vec<NoteFile> {
         .collect()
 }
 
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted[sorted.len() / 2]
-}
-
 /// The service time of one request: sequential single-note exports to a server without delay.
 fn service_time(root: &Path, executor: &Executor, io: Option<Handle>) -> f64 {
     let server = Server::start(root, Config::default()).expect("start the server");
@@ -165,65 +159,32 @@ fn service_time(root: &Path, executor: &Executor, io: Option<Handle>) -> f64 {
     median(&times[10..])
 }
 
-/// A bucket of `n` notes in folders of 1,000, written straight into the server's folder.
-fn bucket_of(root: &Path, n: usize) -> String {
-    let prefix = format!("vault-{n}");
-    let dir = root.join("notes").join(&prefix);
-    if dir.join(".complete").exists() {
-        return prefix;
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    for i in 0..n {
-        let folder = dir.join(format!("f{:04}", i / 1000));
-        if i % 1000 == 0 {
-            std::fs::create_dir_all(&folder).expect("folder");
-        }
-        let (name, text) = corpus::sample_note(i, common::SEED, 900);
-        std::fs::write(folder.join(name), text).expect("note");
-    }
-    std::fs::write(dir.join(".complete"), b"").expect("mark");
-    prefix
-}
-
-/// `smartnotes export -r s3://notes/PREFIX DEST` under `/usr/bin/time`.
+/// `smartnotes export -r --json s3://notes/vault-N DEST` under `/usr/bin/time`: the bucket's
+/// `vault-N` holds `n` notes.
 fn export_from_bucket(
     cli: &Path,
     server: &Server,
-    prefix: &str,
+    n: usize,
     dest: &Path,
     runtime: &str,
 ) -> MemoryRow {
-    let start = Instant::now();
-    let out = Command::new("/usr/bin/time")
-        .args(["-f", "peak-kib %M"])
-        .arg(cli)
+    let mut command = Command::new(cli);
+    command
         .args(["export", "-r", "--json", "--runtime", runtime])
-        .arg(format!("s3://notes/{prefix}"))
+        .arg(format!("s3://notes/vault-{n}"))
         .arg(dest)
-        .envs(server.env())
-        .output()
-        .expect("run smartnotes");
-    let seconds = start.elapsed().as_secs_f64();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "export failed: {stderr}");
-    let kib: f64 = stderr
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("peak-kib "))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no peak in {stderr}"));
+        .envs(server.env());
+    let (out, peak_mib, seconds) = common::peak(&command);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
-    let exported = doc["exported"].as_u64().unwrap_or(0) as usize;
+    let files = doc["files"].as_array().map_or(0, Vec::len);
+    assert_eq!(doc["exported"].as_u64(), Some(files as u64));
     MemoryRow {
-        notes: prefix
-            .strip_prefix("vault-")
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0),
+        notes: n,
         runtime: runtime.into(),
         json: true,
-        peak_mib: kib / 1024.0,
+        peak_mib,
         seconds,
-        exported,
+        exported: files,
     }
 }
 
@@ -267,7 +228,7 @@ fn main() {
             rows.push(ObjectStoreRow {
                 runtime: executor.kind().name().into(),
                 notes: n,
-                strategy: label(limit),
+                strategy: label(strategy(limit)),
                 limit,
                 seconds: Vec::new(),
             });
@@ -287,27 +248,35 @@ fn main() {
                     store: stores[e].clone(),
                     io: io_of(executor),
                 });
-                eprintln!("{} {n} {}: {seconds:.3} s", executor.kind(), label(limit));
+                eprintln!(
+                    "{} {n} {}: {seconds:.3} s",
+                    executor.kind(),
+                    label(strategy(limit))
+                );
                 rows[e * cases.len() + c].seconds.push(seconds);
             }
         }
     }
 
     // Peak memory of the CLI exporting from the bucket, small and ten times larger (not in a
-    // filtered run).
-    let sizes: &[usize] = match (filter(), quick()) {
-        (Some(_), _) => &[],
-        (None, true) => &[1000, 10_000],
-        (None, false) => &[2000, 20_000],
+    // filtered run, nor without GNU time).
+    let sizes: &[usize] = match (filter(), quick(), common::peak_measurable()) {
+        (_, _, Err(why)) => {
+            eprintln!("memory not measured: {why}");
+            &[]
+        }
+        (Some(_), ..) => &[],
+        (None, true, _) => &[1000, 10_000],
+        (None, false, _) => &[2000, 20_000],
     };
     let quiet_server = Server::start(&quiet, Config::default()).expect("server");
     let cli = common::cli_binary();
     let mut memory = Vec::new();
     for &n in sizes {
-        let prefix = bucket_of(&quiet, n);
+        common::vault(&quiet.join("notes"), n); // the bucket's `vault-N`
         for kind in RuntimeKind::ALL {
             let dest = base.path().join(format!("out-{n}-{kind}"));
-            let row = export_from_bucket(&cli, &quiet_server, &prefix, &dest, kind.name());
+            let row = export_from_bucket(&cli, &quiet_server, n, &dest, kind.name());
             assert_eq!(row.exported, n, "every note exported");
             eprintln!(
                 "memory: {n} notes from the bucket, {kind}: {:.1} MiB in {:.1} s",
@@ -326,14 +295,13 @@ fn main() {
     };
     println!("\n| runtime | notes | strategy | median (s) | ideal (s) |\n|---|---:|---|---:|---:|");
     for row in &bench.rows {
-        let rounds = row.notes.div_ceil(row.limit) as f64;
         println!(
             "| {} | {} | {} | {:.3} | {:.3} |",
             row.runtime,
             row.notes,
             row.strategy,
             median(&row.seconds),
-            rounds * bench.delay_s + bench.service_s
+            bench.ideal(row)
         );
     }
     write_results("object_store", &bench);

@@ -43,7 +43,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     // What `--strategy blocking` and `--strategy uring` run (the default is one of them: see
     // `Strategy::default()`).
-    let in_flight = 2 * std::thread::available_parallelism().map_or(2, |n| n.get());
+    let in_flight = 2 * smartnotes_io::support::cores();
     let strategies = [
         (
             "blocking",

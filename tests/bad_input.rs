@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{temp, tree, write_files};
+use common::{reasons, temp, tree, write_files};
 use smartnotes::{Options, Store, StoreExt, Strategy, WriteMode};
 
 fn run_opts() -> Options {
@@ -61,27 +61,19 @@ async fn every_bad_input_is_exported_or_reported<F: Store>(fs: F) {
     #[cfg(unix)]
     std::os::unix::fs::symlink(".", src.join("loop")).unwrap();
 
-    // The default strategy, and io_uring's reads (the blocking path where it is refused).
-    let uring = Strategy::Uring {
-        batch: 8,
-        in_flight: 2,
-    };
-    for (i, opts) in [run_opts(), run_opts().with_strategy(uring)]
-        .into_iter()
-        .enumerate()
-    {
+    // The default strategy, the lean blocking path, and io_uring's reads (the blocking path
+    // where it is refused).
+    let (batch, in_flight) = (8, 2);
+    let strategies = [
+        Strategy::default(),
+        Strategy::Blocking { batch, in_flight },
+        Strategy::Uring { batch, in_flight },
+    ];
+    for (i, strategy) in strategies.into_iter().enumerate() {
+        let opts = run_opts().with_strategy(strategy);
         let out = root.path().join(format!("out-{i}"));
         let report = fs.pipeline_with(&src, &out, &opts).await.unwrap();
-        let reasons: Vec<(String, String)> = report
-            .skipped
-            .iter()
-            .map(|s| {
-                (
-                    s.source.file_name().unwrap().to_str().unwrap().to_owned(),
-                    s.reason(),
-                )
-            })
-            .collect();
+        let reasons = reasons(&report);
         let skipped: Vec<&str> = reasons.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             skipped,

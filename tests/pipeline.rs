@@ -245,16 +245,7 @@ async fn bad_files_are_reported_and_the_rest_exported<F: Store>(fs: F) {
     let opts = Options::default().with_max_note_bytes(1024);
     let report = fs.pipeline_with(&src, &out, &opts).await.unwrap();
     assert_eq!(report.exported.len(), 3);
-    let reasons: Vec<(String, String)> = report
-        .skipped
-        .iter()
-        .map(|s| {
-            (
-                s.source.file_name().unwrap().to_str().unwrap().to_owned(),
-                s.reason(),
-            )
-        })
-        .collect();
+    let reasons = common::reasons(&report);
     assert_eq!(reasons.len(), 5, "{reasons:?}");
     let find = |name: &str| &reasons.iter().find(|(n, _)| n == name).unwrap().1;
     assert!(find("latin1.md").contains("not valid UTF-8 (invalid byte at offset 5)"));

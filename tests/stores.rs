@@ -187,7 +187,10 @@ async fn a_store_without_a_blocking_twin_works_concurrently<S: Store>(fs: S) {
         assert_eq!(mem.get(&ours.path), mem.get(&theirs.path));
     }
 
-    let blocking = Options::default().with_strategy(Strategy::default());
+    let blocking = Options::default().with_strategy(Strategy::Blocking {
+        batch: 256,
+        in_flight: 2,
+    });
     let err = store
         .pipeline_with("/notes", "/out2", &blocking)
         .await

@@ -198,3 +198,75 @@ pub(crate) fn cli_binary() -> PathBuf {
         .map_or_else(|| root.join("target"), PathBuf::from)
         .join("release/smartnotes")
 }
+
+/// Notes per folder of the large vaults.
+pub(crate) const FOLDER: usize = 1_000;
+
+/// A vault of `n` notes in folders of [`FOLDER`] (as `corpus::sample_note`s), written once (two writer threads) and
+/// marked complete.
+pub(crate) fn vault(base: &Path, n: usize) -> PathBuf {
+    let dir = base.join(format!("vault-{n}"));
+    let done = dir.join(".complete");
+    if done.exists() {
+        return dir;
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("remove a partial vault");
+    }
+    eprintln!("writing {n} notes into {} ...", dir.display());
+    let folders = n.div_ceil(FOLDER);
+    std::thread::scope(|s| {
+        for part in 0..2 {
+            let dir = &dir;
+            s.spawn(move || {
+                for f in (part..folders).step_by(2) {
+                    let folder = dir.join(format!("f{f:04}"));
+                    std::fs::create_dir_all(&folder).expect("vault folder");
+                    for i in f * FOLDER..((f + 1) * FOLDER).min(n) {
+                        let (name, text) = corpus::sample_note(i, SEED, 900);
+                        std::fs::write(folder.join(name), text).expect("write note");
+                    }
+                }
+            });
+        }
+    });
+    std::fs::write(&done, b"").expect("mark the vault complete");
+    dir
+}
+
+/// GNU time, for the peak resident memory of a process.
+const TIME: &str = "/usr/bin/time";
+
+/// `Ok` when [`peak`] can measure here, else why not.
+pub(crate) fn peak_measurable() -> Result<(), String> {
+    if Path::new(TIME).exists() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{TIME} (GNU time) is not installed: `apt-get install time`"
+        ))
+    }
+}
+
+/// Runs `command` under `/usr/bin/time` and checks it succeeded: its output, its peak
+/// resident memory (MiB) and its wall time (seconds).
+pub(crate) fn peak(command: &std::process::Command) -> (std::process::Output, f64, f64) {
+    let start = std::time::Instant::now();
+    let out = std::process::Command::new(TIME)
+        .args(["-f", "peak-kib %M"])
+        .arg(command.get_program())
+        .args(command.get_args())
+        .envs(command.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .output()
+        .expect("run a command under /usr/bin/time");
+    let seconds = start.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{command:?} failed: {stderr}");
+    let kib: f64 = stderr
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("peak-kib "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak in {stderr}"));
+    (out, kib / 1024.0, seconds)
+}

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
-use smartnotes::{Error, NoteFile, Store, StoreExt};
+use smartnotes::{Error, NoteFile, Report, Store, StoreExt};
 
 /// Generates `mod tokio` and `mod smol`, each with a `#[test]` per listed test, running
 /// `super::name(fs)` on that runtime's real file system through [`smartnotes::RuntimeKind`].
@@ -82,4 +82,16 @@ pub(crate) async fn titles<F: Store>(fs: &F, dir: &Path) -> Vec<String> {
         .map(|item| item.expect("note").note.title)
         .collect()
         .await
+}
+
+/// Each skipped note of `report` as (its file name, the reason), in report order.
+pub(crate) fn reasons(report: &Report) -> Vec<(String, String)> {
+    report
+        .skipped
+        .iter()
+        .map(|s| {
+            let name = s.source.file_name().unwrap().to_string_lossy().into_owned();
+            (name, s.reason())
+        })
+        .collect()
 }

@@ -3,7 +3,7 @@
 //! are listed in. No threshold lives here ([`crate::policy`] has them) and nothing is drawn
 //! ([`crate::report`] does that).
 
-use smartnotes::support::results::{ObjectStoreBench, ObjectStoreRow, RatioCase, RatioGroup};
+use smartnotes::support::results::{ObjectStoreBench, RatioCase, RatioGroup};
 use smartnotes::support::stats::{self, Interval};
 
 use crate::bench::{Measurement, Results};
@@ -166,12 +166,6 @@ pub(crate) fn median_range(values: &[f64]) -> (f64, f64, f64) {
         sorted[0],
         sorted[sorted.len() - 1],
     )
-}
-
-/// An object-store export's ideal time: ceil(notes / limit) request delays plus one
-/// request's service time.
-pub(crate) fn object_store_ideal(bench: &ObjectStoreBench, row: &ObjectStoreRow) -> f64 {
-    row.notes.div_ceil(row.limit.max(1)) as f64 * bench.delay_s + bench.service_s
 }
 
 /// Per runtime, how many times faster `notes` notes export concurrently (`limit`) than

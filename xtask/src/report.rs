@@ -551,7 +551,7 @@ fn object_store_section(md: &mut String, r: &Results) {
     );
     for row in &bench.rows {
         let (median, low, high) = crate::figures::median_range(&row.seconds);
-        let ideal = crate::figures::object_store_ideal(bench, row);
+        let ideal = bench.ideal(row);
         let _ = writeln!(
             md,
             "| {} | {} | {} | {median:.3} [{low:.3}, {high:.3}] | {ideal:.3} | {:+.1}% |",
@@ -593,7 +593,7 @@ fn syscalls_section(md: &mut String, r: &Results) {
          over {} and {} notes; per note is the difference over the notes between them, so the \
          process's start-up cancels out (`benches/syscalls.rs`). Counted: the calls that touch \
          files, `io_uring_enter` and `getpid`; not the runtime's own (futex, epoll, mmap). \
-         `uring-256x4` read through: {}.\n",
+         The `uring-*` rows read through: {}.\n",
         thousands(bench.notes.0),
         thousands(bench.notes.1),
         bench.uring

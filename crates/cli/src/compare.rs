@@ -76,7 +76,7 @@ pub(crate) struct Args {
 
 /// The strategies compared, with their labels: io_uring's where this process can use it.
 fn strategies() -> Vec<(&'static str, Strategy)> {
-    let in_flight = 2 * std::thread::available_parallelism().map_or(2, |n| n.get());
+    let in_flight = 2 * smartnotes::support::cores();
     let mut list = vec![
         ("sequential", Strategy::Sequential),
         ("concurrent (64)", Strategy::Concurrent { limit: 64 }),

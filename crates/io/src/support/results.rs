@@ -330,6 +330,15 @@ pub struct ObjectStoreBench {
     pub memory: Vec<MemoryRow>,
 }
 
+impl ObjectStoreBench {
+    /// A case's ideal time: ceil(notes / limit) request delays plus one request's service
+    /// time, seconds.
+    #[must_use]
+    pub fn ideal(&self, row: &ObjectStoreRow) -> f64 {
+        row.notes.div_ceil(row.limit.max(1)) as f64 * self.delay_s + self.service_s
+    }
+}
+
 /// One export case of the object-store bench.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ObjectStoreRow {
