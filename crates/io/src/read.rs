@@ -293,10 +293,6 @@ enum Step {
 struct Walk {
     /// The root, until [`Walk::step`] hands it out.
     root: Option<PathBuf>,
-    /// Whether the listing [`Walk::visit`] takes next is the root's.
-    at_root: bool,
-    /// The root could not be listed: the walk is over.
-    over: bool,
     recursive: bool,
     hidden: bool,
     excluded: Vec<PathBuf>,
@@ -312,8 +308,6 @@ impl Walk {
     fn new(root: &Path, opts: &Options) -> Self {
         Self {
             root: Some(root.to_path_buf()),
-            at_root: true,
-            over: false,
             recursive: opts.recursive,
             hidden: opts.hidden,
             excluded: opts.exclude.iter().map(|p| lexical(p)).collect(),
@@ -327,9 +321,6 @@ impl Walk {
     fn step(&mut self) -> Step {
         if let Some(root) = self.root.take() {
             return Step::List(root);
-        }
-        if self.over {
-            return Step::Done;
         }
         while let Some((folder, entries)) = self.stack.last_mut() {
             let Some(entry) = entries.next() else {
@@ -366,19 +357,16 @@ impl Walk {
     /// Takes the sorted listing of `dir`, the directory [`Walk::step`] asked for last.
     ///
     /// # Errors
-    /// [`Error::List`] when it could not be listed; for the root, the walk is then over.
+    /// [`Error::List`] when it could not be listed (nothing of it is walked: for the root, the
+    /// walk is then over).
     fn visit(&mut self, dir: PathBuf, listed: std::io::Result<Vec<Entry>>) -> Result<(), Error> {
-        let at_root = std::mem::replace(&mut self.at_root, false);
         match listed {
             Ok(entries) => {
                 let folder = std::mem::take(&mut self.next_folder);
                 self.stack.push((folder, entries.into_iter()));
                 Ok(())
             }
-            Err(source) => {
-                self.over = at_root;
-                Err(Error::List { path: dir, source })
-            }
+            Err(source) => Err(Error::List { path: dir, source }),
         }
     }
 }
