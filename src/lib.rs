@@ -86,10 +86,10 @@ pub use smartnotes_core::{
     is_safe_file_name, slug, stream, tag_matches,
 };
 pub use smartnotes_io::{
-    BlockingStore, DEFAULT_MAX_NOTE_BYTES, Entry, EntryKind, Error, ExportStream, Exported,
-    HiddenCount, Layout, LocalFs, Names, NoBlocking, NoteFile, NoteStream, Options, Outcome,
-    Report, Runtime, ScanOptions, ScanProgress, Skipped, StdFs, Store, StoreExt, Strategy,
-    TooLarge, WriteMode, testing,
+    BlockingStore, Count, DEFAULT_MAX_NOTE_BYTES, Entry, EntryKind, Error, ExportStream, Exported,
+    Layout, LocalFs, Names, NoBlocking, NoteFile, NoteStream, Options, Outcome, Report, Runtime,
+    ScanOptions, ScanProgress, Skipped, StdFs, Store, StoreExt, Strategy, TooLarge, WriteMode,
+    testing,
 };
 
 /// Bench and test support (feature `support`): the sample corpus, the `std::fs` baselines,

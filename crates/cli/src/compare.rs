@@ -74,29 +74,19 @@ pub(crate) struct Args {
     reps: u32,
 }
 
-/// The strategies compared, with their labels: io_uring's where this process can use it.
+/// The strategies compared, labelled by their `--strategy` names (with the CLI's defaults for
+/// each): `uring` where this process can use io_uring.
 fn strategies() -> Vec<(&'static str, Strategy)> {
-    let in_flight = 2 * smartnotes::support::cores();
     let mut list = vec![
         ("sequential", Strategy::Sequential),
-        ("concurrent (64)", Strategy::Concurrent { limit: 64 }),
-        (
-            "blocking",
-            Strategy::Blocking {
-                batch: 256,
-                in_flight,
-            },
-        ),
+        ("concurrent", Strategy::concurrent(64)),
+        ("blocking", Strategy::blocking()),
         ("responsive", Strategy::responsive()),
     ];
-    if Strategy::uring_backend().is_ok() {
-        list.push((
-            "io_uring",
-            Strategy::Uring {
-                batch: 256,
-                in_flight,
-            },
-        ));
+    if let (Ok(()), Strategy::Blocking { batch, in_flight }) =
+        (Strategy::uring_backend(), Strategy::blocking())
+    {
+        list.push(("uring", Strategy::Uring { batch, in_flight }));
     }
     list
 }
@@ -144,7 +134,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let src = match &args.dir {
         Some(dir) => {
-            crate::existing(dir, "notes folder")?;
+            crate::notes_folder(dir)?;
             dir.clone()
         }
         None => {
@@ -557,7 +547,9 @@ impl Decision {
         } else {
             String::new()
         };
-        format!("recommended for this data: {strategies}{runtimes}{equal}")
+        format!(
+            "recommended for this data: {strategies}{runtimes}{equal} (`export --strategy NAME`)"
+        )
     }
 
     /// When a recommended strategy keeps the loop late by clearly more than

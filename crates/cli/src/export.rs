@@ -33,8 +33,9 @@ pub(crate) struct Args {
     /// not followed).
     #[arg(short, long)]
     recursive: bool,
-    /// Put every note directly in DEST instead of mirroring the folders of SRC.
-    #[arg(long)]
+    /// Put every note directly in DEST instead of mirroring the folders of SRC (with
+    /// --recursive: a flat folder is exported flat already).
+    #[arg(long, requires = "recursive")]
     flat: bool,
     /// How exported files are named: slug (from the title: lowercase words joined by `-`) or
     /// keep (the source file's own name, so wiki links keep resolving).
@@ -55,9 +56,10 @@ pub(crate) struct Args {
     runtime: RuntimeKind,
     /// How the I/O is done: sequential (one file at a time), concurrent (many async operations
     /// in flight), blocking (batches of std::fs work on the blocking pool), uring (the same
-    /// batches, reads submitted to io_uring: the fastest on local files here; blocking where
-    /// the kernel refuses it or SMARTNOTES_URING=off). Default: uring for local folders (as
-    /// built with io_uring, else blocking), concurrent for s3:// locations.
+    /// batches, reads submitted to io_uring; blocking where the kernel refuses it or
+    /// SMARTNOTES_URING=off), responsive (uring's batches, smaller: 32, one per core). Default:
+    /// uring for local folders (as built with io_uring, else blocking), concurrent for s3://
+    /// locations. `compare` says which is fastest on your notes.
     #[arg(long, value_enum)]
     strategy: Option<StrategyArg>,
     /// Operations in flight (concurrent, and requests to a bucket; default 64) or batches in
@@ -95,9 +97,10 @@ impl Args {
     }
 }
 
+/// A skipped input, named as the library's `Skipped` names it.
 #[derive(Serialize)]
 struct SkippedJson<'a> {
-    path: &'a Path,
+    source: &'a Path,
     reason: String,
 }
 
@@ -120,6 +123,8 @@ struct Summary {
     unchanged: usize,
     /// Hidden files and folders passed over (see --hidden).
     hidden: usize,
+    /// Notes already in DEST, not read: DEST lies inside SRC, and the walk leaves it out.
+    in_dest: usize,
     /// Notes read but left out by `--tag`.
     filtered_out: usize,
     /// Notes read (exported, skipped or filtered out) before the export ended.
@@ -135,9 +140,9 @@ struct Summary {
 pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     let (read, write) = args.strategies()?;
     if let Location::Local(src) = &args.src {
-        crate::existing(src, "notes folder")?;
+        crate::notes_folder(src)?;
     }
-    let mut opts = Options::default()
+    let opts = Options::default()
         .with_recursive(args.recursive)
         .with_hidden(args.hidden)
         .with_layout(if args.flat {
@@ -154,10 +159,6 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         } else {
             WriteMode::CreateNew
         });
-    // DEST inside SRC (a folder, or a prefix of the same bucket) is never read back.
-    if args.src.same_store(&args.dest) {
-        opts = opts.with_exclude(args.dest.path());
-    }
     // Said when asked for by name; the default falls back without a word.
     if let (Some(StrategyArg::Uring), Err(why)) = (args.strategy, Strategy::uring_backend()) {
         eprintln!("smartnotes: io_uring not used ({why}): reading on the blocking path");
@@ -170,7 +171,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     let (read_opts, write_opts) = (opts.clone().with_strategy(read), opts.with_strategy(write));
     let start = Instant::now();
     let mut out = Writer::new(args.json)?;
-    let (counts, processed, filtered_out, hidden) = args.runtime.block_on(Export {
+    let tally = args.runtime.block_on(Export {
         args: &args,
         read: &read_opts,
         write: &write_opts,
@@ -178,13 +179,15 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     })?;
     let seconds = start.elapsed().as_secs_f64();
     let interrupted = ui::interrupted();
+    let counts = tally.counts;
     let summary = Summary {
         exported: counts.exported,
         skipped_count: counts.skipped,
         unchanged: counts.unchanged,
-        hidden,
-        filtered_out,
-        processed,
+        hidden: tally.hidden,
+        in_dest: tally.in_dest,
+        filtered_out: tally.filtered_out,
+        processed: tally.processed,
         interrupted,
         seconds,
         notes_per_second: ui::rate(counts.exported as f64, seconds),
@@ -212,6 +215,19 @@ struct Counts {
     exported: usize,
     unchanged: usize,
     skipped: usize,
+}
+
+/// What an export run counted, beside its outcomes.
+struct Tally {
+    counts: Counts,
+    /// Notes read (exported, skipped or filtered out) before the export ended.
+    processed: usize,
+    /// Notes left out by --tag.
+    filtered_out: usize,
+    /// Hidden entries passed over.
+    hidden: usize,
+    /// Notes already in DEST that the walk left out (DEST inside SRC).
+    in_dest: usize,
 }
 
 /// Where outcomes go as they come: text (a skipped note on stderr at once), or one JSON
@@ -248,7 +264,12 @@ impl Writer {
         match self {
             Writer::Text => {
                 if let ExportOutcome::Skipped(s) = outcome {
-                    eprintln!("smartnotes: skipped {}: {}", s.source.display(), s.reason());
+                    // The reason names its file: the input's path only when that is another.
+                    if s.error.path() == s.source {
+                        eprintln!("smartnotes: skipped {}", s.reason());
+                    } else {
+                        eprintln!("smartnotes: skipped {}: {}", s.source.display(), s.reason());
+                    }
                 }
                 Ok(())
             }
@@ -273,7 +294,7 @@ impl Writer {
                 }
                 ExportOutcome::Skipped(s) => {
                     let entry = SkippedJson {
-                        path: &s.source,
+                        source: &s.source,
                         reason: s.reason(),
                     };
                     if *skips > 0 {
@@ -317,7 +338,7 @@ impl Writer {
 }
 
 /// The pipeline with progress, tag filter and Ctrl-C, each outcome handed to the writer as it
-/// comes: (counts, notes read, notes filtered out, hidden entries passed over).
+/// comes.
 struct Export<'a> {
     args: &'a Args,
     read: &'a Options,
@@ -326,7 +347,7 @@ struct Export<'a> {
 }
 
 impl StoreJob for Export<'_> {
-    type Output = Result<(Counts, usize, usize, usize), Fatal>;
+    type Output = Result<Tally, Fatal>;
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
         let args = self.args;
@@ -334,14 +355,22 @@ impl StoreJob for Export<'_> {
         let (src, dest) = (open(&args.src)?, open(&args.dest)?);
         src.check(&args.src, true).await?;
         dest.check(&args.dest, false).await?;
+        // In one store, the library refuses an export that could write into its source, and
+        // leaves DEST out of the walk when it lies inside SRC (counting the notes there).
+        let notes = if args.src.same_store(&args.dest) {
+            src.read_notes_for_export(args.src.path(), args.dest.path(), self.read)
+                .await
+                .map_err(|e| fatal(&args.src, e))?
+        } else {
+            src.read_notes_with(args.src.path(), self.read)
+        };
         let bar = ui::spinner(
-            "{spinner} [{elapsed_precise}] {pos} notes ({per_sec})",
+            "{spinner} [{elapsed_precise}] {pos} notes ({rate})",
             args.json,
         );
         let tags: Vec<String> = args.tags.iter().map(|t| t.to_lowercase()).collect();
         let (processed, filtered) = (AtomicUsize::new(0), AtomicUsize::new(0));
-        let notes = src.read_notes_with(args.src.path(), self.read);
-        let hidden = notes.hidden();
+        let (hidden, in_dest) = (notes.hidden(), notes.in_dest());
         let notes = notes
             .take_while(|_| ready(!ui::interrupted()))
             .inspect(|_| {
@@ -371,14 +400,25 @@ impl StoreJob for Export<'_> {
                 ExportOutcome::Unchanged(_) => counts.unchanged += 1,
                 _ => counts.skipped += 1,
             }
-            // Above the spinner: a skipped note's line never mixes with it.
-            bar.suspend(|| self.out.outcome(&outcome))
-                .map_err(|e| format!("writing the report: {e}"))?;
+            // A line on stderr goes above the spinner, never mixed with it; the other outcomes
+            // leave the spinner alone (it redraws at most 10 times a second).
+            let written = match (&*self.out, &outcome) {
+                (Writer::Text, ExportOutcome::Skipped(_)) => {
+                    bar.suspend(|| self.out.outcome(&outcome))
+                }
+                _ => self.out.outcome(&outcome),
+            };
+            written.map_err(|e| format!("writing the report: {e}"))?;
         }
         drop(outcomes);
         bar.finish_and_clear();
-        let (processed, filtered) = (processed.into_inner(), filtered.into_inner());
-        Ok((counts, processed, filtered, hidden.get()))
+        Ok(Tally {
+            counts,
+            processed: processed.into_inner(),
+            filtered_out: filtered.into_inner(),
+            hidden: hidden.get(),
+            in_dest: in_dest.get(),
+        })
     }
 }
 
@@ -415,6 +455,14 @@ fn print_summary(s: &Summary) {
             s.hidden,
             if s.hidden == 1 { "" } else { "s" },
             if s.hidden == 1 { "" } else { "s" },
+        );
+    }
+    if s.in_dest > 0 {
+        println!(
+            "left out {} note{} already in {} (it lies inside the source; they were not read)",
+            s.in_dest,
+            if s.in_dest == 1 { "" } else { "s" },
+            dest
         );
     }
     if s.interrupted {

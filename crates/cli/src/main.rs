@@ -12,7 +12,7 @@ mod scan;
 mod tags;
 mod ui;
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -94,10 +94,16 @@ fn limit_malloc_arenas() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn limit_malloc_arenas() {}
 
-/// A path argument that must exist, checked before any work starts.
-pub(crate) fn existing(path: &PathBuf, what: &str) -> Result<(), Fatal> {
+/// A folder of notes given as an argument: it must exist and be a folder, checked before any
+/// work starts (nothing is created when it is not).
+pub(crate) fn notes_folder(path: &Path) -> Result<(), Fatal> {
     match std::fs::metadata(path) {
-        Ok(_) => Ok(()),
-        Err(e) => Err(format!("cannot open {what} {}: {e}", path.display()).into()),
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(format!(
+            "{} is a file, not a folder of notes (give the folder that holds it)",
+            path.display()
+        )
+        .into()),
+        Err(e) => Err(format!("cannot open notes folder {}: {e}", path.display()).into()),
     }
 }

@@ -89,36 +89,52 @@ impl Location {
             (_, Strategy::Uring { .. }) => StrategyArg::Uring,
             _ => StrategyArg::Blocking,
         });
-        let batched = matches!(chosen, StrategyArg::Blocking | StrategyArg::Uring);
+        let batched = matches!(
+            chosen,
+            StrategyArg::Blocking | StrategyArg::Uring | StrategyArg::Responsive
+        );
         if batch.is_some() && asked.is_some() && !batched {
-            return Err("--batch applies to --strategy blocking or uring only".into());
+            return Err("--batch applies to --strategy blocking, uring or responsive only".into());
         }
         if batched && self.is_remote() {
             return Err(format!(
-                "{self}: --strategy blocking and uring apply to local folders only (an object \
-                 store has no blocking twin: use concurrent)"
+                "{self}: --strategy blocking, uring and responsive apply to local folders only \
+                 (an object store has no blocking twin: use concurrent)"
             )
             .into());
         }
         let n = |n: u32| n as usize;
-        // `Strategy` is non-exhaustive: the default's batches, or these.
-        let (b, f) = match default {
+        // The batches of the preset asked for (the default's, or the responsive one's), with
+        // --batch and --limit over them. `Strategy` is non-exhaustive: else these.
+        let preset = match chosen {
+            StrategyArg::Responsive => Strategy::responsive(),
+            _ => default,
+        };
+        let (b, f) = match preset {
             Strategy::Blocking { batch, in_flight } | Strategy::Uring { batch, in_flight } => {
                 (batch, in_flight)
             }
-            _ => (256, 2 * smartnotes::support::cores()),
+            _ => match Strategy::blocking() {
+                Strategy::Blocking { batch, in_flight } => (batch, in_flight),
+                _ => (256, 4),
+            },
         };
         let (batch, in_flight) = (batch.map_or(b, n), limit.map_or(f, n));
         Ok(match chosen {
             StrategyArg::Sequential if limit.is_some() => {
-                return Err("--limit applies to --strategy concurrent, blocking or uring".into());
+                return Err(
+                    "--limit applies to --strategy concurrent, blocking, uring or responsive"
+                        .into(),
+                );
             }
             StrategyArg::Sequential => Strategy::Sequential,
-            StrategyArg::Concurrent => Strategy::Concurrent {
-                limit: limit.map_or(64, n),
-            },
+            StrategyArg::Concurrent => Strategy::concurrent(limit.map_or(64, n)),
             StrategyArg::Blocking => Strategy::Blocking { batch, in_flight },
             StrategyArg::Uring => Strategy::Uring { batch, in_flight },
+            StrategyArg::Responsive => match preset {
+                Strategy::Uring { .. } => Strategy::Uring { batch, in_flight },
+                _ => Strategy::Blocking { batch, in_flight },
+            },
         })
     }
 }
@@ -138,13 +154,19 @@ pub(crate) fn location() -> impl clap::builder::TypedValueParser<Value = Locatio
     clap::builder::OsStringValueParser::new().try_map(|arg| Location::parse(&arg))
 }
 
-/// `--strategy`'s values.
+/// `--strategy`'s values: the names `compare` prints and reports use.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum StrategyArg {
+    /// One operation at a time.
     Sequential,
+    /// Many async operations in flight (--limit, 64 by default).
     Concurrent,
+    /// Batches of std::fs work on the blocking pool.
     Blocking,
+    /// The same batches, reads submitted to io_uring (blocking where it is refused).
     Uring,
+    /// Smaller batches (32, one per core) that keep a single-threaded event loop responsive.
+    Responsive,
 }
 
 /// How the S3 client retries (object_store's `RetryConfig`, surfaced; the defaults are its
@@ -293,6 +315,17 @@ impl<R: Runtime> Store for Place<R> {
         match self {
             Place::Local(fs) => Either::Left(fs.read_at(path, offset, len)),
             Place::Object { fs, .. } => Either::Right(fs.read_at(path, offset, len)),
+        }
+    }
+
+    fn locate(
+        &self,
+        outer: &Path,
+        inner: &Path,
+    ) -> impl Future<Output = io::Result<Option<PathBuf>>> + Send {
+        match self {
+            Place::Local(fs) => Either::Left(fs.locate(outer, inner)),
+            Place::Object { fs, .. } => Either::Right(fs.locate(outer, inner)),
         }
     }
 

@@ -27,8 +27,8 @@ pub(crate) struct Args {
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     json: bool,
-    /// How a local folder is read: sequential, concurrent, blocking or uring (see `export
-    /// --help`; the default is uring where built with io_uring); a bucket is read
+    /// How a local folder is read: sequential, concurrent, blocking, uring or responsive (see
+    /// `export --help`; the default is uring where built with io_uring); a bucket is read
     /// concurrently.
     #[arg(long, value_enum)]
     strategy: Option<StrategyArg>,
@@ -42,9 +42,10 @@ struct TagCount {
     count: usize,
 }
 
+/// A note that could not be read, named as the library names it.
 #[derive(Serialize)]
 struct SkippedJson {
-    path: PathBuf,
+    source: PathBuf,
     reason: String,
 }
 
@@ -53,11 +54,13 @@ struct Summary {
     notes: usize,
     tags: Vec<TagCount>,
     skipped: Vec<SkippedJson>,
+    /// Hidden files and folders passed over (see --hidden).
+    hidden: usize,
 }
 
 pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     if let Location::Local(src) = &args.src {
-        crate::existing(src, "notes folder")?;
+        crate::notes_folder(src)?;
     }
     let opts = Options::default()
         .with_recursive(args.recursive)
@@ -71,11 +74,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
         for skipped in &summary.skipped {
-            eprintln!(
-                "smartnotes: skipped {}: {}",
-                skipped.path.display(),
-                skipped.reason
-            );
+            eprintln!("smartnotes: skipped {}", skipped.reason); // the reason names the file
         }
         for TagCount { tag, count } in &summary.tags {
             println!("{count:>6}  {tag}");
@@ -87,6 +86,14 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
             summary.notes,
             if summary.notes == 1 { "" } else { "s" },
         );
+        if summary.hidden > 0 {
+            println!(
+                "passed over {} hidden file{} or folder{} (--hidden reads them)",
+                summary.hidden,
+                if summary.hidden == 1 { "" } else { "s" },
+                if summary.hidden == 1 { "" } else { "s" },
+            );
+        }
     }
     Ok(if summary.skipped.is_empty() {
         Outcome::Done
@@ -118,6 +125,7 @@ async fn count<F: Store>(fs: &F, src: &Path, opts: &Options) -> Summary {
     let mut skipped = Vec::new();
     let mut notes = 0;
     let mut stream = fs.read_notes_with(src, opts);
+    let hidden = stream.hidden();
     while let Some(item) = stream.next().await {
         match item {
             Ok(file) => {
@@ -128,7 +136,7 @@ async fn count<F: Store>(fs: &F, src: &Path, opts: &Options) -> Summary {
                 }
             }
             Err(e) => skipped.push(SkippedJson {
-                path: e.path().to_owned(),
+                source: e.path().to_owned(),
                 reason: e.to_string(),
             }),
         }
@@ -142,5 +150,6 @@ async fn count<F: Store>(fs: &F, src: &Path, opts: &Options) -> Summary {
         notes,
         tags,
         skipped,
+        hidden: hidden.get(),
     }
 }

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -13,11 +13,11 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 pub(crate) fn install_interrupt_handler() {
     let installed = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            eprintln!("\nsmartnotes: interrupted again, quitting now");
+            eprintln!("smartnotes: interrupted again, quitting now");
             std::process::exit(130);
         }
         eprintln!(
-            "\nsmartnotes: interrupted; finishing the writes in flight (Ctrl-C again to quit now)"
+            "smartnotes: interrupted; finishing the writes in flight (Ctrl-C again to quit now)"
         );
     });
     if let Err(e) = installed {
@@ -33,25 +33,41 @@ pub(crate) fn interrupted() -> bool {
 /// A progress bar of `len` units, drawn on stderr only when stderr is a terminal and `quiet`
 /// (JSON output) is off; otherwise a hidden bar that costs nothing.
 pub(crate) fn bar(len: u64, template: &str, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.enable_steady_tick(Duration::from_millis(100));
-    bar
+    drawn(
+        ProgressBar::with_draw_target(Some(len), target()),
+        template,
+        quiet,
+    )
 }
 
 /// A spinner with a count, for work whose total is not known in advance (a streamed listing);
 /// drawn as [`bar`] is.
 pub(crate) fn spinner(template: &str, quiet: bool) -> ProgressBar {
+    drawn(
+        ProgressBar::with_draw_target(None, target()),
+        template,
+        quiet,
+    )
+}
+
+/// stderr, redrawn at most 10 times a second however often the count moves.
+fn target() -> ProgressDrawTarget {
+    ProgressDrawTarget::stderr_with_hz(10)
+}
+
+/// `bar` styled with `template` (where `{rate}` is the whole number of units a second), or a
+/// hidden bar when quiet or not on a terminal.
+fn drawn(bar: ProgressBar, template: &str, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new_spinner();
     if let Ok(style) = ProgressStyle::with_template(template) {
+        let style = style.progress_chars("=> ").with_key(
+            "rate",
+            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", state.per_sec());
+            },
+        );
         bar.set_style(style);
     }
     bar.enable_steady_tick(Duration::from_millis(100));

@@ -103,6 +103,18 @@ pub enum Error {
         /// What was asked.
         operation: &'static str,
     },
+    /// An export whose notes would be written into its own source (the same folder, or a
+    /// source inside the destination's mirrored tree): refused before anything is read or
+    /// written ([`StoreExt::read_notes_for_export`](crate::StoreExt::read_notes_for_export)).
+    #[error("cannot export {} into {}: {reason}", src.display(), path.display())]
+    Overlap {
+        /// The destination.
+        path: PathBuf,
+        /// The source folder.
+        src: PathBuf,
+        /// Why, and what to do instead.
+        reason: &'static str,
+    },
     /// A note could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -134,6 +146,7 @@ impl Error {
             | Error::LineTooLong { path, .. }
             | Error::Pattern { path, .. }
             | Error::Unsupported { path, .. }
+            | Error::Overlap { path, .. }
             | Error::Write { path, .. } => path,
         }
     }

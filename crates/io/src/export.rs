@@ -12,7 +12,7 @@ use futures_core::Stream;
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use smartnotes_core::{Note, UniqueNames};
 
-use crate::HiddenCount;
+use crate::Count;
 use crate::read::{BLOCKING_STRATEGY, blocking_twin, list_notes, load_notes};
 use crate::store::{BlockingStore, EntryKind, Store, WriteMode, write_atomic};
 use crate::strategy::in_batches;
@@ -66,6 +66,10 @@ pub struct Report {
     /// Hidden entries the listing passed over (a [`pipeline`](crate::StoreExt::pipeline) only;
     /// see [`Options::hidden`]).
     pub hidden: usize,
+    /// Notes already in the destination, left out of the walk because the destination lies
+    /// inside the source of a recursive [`pipeline`](crate::StoreExt::pipeline) (see
+    /// [`NoteStream::in_dest`](crate::NoteStream::in_dest)).
+    pub in_dest: usize,
 }
 
 impl Report {
@@ -122,7 +126,8 @@ pub enum Outcome {
 #[must_use = "streams do nothing unless polled"]
 pub struct ExportStream<'a> {
     inner: BoxStream<'a, Result<Outcome, Error>>,
-    hidden: HiddenCount,
+    hidden: Count,
+    in_dest: Count,
 }
 
 impl ExportStream<'_> {
@@ -143,8 +148,32 @@ impl ExportStream<'_> {
     /// assert_eq!(hidden.get(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
-    pub fn hidden(&self) -> HiddenCount {
+    pub fn hidden(&self) -> Count {
         self.hidden.clone()
+    }
+
+    /// A handle on how many notes already in the destination the walk left out (a pipeline
+    /// whose destination lies inside its recursive source; see
+    /// [`NoteStream::in_dest`](crate::NoteStream::in_dest)): final once the stream has ended.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{Options, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// fs.insert("/notes/out/mine.md", "# Mine\n")?;
+    /// let opts = Options::default().with_recursive(true);
+    /// let export = fs.pipeline_stream("/notes", "/notes/out", &opts);
+    /// let in_dest = export.in_dest();
+    /// assert_eq!(export.report().await?.exported.len(), 1);
+    /// assert_eq!(in_dest.get(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    pub fn in_dest(&self) -> Count {
+        self.in_dest.clone()
     }
 
     /// Every outcome, collected into a [`Report`] (its lists in input order).
@@ -172,6 +201,7 @@ impl ExportStream<'_> {
             report.push(outcome?);
         }
         report.hidden = self.hidden.get();
+        report.in_dest = self.in_dest.get();
         Ok(report)
     }
 }
@@ -180,6 +210,7 @@ impl std::fmt::Debug for ExportStream<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExportStream")
             .field("hidden", &self.hidden.get())
+            .field("in_dest", &self.in_dest.get())
             .finish_non_exhaustive()
     }
 }
@@ -381,7 +412,8 @@ where
     };
     ExportStream {
         inner,
-        hidden: HiddenCount::default(),
+        hidden: Count::default(),
+        in_dest: Count::default(),
     }
 }
 
@@ -551,11 +583,18 @@ pub(crate) fn pipeline_stream<F: Store>(
     dest: &Path,
     opts: &Options,
 ) -> ExportStream<'static> {
-    let opts = opts.clone().with_exclude(dest);
-    let hidden = HiddenCount::default();
-    let mut listed = list_notes(fs, src, &opts, hidden.clone()).peekable();
-    let (fs, src, dest) = (fs.clone(), src.to_path_buf(), dest.to_path_buf());
+    let (hidden, in_dest) = (Count::default(), Count::default());
+    let (fs, src, dest, opts) = (
+        fs.clone(),
+        src.to_path_buf(),
+        dest.to_path_buf(),
+        opts.clone(),
+    );
+    let counts = (hidden.clone(), in_dest.clone());
     let inner = stream::once(async move {
+        let read = source_for(&fs, &src, &dest, &opts).await?;
+        counts.1.set(read.in_dest);
+        let mut listed = list_notes(&fs, &src, &read.opts, counts.0).peekable();
         // The source folder that cannot be listed is fatal, as is a refused strategy.
         let fatal = match Pin::new(&mut listed).peek().await {
             Some(Err(Error::List { path, .. })) => *path == src,
@@ -567,10 +606,80 @@ pub(crate) fn pipeline_stream<F: Store>(
                 return Err(error);
             }
         }
-        let notes = load_notes(&fs, listed, &opts);
+        let notes = load_notes(&fs, listed, &read.opts);
         Ok(export_stream(&fs, &dest, notes, &opts).inner)
     })
     .try_flatten()
     .boxed();
-    ExportStream { inner, hidden }
+    ExportStream {
+        inner,
+        hidden,
+        in_dest,
+    }
+}
+
+/// How to read the source of an export in the same store: the options (the destination left
+/// out of the walk when it lies inside the source) and how many notes already in the
+/// destination that leaves out.
+pub(crate) struct Source {
+    pub(crate) opts: Options,
+    pub(crate) in_dest: usize,
+}
+
+/// Why an export into its own folder is refused.
+const SAME_FOLDER: &str = "they are the same folder, so the exported notes would be read back \
+    as notes of the source on every run; export to a folder of its own";
+
+/// Why a recursive, mirrored export from inside its destination is refused.
+const SOURCE_INSIDE: &str = "the source lies inside the destination, so a recursive export \
+    that mirrors folders could write into the source; export to a folder outside it, or flat";
+
+/// Checks that exporting `src` into `dest` (in the store `fs`) with `opts` never writes into
+/// the source, before anything is read or written ([`Error::Overlap`] if it could), and says
+/// how to read the source.
+pub(crate) async fn source_for<F: Store>(
+    fs: &F,
+    src: &Path,
+    dest: &Path,
+    opts: &Options,
+) -> Result<Source, Error> {
+    let list_error = |source| Error::List {
+        path: src.to_owned(),
+        source,
+    };
+    let refuse = |reason| Error::Overlap {
+        path: dest.to_owned(),
+        src: src.to_owned(),
+        reason,
+    };
+    let source = |opts: Options, in_dest| Source { opts, in_dest };
+    if let Some(rest) = fs.locate(dest, src).await.map_err(list_error)? {
+        if rest.as_os_str().is_empty() {
+            return Err(refuse(SAME_FOLDER));
+        }
+        if opts.recursive && opts.layout == Layout::Mirror {
+            return Err(refuse(SOURCE_INSIDE));
+        }
+        return Ok(source(opts.clone(), 0));
+    }
+    let rest = match fs.locate(src, dest).await.map_err(list_error)? {
+        Some(rest) if opts.recursive => rest,
+        // A destination outside the source, or in a folder a flat walk does not enter.
+        _ => return Ok(source(opts.clone(), 0)),
+    };
+    let inside = src.join(&rest);
+    // A hidden folder is never entered (the walk counts it as hidden); else what the walk
+    // would have found there, counted before anything is written.
+    let hidden = rest
+        .iter()
+        .any(|name| name.to_string_lossy().starts_with('.'));
+    let in_dest = if hidden && !opts.hidden {
+        0
+    } else {
+        list_notes(fs, &inside, opts, Count::default())
+            .filter(|item| std::future::ready(item.is_ok()))
+            .count()
+            .await
+    };
+    Ok(source(opts.clone().with_exclude(inside), in_dest))
 }

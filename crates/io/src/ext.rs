@@ -84,6 +84,56 @@ pub trait StoreExt: Store {
         crate::read::read_notes(self, dir.as_ref(), opts)
     }
 
+    /// The notes of `src` to export into `dest`, a folder of the same store: what
+    /// [`pipeline_with`](StoreExt::pipeline_with) reads, for a program that filters or counts
+    /// the notes on their way to [`export_stream`](StoreExt::export_stream).
+    ///
+    /// It checks first, before anything is read or written, that the export cannot write into
+    /// its source: `dest` being `src` (however spelled: on local files a link, a relative path
+    /// or a bind mount is seen through, see [`Store::locate`]) is refused, and so is a source
+    /// inside `dest` for a recursive export that mirrors folders (its folders would be
+    /// recreated under `dest`, inside the source). A `dest` inside `src` is allowed: a
+    /// recursive walk leaves it out, and the notes already there are counted
+    /// ([`NoteStream::in_dest`]), never silently dropped.
+    ///
+    /// # Errors
+    /// [`Error::Overlap`] for an export that could write into its source; [`Error::List`]
+    /// when a path cannot be resolved.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{Error, Options, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// let refused = fs.read_notes_for_export("/notes", "/notes/./", &Options::default()).await;
+    /// assert!(matches!(refused, Err(Error::Overlap { .. })));
+    /// let notes = fs.read_notes_for_export("/notes", "/out", &Options::default()).await?;
+    /// let report = fs.export("/out", notes).await?;
+    /// assert_eq!(report.exported.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn read_notes_for_export(
+        &self,
+        src: impl AsRef<Path>,
+        dest: impl AsRef<Path>,
+        opts: &Options,
+    ) -> impl Future<Output = Result<NoteStream, Error>> + Send {
+        let (src, dest, opts) = (
+            src.as_ref().to_owned(),
+            dest.as_ref().to_owned(),
+            opts.clone(),
+        );
+        async move {
+            let source = crate::export::source_for(self, &src, &dest, &opts).await?;
+            let in_dest = crate::Count::default();
+            in_dest.set(source.in_dest);
+            Ok(crate::read::read_notes(self, &src, &source.opts).with_in_dest(in_dest))
+        }
+    }
+
     /// The notes in the files `paths` names, as a stream in that order, read and parsed with
     /// the options' strategy and size limit: [`read_notes_with`](StoreExt::read_notes_with)
     /// without the listing, for a list of files you already have (from an index, `git
@@ -241,11 +291,14 @@ pub trait StoreExt: Store {
     /// Reads the notes of `src` and exports them to `dest`, with the default options.
     ///
     /// It streams: notes are written while later ones are still being read, and memory is
-    /// bounded by the strategy's window, not by the number of notes. If `dest` is inside `src`,
-    /// a recursive walk does not read it.
+    /// bounded by the strategy's window, not by the number of notes. It never writes into its
+    /// source: see [`read_notes_for_export`](StoreExt::read_notes_for_export) for what is
+    /// refused, and for a `dest` inside `src` ([`Report::in_dest`] counts the notes already
+    /// there, which a recursive walk leaves out).
     ///
     /// # Errors
-    /// [`Error::List`] when `src` cannot be listed, [`Error::CreateDir`] when `dest` cannot be
+    /// [`Error::Overlap`] for an export that could write into its source (nothing is read or
+    /// written), [`Error::List`] when `src` cannot be listed, [`Error::CreateDir`] when `dest` cannot be
     /// created, [`Error::Unsupported`] for a batched strategy (`Blocking`, `Uring`) on a store
     /// without a blocking twin. Every per-note failure is in the [`Report`].
     ///

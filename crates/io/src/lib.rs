@@ -72,7 +72,7 @@ pub use error::Error;
 pub use export::{ExportStream, Exported, Outcome, Report, Skipped};
 pub use ext::StoreExt;
 pub use lines::{ScanOptions, ScanProgress};
-pub use read::{HiddenCount, NoteFile, NoteStream};
+pub use read::{Count, NoteFile, NoteStream};
 pub use smartnotes_core::Runtime;
 pub use store::{
     BlockingStore, Entry, EntryKind, LocalFs, NoBlocking, StdFs, Store, TooLarge, WriteMode,

@@ -72,15 +72,47 @@ impl HasTags for NoteFile {
 #[must_use = "streams do nothing unless polled"]
 pub struct NoteStream {
     inner: BoxStream<'static, Result<NoteFile, Error>>,
-    hidden: HiddenCount,
+    hidden: Count,
+    in_dest: Count,
 }
 
 impl NoteStream {
     fn new(inner: BoxStream<'static, Result<NoteFile, Error>>) -> Self {
         Self {
             inner,
-            hidden: HiddenCount::default(),
+            hidden: Count::default(),
+            in_dest: Count::default(),
         }
+    }
+
+    /// The notes already in the export's destination that the walk leaves out, when the
+    /// destination lies inside the source of a recursive
+    /// [`read_notes_for_export`](crate::StoreExt::read_notes_for_export) (counted before
+    /// anything is written, so they are never silently dropped); 0 otherwise.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::StreamExt;
+    /// use smartnotes_io::{Options, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// fs.insert("/notes/out/old.md", "# Old\n")?;
+    /// let opts = Options::default().with_recursive(true);
+    /// let notes = fs.read_notes_for_export("/notes", "/notes/out", &opts).await?;
+    /// assert_eq!(notes.in_dest().get(), 1);
+    /// assert_eq!(notes.count().await, 1); // a.md only
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    pub fn in_dest(&self) -> Count {
+        self.in_dest.clone()
+    }
+
+    pub(crate) fn with_in_dest(mut self, in_dest: Count) -> Self {
+        self.in_dest = in_dest;
+        self
     }
 
     /// A handle on how many hidden entries (names starting with `.`) the listing passed over:
@@ -103,7 +135,7 @@ impl NoteStream {
     /// assert_eq!(hidden.get(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
-    pub fn hidden(&self) -> HiddenCount {
+    pub fn hidden(&self) -> Count {
         self.hidden.clone()
     }
 }
@@ -112,6 +144,7 @@ impl std::fmt::Debug for NoteStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NoteStream")
             .field("hidden", &self.hidden.get())
+            .field("in_dest", &self.in_dest.get())
             .finish_non_exhaustive()
     }
 }
@@ -131,23 +164,25 @@ impl futures_core::Stream for NoteStream {
     }
 }
 
-/// How many hidden entries a listing passed over (see [`NoteStream::hidden`]).
+/// A count a stream keeps as it goes, shared with the handle you hold: the hidden entries a
+/// listing passed over ([`NoteStream::hidden`]), the notes already in an export's destination
+/// that the walk left out ([`NoteStream::in_dest`]). Final once the stream has ended.
 #[derive(Clone, Debug, Default)]
-pub struct HiddenCount(Arc<AtomicUsize>);
+pub struct Count(Arc<AtomicUsize>);
 
-impl HiddenCount {
+impl Count {
     /// The count so far.
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(smartnotes_io::HiddenCount::default().get(), 0);
+    /// assert_eq!(smartnotes_io::Count::default().get(), 0);
     /// ```
     #[must_use]
     pub fn get(&self) -> usize {
         self.0.load(Ordering::Relaxed)
     }
 
-    fn set(&self, n: usize) {
+    pub(crate) fn set(&self, n: usize) {
         self.0.store(n, Ordering::Relaxed);
     }
 }
@@ -155,7 +190,7 @@ impl HiddenCount {
 /// The notes of `dir` as a stream: listed, then read and parsed with the options' strategy
 /// ([`StoreExt::read_notes_with`](crate::StoreExt::read_notes_with) documents it).
 pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteStream {
-    let hidden = HiddenCount::default();
+    let hidden = Count::default();
     let listed = list_notes(fs, dir, opts, hidden.clone());
     let mut notes = load_notes(fs, listed, opts);
     notes.hidden = hidden;
@@ -188,7 +223,7 @@ pub(crate) fn list_notes<F: Store>(
     fs: &F,
     dir: &Path,
     opts: &Options,
-    hidden: HiddenCount,
+    hidden: Count,
 ) -> BoxStream<'static, Result<Listed, Error>> {
     let blocking = match opts.strategy_for(fs).batches() {
         Some(_) => match blocking_twin(fs, dir, BLOCKING_STRATEGY) {
@@ -215,7 +250,7 @@ struct Walker<F: Store> {
     fs: F,
     blocking: Option<F::Blocking>,
     walk: Walk,
-    hidden: HiddenCount,
+    hidden: Count,
 }
 
 impl<F: Store> Walker<F> {

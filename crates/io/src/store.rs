@@ -4,7 +4,7 @@
 use std::fmt;
 use std::future::{Future, ready};
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_util::future::Either;
@@ -299,6 +299,27 @@ pub trait Store: Clone + Send + Sync + 'static {
         true
     }
 
+    /// Where `inner` lies relative to `outer`: `Some(rest)` when `inner` is the folder `outer`
+    /// (`rest` empty) or lies inside it (`outer.join(rest)` is `inner`), however either is
+    /// spelled; `None` otherwise. Neither need exist. An export uses it to never write into
+    /// its own source ([`StoreExt::read_notes_for_export`](crate::StoreExt::read_notes_for_export)).
+    ///
+    /// The default compares the paths as written, with `.` dropped and `..` taking back the
+    /// component before it: right for a store whose paths are keys (an object store, the
+    /// simulated stores). [`LocalFs`] resolves symbolic links and compares the device and
+    /// inode of `outer` with those of each folder above `inner`, so a link, a relative path
+    /// or a bind mount is seen through.
+    ///
+    /// # Errors
+    /// Whatever resolving a path fails with (a local folder that cannot be read).
+    fn locate(
+        &self,
+        outer: &Path,
+        inner: &Path,
+    ) -> impl Future<Output = io::Result<Option<PathBuf>>> + Send {
+        ready(Ok(locate_lexically(outer, inner)))
+    }
+
     /// Writes `bytes` to `path` atomically: readers see the old state or the whole new file,
     /// never a part, and nothing is left behind.
     ///
@@ -320,6 +341,97 @@ pub trait Store: Clone + Send + Sync + 'static {
         let path = path.to_owned();
         on_blocking(self, move |fs| write_atomic(&fs, &path, &bytes, mode))
     }
+}
+
+/// `path` as written, with `.` dropped and `..` taking back the component before it.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// [`Store::locate`] on paths as written.
+fn locate_lexically(outer: &Path, inner: &Path) -> Option<PathBuf> {
+    lexical(inner)
+        .strip_prefix(lexical(outer))
+        .ok()
+        .map(Path::to_path_buf)
+}
+
+/// [`Store::locate`] on the real file system: `inner` resolved (links followed up to its
+/// deepest existing folder, the rest taken as written), then each folder from it up to the
+/// root compared with `outer` by device and inode.
+fn locate_local(outer: &Path, inner: &Path) -> io::Result<Option<PathBuf>> {
+    let outer = match folder_id(outer) {
+        Ok(id) => id,
+        // A folder that does not exist holds nothing.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let inner = resolve(inner)?;
+    let mut rest = Vec::new();
+    let mut at = inner.as_path();
+    loop {
+        if folder_id(at).is_ok_and(|id| id == outer) {
+            return Ok(Some(rest.iter().rev().collect()));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                at = parent;
+            }
+            _ => return Ok(None),
+        }
+    }
+}
+
+/// `path` made absolute with its links resolved, as far as it exists; the components past its
+/// deepest existing ancestor are taken as written (they cannot be links).
+fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let path = std::path::absolute(path)?;
+    let mut missing = Vec::new();
+    let mut at = path.as_path();
+    loop {
+        match std::fs::canonicalize(at) {
+            Ok(mut found) => {
+                for name in missing.iter().rev() {
+                    found.push(name);
+                }
+                return Ok(lexical(&found));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => match (at.parent(), at.file_name()) {
+                (Some(parent), Some(name)) => {
+                    missing.push(name.to_owned());
+                    at = parent;
+                }
+                _ => return Ok(lexical(&path)),
+            },
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// What tells one folder from another: its device and inode (on Unix), else its resolved path.
+#[cfg(unix)]
+fn folder_id(path: &Path) -> io::Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path)?;
+    Ok((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn folder_id(path: &Path) -> io::Result<PathBuf> {
+    std::fs::canonicalize(path)
 }
 
 /// Runs `op` on `store`'s blocking twin, on the blocking pool; `Unsupported` without a twin.
@@ -567,5 +679,15 @@ impl<R: Runtime> Store for LocalFs<R> {
 
     fn blocking(&self) -> Option<StdFs> {
         Some(StdFs)
+    }
+
+    fn locate(
+        &self,
+        outer: &Path,
+        inner: &Path,
+    ) -> impl Future<Output = io::Result<Option<PathBuf>>> + Send {
+        let (outer, inner) = (outer.to_owned(), inner.to_owned());
+        self.runtime
+            .spawn_blocking(move || locate_local(&outer, &inner))
     }
 }

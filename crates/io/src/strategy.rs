@@ -107,6 +107,34 @@ impl Strategy {
         }
     }
 
+    /// [`Strategy::Blocking`] with the default's shape: batches of 256 files, two batches in
+    /// flight per core.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::Strategy;
+    /// assert!(matches!(Strategy::blocking(), Strategy::Blocking { batch: 256, .. }));
+    /// ```
+    #[must_use]
+    pub fn blocking() -> Self {
+        Strategy::Blocking {
+            batch: 256,
+            in_flight: 2 * cores(),
+        }
+    }
+
+    /// [`Strategy::Concurrent`] with up to `limit` operations in flight (0 is read as 1).
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::Strategy;
+    /// assert_eq!(Strategy::concurrent(8), Strategy::Concurrent { limit: 8 });
+    /// ```
+    #[must_use]
+    pub const fn concurrent(limit: usize) -> Self {
+        Strategy::Concurrent { limit }
+    }
+
     /// Whether [`Strategy::Uring`] reads through io_uring in this process: `Ok(())` when it
     /// does, else why it takes the blocking path (not built with the `uring` feature, not
     /// Linux, refused by the kernel, or turned off by `SMARTNOTES_URING=off`).
@@ -376,8 +404,11 @@ impl Options {
     }
 }
 
-/// How the strategy is named in reports: `sequential`, `concurrent (limit 64)`,
-/// `blocking (batches of 256, 4 in flight)`.
+/// How the strategy is named in reports, by the names the CLI's `--strategy` takes, saying
+/// what runs: `sequential`, `concurrent (limit 64)`, `blocking (batches of 256, 4 in flight)`,
+/// `uring (batches of 256, 4 in flight)`; a `Uring` strategy that takes the blocking path in
+/// this process (see [`Strategy::uring_backend`]) is named `blocking (...; uring not used:
+/// why)`.
 impl std::fmt::Display for Strategy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -386,9 +417,14 @@ impl std::fmt::Display for Strategy {
             Strategy::Blocking { batch, in_flight } => {
                 write!(f, "blocking (batches of {batch}, {in_flight} in flight)")
             }
-            Strategy::Uring { batch, in_flight } => {
-                write!(f, "io_uring (batches of {batch}, {in_flight} in flight)")
-            }
+            // What runs: where io_uring is not used, the blocking path, and why.
+            Strategy::Uring { batch, in_flight } => match Strategy::uring_backend() {
+                Ok(()) => write!(f, "uring (batches of {batch}, {in_flight} in flight)"),
+                Err(why) => write!(
+                    f,
+                    "blocking (batches of {batch}, {in_flight} in flight; uring not used: {why})"
+                ),
+            },
         }
     }
 }

@@ -1,7 +1,7 @@
 //! [`FailingFs`]: a store that fails chosen operations, for fault-injection tests.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::store::{BlockingStore, Entry, Store};
@@ -264,6 +264,10 @@ impl<F: Store> Store for FailingFs<F> {
     async fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
         self.shared.check(Op::CreateDir)?;
         self.inner.create_dir_all(dir).await
+    }
+
+    async fn locate(&self, outer: &Path, inner: &Path) -> io::Result<Option<PathBuf>> {
+        self.inner.locate(outer, inner).await
     }
 }
 

@@ -1,7 +1,7 @@
 //! [`SlowFs`]: a store whose every operation waits, like a network store or a cold disk.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -158,6 +158,10 @@ impl<F: Store> Store for SlowFs<F> {
 
     async fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
         self.inner.create_dir_all(dir).await
+    }
+
+    async fn locate(&self, outer: &Path, inner: &Path) -> io::Result<Option<PathBuf>> {
+        self.inner.locate(outer, inner).await
     }
 
     async fn write_atomic(&self, path: &Path, bytes: Vec<u8>, mode: WriteMode) -> io::Result<()> {
