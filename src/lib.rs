@@ -16,17 +16,13 @@
 //! a `_with` form taking [`Options`] (or [`ScanOptions`]).
 //!
 //! ```no_run
-//! use smartnotes::StoreExt;
-//! # #[cfg(feature = "tokio")]
-//! use smartnotes::tokio as rt;
-//! # #[cfg(not(feature = "tokio"))]
-//! use smartnotes::smol as rt; // the same calls, on smol
+//! use smartnotes::prelude::*;
 //!
-//! let fs = rt::fs();
-//! let report = rt::block_on(fs.pipeline("notes", "export"))?;
+//! let fs = smartnotes::tokio::fs(); // or smartnotes::smol::fs(), with smartnotes::smol::block_on
+//! let report = smartnotes::tokio::block_on(fs.pipeline("notes", "export"))?;
 //! println!("{} exported", report.exported.len());
 //! for skipped in &report.skipped {
-//!     eprintln!("skipped {}: {}", skipped.source.display(), skipped.reason());
+//!     eprintln!("skipped: {}", skipped.reason()); // the reason names the file
 //! }
 //! # Ok::<(), smartnotes::Error>(())
 //! ```
@@ -44,8 +40,10 @@
 //!
 //! # Which strategy
 //!
-//! * Local files: the default [`Strategy::Blocking`] batches `std::fs` work on the blocking
-//!   pool; on a single-threaded loop that must stay responsive, [`Strategy::responsive`].
+//! * Local files: the default, [`Strategy::Uring`] (batches of reads submitted to io_uring on
+//!   the blocking pool; exactly [`Strategy::Blocking`] where io_uring is not available, see
+//!   [`Strategy::uring_backend`]); on a single-threaded loop that must stay responsive,
+//!   [`Strategy::responsive`].
 //! * A store where each operation waits (network, [`testing::SlowFs`]):
 //!   [`Strategy::Concurrent`], so the waits overlap (Python's bounded `asyncio.gather`).
 //! * [`Strategy::Sequential`] when the order of side effects matters more than speed.
@@ -77,6 +75,40 @@
 #![forbid(unsafe_code)]
 
 mod choice;
+
+/// What a program that runs pipelines brings into scope: `use smartnotes::prelude::*;` gives
+/// the store operations ([`StoreExt`]) and `futures`' stream combinators ([`StreamExt`]'s
+/// `next`, `map`, `filter`, ...; [`TryStreamExt`]'s `try_next`, `try_collect`, ...), so
+/// nothing else needs adding to `Cargo.toml` to iterate a stream of notes.
+///
+/// # Examples
+/// ```
+/// use smartnotes::prelude::*;
+/// use smartnotes::testing::{InlineRuntime, MemFs};
+///
+/// let fs = MemFs::new(InlineRuntime);
+/// fs.insert("/notes/a.md", "# A\n")?;
+/// let titles: Vec<String> = smartnotes::smol::block_on(async {
+///     let mut notes = fs.read_notes("/notes");
+///     let mut titles = Vec::new();
+///     while let Some(file) = notes.try_next().await? {
+///         titles.push(file.note.title);
+///     }
+///     Ok::<_, smartnotes::Error>(titles)
+/// })?;
+/// assert_eq!(titles, ["A"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub mod prelude {
+    pub use crate::StoreExt;
+    pub use futures_util::{StreamExt, TryStreamExt};
+}
+
+/// The README's Rust examples, compiled by the test command (`cargo test --workspace
+/// --all-features`), so that what a user copies from it builds.
+#[cfg(all(doctest, feature = "tokio", feature = "smol", feature = "object-store"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;
 
 pub use choice::{Executor, Flavor, RuntimeKind, StoreJob, UnknownRuntime};
 pub use smartnotes_core::scan::Lines;

@@ -160,6 +160,8 @@ fn export_writes_every_note_on_every_runtime_and_strategy() {
             ("sequential", None),
             ("concurrent", Some("--limit=2")),
             ("blocking", Some("--batch=1")),
+            ("uring", Some("--batch=2")),
+            ("responsive", None),
         ] {
             let dest = tempfile::tempdir().unwrap();
             let mut args = vec![
@@ -213,7 +215,7 @@ fn export_reports_bad_inputs_and_exits_1() {
     let skipped = summary["skipped"].as_array().unwrap();
     let mut paths: Vec<&str> = skipped
         .iter()
-        .map(|s| s["path"].as_str().unwrap())
+        .map(|s| s["source"].as_str().unwrap())
         .collect();
     paths.sort();
     let want: Vec<PathBuf> = ["binary.md", "empty.md", "latin1.md"]
@@ -223,7 +225,7 @@ fn export_reports_bad_inputs_and_exits_1() {
     assert_eq!(paths, want.iter().map(|p| s(p)).collect::<Vec<_>>());
     for skip in skipped {
         let reason = skip["reason"].as_str().unwrap();
-        let name = Path::new(skip["path"].as_str().unwrap())
+        let name = Path::new(skip["source"].as_str().unwrap())
             .file_name()
             .unwrap();
         assert!(reason.contains(name.to_str().unwrap()), "{reason}");
@@ -666,4 +668,133 @@ fn ctrl_c_stops_cleanly_with_a_summary() {
     // Exactly the reported files, each complete: no temporary or partial file.
     assert_eq!(files(dest.path()).len() as u64, exported);
     check_exports(&summary);
+}
+
+/// The issue's session, as a user typed it: exporting a folder into itself is refused three
+/// times over (exit 2, one line), on both runtimes, and the notes are byte for byte what they
+/// were; DEST inside SRC exports, and the notes already there are counted, in text and JSON.
+#[test]
+fn an_export_never_writes_into_its_source() {
+    let root = tempfile::tempdir().unwrap();
+    let n = root.path().join("n");
+    write(&n, "fm.md", b"---\ntitle: Front matter note\n---\nbody\n");
+    write(&n, "list.md", b"# Shopping list\n\n- milk\n");
+    write(&n, "sub/s.md", b"# S\n");
+    let before: Vec<(PathBuf, Vec<u8>)> = files(&n)
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    let same = [
+        s(&n).to_owned(),
+        format!("{}/.", s(&n)),
+        format!("{}/sub/..", s(&n)),
+    ];
+    for run in 0..3 {
+        for runtime in ["tokio", "smol"] {
+            for dest in &same {
+                for recursive in [None, Some("-r")] {
+                    let mut args = vec!["export", s(&n), dest, "--runtime", runtime];
+                    args.extend(recursive);
+                    let out = smartnotes(&args);
+                    assert_eq!(out.status.code(), Some(2), "run {run}: {args:?}");
+                    let said = text(&out.stderr);
+                    assert!(
+                        said.contains("they are the same folder") && said.lines().count() == 1,
+                        "{args:?}: {said}"
+                    );
+                }
+            }
+        }
+        let now: Vec<(PathBuf, Vec<u8>)> = files(&n)
+            .into_iter()
+            .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+            .collect();
+        assert_eq!(now, before, "run {run}: the source changed");
+    }
+    let out = smartnotes(&["export", "-r", s(&n.join("sub")), s(&n)]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a source inside a mirrored DEST"
+    );
+    assert!(text(&out.stderr).contains("the source lies inside the destination"));
+
+    let sub = n.join("sub");
+    let first = smartnotes(&["export", "-r", s(&n), s(&sub)]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stdout).contains("left out 1 note already in"),
+        "{}",
+        text(&first.stdout)
+    );
+    for run in 0..2 {
+        let again = smartnotes(&["export", "-r", "--json", s(&n), s(&sub)]);
+        assert_eq!(again.status.code(), Some(0), "run {run}");
+        let summary = json(&again);
+        assert_eq!(
+            (
+                &summary["exported"],
+                &summary["unchanged"],
+                &summary["in_dest"]
+            ),
+            (&Value::from(0), &Value::from(2), &Value::from(3)),
+            "run {run}"
+        );
+    }
+    assert_eq!(std::fs::read(sub.join("s.md")).unwrap(), b"# S\n");
+    assert_eq!(files(&n).len(), 5, "two exported notes, no more");
+}
+
+/// A file given as SRC is a usage error naming it, and nothing is created; `--flat` needs
+/// `--recursive`; a skip line names the file once.
+#[test]
+fn first_ten_minutes() {
+    let root = tempfile::tempdir().unwrap();
+    let notes = root.path().join("notes");
+    write(&notes, "fm.md", b"# Fm\n");
+    write(&notes, "x.md", b"bin\0ary");
+    let out_dir = root.path().join("out");
+    let out = smartnotes(&["export", s(&notes.join("fm.md")), s(&out_dir)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("is a file, not a folder of notes"));
+    assert!(!out_dir.exists(), "nothing is created");
+
+    let out = smartnotes(&["export", "--flat", s(&notes), s(&out_dir)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--recursive"));
+    assert!(!out_dir.exists());
+
+    let out = smartnotes(&["export", s(&notes), s(&out_dir)]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    let x = notes.join("x.md");
+    assert_eq!(said.matches(s(&x)).count(), 1, "{said}");
+    assert!(said.starts_with("smartnotes: skipped "), "{said}");
+}
+
+/// The strategy's label says what ran: with io_uring turned off, `uring` is reported as the
+/// blocking path, in text and JSON.
+#[test]
+fn the_strategy_label_says_what_ran() {
+    let root = tempfile::tempdir().unwrap();
+    let notes = root.path().join("notes");
+    write(&notes, "a.md", b"# A\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_smartnotes"))
+        .args([
+            "export",
+            "--json",
+            "--strategy",
+            "uring",
+            s(&notes),
+            s(&root.path().join("o")),
+        ])
+        .env("SMARTNOTES_URING", "off")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let strategy = json(&out)["strategy"].as_str().unwrap().to_owned();
+    assert!(
+        strategy.starts_with("blocking (") && strategy.contains("uring not used"),
+        "{strategy}"
+    );
 }

@@ -271,7 +271,31 @@ fn an_export_into_its_own_prefix_does_not_read_itself() {
         let (exported, unchanged) = if run == 0 { (4, 0) } else { (0, 4) };
         assert_eq!(summary["exported"], exported, "run {run}");
         assert_eq!(summary["unchanged"], unchanged, "run {run}");
+        // The second run finds the first one's notes in DEST: counted, not read.
+        assert_eq!(summary["in_dest"], 4 * run, "run {run}");
     }
     assert!(files(&w.path("server/notes/vault/out/out")).is_empty());
     assert_eq!(files(&w.path("server/notes/vault/out")).len(), 4);
+}
+
+/// A prefix exported into itself is refused before anything is written: one line, exit 2, the
+/// bucket as it was, run after run.
+#[test]
+fn an_export_into_the_same_prefix_is_refused() {
+    let w = world(Config::default());
+    write_vault(&w.path("server/notes/vault"));
+    let before = files(&w.path("server/notes"));
+    for run in 0..3 {
+        let output = w.run(
+            &["export", "-r", "s3://notes/vault", "s3://notes/vault/"],
+            &[],
+        );
+        assert_eq!(output.status.code(), Some(2), "run {run}");
+        let said = stderr(&output);
+        assert!(
+            said.contains("cannot export vault into vault") && said.lines().count() == 1,
+            "run {run}: {said}"
+        );
+        assert_eq!(files(&w.path("server/notes")), before, "run {run}");
+    }
 }

@@ -65,7 +65,7 @@ fn skipped(output: &Output) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|s| {
-            let path = s["path"].as_str().unwrap();
+            let path = s["source"].as_str().unwrap();
             Path::new(path)
                 .file_name()
                 .unwrap()

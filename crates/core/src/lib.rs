@@ -1,6 +1,6 @@
 //! The runtime-agnostic core of smartnotes: the [`Note`] model and stream operators.
 //!
-//! No I/O and no runtime here: parsing, rendering, file naming and [`futures_core::Stream`]
+//! No I/O and no runtime here: parsing, rendering, file naming and [`Stream`](https://docs.rs/futures-core/0.3/futures_core/stream/trait.Stream.html)
 //! operators only, so the same code serves tokio, smol, or a test executor.
 //!
 //! ```

@@ -489,8 +489,9 @@ fn push_batched(
     }
 }
 
-/// Consecutive lines in one buffer: what [`LineSplitter::feed_batches`] makes, one allocation
-/// per batch rather than per line.
+/// Consecutive lines in one buffer, one allocation per batch rather than per line: what
+/// `smartnotes_core::scan::LineSplitter::feed_batches` makes and
+/// `StoreExt::read_lines` yields.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Lines {
     bytes: Vec<u8>,

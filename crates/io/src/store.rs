@@ -368,21 +368,19 @@ fn locate_lexically(outer: &Path, inner: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// [`Store::locate`] on the real file system: `inner` resolved (links followed up to its
-/// deepest existing folder, the rest taken as written), then each folder from it up to the
-/// root compared with `outer` by device and inode.
+/// [`Store::locate`] on the real file system: both paths resolved (links followed as far as
+/// they exist, see [`resolve`]), then each folder from `inner` up to the root compared with
+/// `outer`, by device and inode where both exist (a bind mount is seen through), else by the
+/// resolved path (a folder yet to be created).
 fn locate_local(outer: &Path, inner: &Path) -> io::Result<Option<PathBuf>> {
-    let outer = match folder_id(outer) {
-        Ok(id) => id,
-        // A folder that does not exist holds nothing.
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
+    let outer = resolve(outer)?;
+    let outer_id = folder_id(&outer).ok();
     let inner = resolve(inner)?;
     let mut rest = Vec::new();
     let mut at = inner.as_path();
     loop {
-        if folder_id(at).is_ok_and(|id| id == outer) {
+        let same = at == outer || (outer_id.is_some() && folder_id(at).ok() == outer_id);
+        if same {
             return Ok(Some(rest.iter().rev().collect()));
         }
         match (at.parent(), at.file_name()) {
@@ -395,30 +393,30 @@ fn locate_local(outer: &Path, inner: &Path) -> io::Result<Option<PathBuf>> {
     }
 }
 
-/// `path` made absolute with its links resolved, as far as it exists; the components past its
-/// deepest existing ancestor are taken as written (they cannot be links).
+/// `path` made absolute, component by component: each prefix that exists is resolved
+/// (`canonicalize`: links followed), one that does not is taken as written, and `..` takes
+/// back the component before it (right for a resolved prefix, which holds no link, and for a
+/// missing one, which cannot be a link).
 fn resolve(path: &Path) -> io::Result<PathBuf> {
-    let path = std::path::absolute(path)?;
-    let mut missing = Vec::new();
-    let mut at = path.as_path();
-    loop {
-        match std::fs::canonicalize(at) {
-            Ok(mut found) => {
-                for name in missing.iter().rev() {
-                    found.push(name);
-                }
-                return Ok(lexical(&found));
+    let mut out = PathBuf::new();
+    for component in std::path::absolute(path)?.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => match (at.parent(), at.file_name()) {
-                (Some(parent), Some(name)) => {
-                    missing.push(name.to_owned());
-                    at = parent;
+            Component::Normal(name) => {
+                out.push(name);
+                match std::fs::canonicalize(&out) {
+                    Ok(real) => out = real,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
                 }
-                _ => return Ok(lexical(&path)),
-            },
-            Err(e) => return Err(e),
+            }
+            other => out.push(other),
         }
     }
+    Ok(out)
 }
 
 /// What tells one folder from another: its device and inode (on Unix), else its resolved path.

@@ -173,7 +173,42 @@ on_both_runtimes!(
     throttled_requests_exhaust_their_retries: Config::default().with_throttle(true),
     server_stopped_mid_export: Config::default().with_delay(Duration::from_millis(2)),
     reads_and_scans,
+    an_export_never_writes_into_its_own_prefix,
 );
+
+/// The README's "the source is never written to", in a bucket: a prefix exported into itself
+/// (however spelled) is refused before anything is written, three runs in a row; a destination
+/// prefix inside a recursive source is left out of the walk, and its notes are counted.
+async fn an_export_never_writes_into_its_own_prefix<R: Runtime>(w: World<R>) {
+    let notes = [("a.md", "# A\n"), ("sub/s.md", "# S\n")];
+    write_files(&w.src(), &notes);
+    let opts = Options::default()
+        .with_recursive(true)
+        .with_names(Names::Keep);
+    let up = w
+        .bucket
+        .export_with("vault", w.local.read_notes_with(w.src(), &opts), &opts)
+        .await
+        .unwrap();
+    assert_eq!(up.exported.len(), 2);
+    let before = w.objects("notes");
+    for run in 0..3 {
+        for dest in ["vault", "vault/", "./vault", "vault/sub/.."] {
+            let refused = w.bucket.pipeline_with("vault", dest, &opts).await;
+            assert!(
+                matches!(refused, Err(Error::Overlap { .. })),
+                "run {run}, {dest}: {refused:?}"
+            );
+        }
+        assert_eq!(w.objects("notes"), before, "run {run}");
+    }
+    let inside = w
+        .bucket
+        .pipeline_with("vault", "vault/sub", &opts)
+        .await
+        .unwrap();
+    assert_eq!((inside.exported.len(), inside.in_dest), (1, 1));
+}
 
 /// Notes with front matter, no trailing newline, CRLF, unicode, spaces and `..` in names, in
 /// folders: local -> bucket -> local gives the same files, byte for byte.

@@ -1,5 +1,5 @@
 //! Stream operators: the async-iteration patterns of Python's asyncio, over
-//! [`futures_core::Stream`], on any runtime.
+//! [`Stream`](https://docs.rs/futures-core/0.3/futures_core/stream/trait.Stream.html), on any runtime.
 //!
 //! What `futures` already provides is used as is and documented here rather than rewritten:
 //! batching is [`chunks`](futures_util::StreamExt::chunks), bounded concurrency
