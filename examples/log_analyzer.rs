@@ -4,7 +4,7 @@
 //! `count_matching` while, on the same single-threaded executor, a "server" task answers a
 //! request every millisecond. The scan runs in blocking jobs, so requests keep completing.
 //!
-//! `cargo run --release --example log_analyzer [-- tokio|smol] [FILE] [PATTERN]`
+//! `cargo run --release --example log_analyzer [-- tokio|smol [FILE [PATTERN]]]`
 
 mod common;
 
@@ -15,10 +15,7 @@ use smartnotes::{Runtime, ScanOptions, Store, StoreExt};
 use smartnotes_io::support::corpus;
 
 async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "tokio" && a != "smol")
-        .collect();
+    let args = common::rest();
     let scratch = tempfile::tempdir()?;
     let path = match args.first() {
         Some(file) => file.into(),

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example pipeline                       # sample notes, both runtimes
-//! cargo run --release --example pipeline -- NOTES [OUT] [--runtime tokio|smol|both]
+//! cargo run --release --example pipeline -- tokio|smol|both [NOTES [OUT]]
 //! ```
 //!
 //! With no NOTES folder it writes a sample one (200 generated notes and a few bad files) to a
@@ -16,19 +16,15 @@ use smartnotes::{Error, Report, RuntimeKind, Store, StoreExt, StoreJob};
 use smartnotes_io::support::corpus;
 
 fn main() {
-    let mut positional = Vec::new();
-    let mut runtime = String::from("both");
+    // The examples' convention: the runtime first (`tokio`, `smol`, or here `both`, the
+    // default), then the example's own arguments.
     let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--runtime" => runtime = args.next().unwrap_or_default(),
-            "-h" | "--help" => {
-                println!("usage: pipeline [NOTES [OUT]] [--runtime tokio|smol|both]");
-                return;
-            }
-            _ => positional.push(PathBuf::from(arg)),
-        }
+    let runtime = args.next().unwrap_or_else(|| "both".into());
+    if runtime == "-h" || runtime == "--help" {
+        println!("usage: pipeline [tokio|smol|both [NOTES [OUT]]]");
+        return;
     }
+    let positional: Vec<PathBuf> = args.map(PathBuf::from).collect();
     let runtimes: Vec<RuntimeKind> = match runtime.as_str() {
         "both" => RuntimeKind::ALL.to_vec(),
         name => vec![

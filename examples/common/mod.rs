@@ -5,17 +5,18 @@ use std::time::Instant;
 
 use smartnotes::RuntimeKind;
 
-/// The runtime named on the command line (`tokio` or `smol`, anywhere among the arguments),
-/// else `$SMARTNOTES_RUNTIME`, else the first of this build.
+/// The runtime, the examples' one convention: the first argument, `tokio` or `smol` (tokio
+/// when there is none); any other first argument is refused with the names allowed.
 pub(crate) fn runtime_kind() -> Result<RuntimeKind, smartnotes::UnknownRuntime> {
-    let named = std::env::args()
-        .skip(1)
-        .find(|a| a == "tokio" || a == "smol")
-        .or_else(|| std::env::var("SMARTNOTES_RUNTIME").ok());
-    match named {
+    match std::env::args().nth(1) {
         Some(name) => name.parse(),
         None => Ok(RuntimeKind::ALL[0]),
     }
+}
+
+/// The arguments after the runtime (the first one), for the examples that take more.
+pub(crate) fn rest() -> Vec<String> {
+    std::env::args().skip(2).collect()
 }
 
 /// Milliseconds since `start`, for the timings the examples print.
@@ -37,10 +38,22 @@ macro_rules! main_on_either_runtime {
             }
         }
 
-        fn main() -> Result<(), Box<dyn std::error::Error>> {
-            let kind = common::runtime_kind()?;
+        fn main() -> std::process::ExitCode {
+            let kind = match common::runtime_kind() {
+                Ok(kind) => kind,
+                Err(e) => {
+                    eprintln!("error: {e} (usage: cargo run --example NAME [-- tokio|smol])");
+                    return std::process::ExitCode::from(2);
+                }
+            };
             println!("[{kind}]");
-            kind.block_on(Demo)
+            match kind.block_on(Demo) {
+                Ok(()) => std::process::ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    std::process::ExitCode::from(1)
+                }
+            }
         }
     };
 }
