@@ -77,8 +77,8 @@
 mod choice;
 
 /// What a program that runs pipelines brings into scope: `use smartnotes::prelude::*;` gives
-/// the store operations ([`StoreExt`]) and `futures`' stream combinators ([`StreamExt`]'s
-/// `next`, `map`, `filter`, ...; [`TryStreamExt`]'s `try_next`, `try_collect`, ...), so
+/// the store operations ([`StoreExt`]) and `futures`' stream combinators ([`StreamExt`](prelude::StreamExt)'s
+/// `next`, `map`, `filter`, ...; [`TryStreamExt`](prelude::TryStreamExt)'s `try_next`, `try_collect`, ...), so
 /// nothing else needs adding to `Cargo.toml` to iterate a stream of notes.
 ///
 /// # Examples
