@@ -26,7 +26,7 @@ use common::{
     strategies, tmpfs_base, write_results,
 };
 use smartnotes::Executor;
-use smartnotes_io::support::results::{DiskBench, RatioCase, RatioGroup, Work};
+use smartnotes_bench_support::results::{DiskBench, RatioCase, RatioGroup, Work};
 
 const SIZES: [usize; 2] = [1_000, 10_000];
 
@@ -152,8 +152,8 @@ fn print_group<'a>(
         println!(
             "| {} | {:.0} | {:.3} |",
             case.id,
-            smartnotes_io::support::lag::median(&rates),
-            smartnotes_io::support::lag::median(&ratios)
+            smartnotes_bench_support::lag::median(&rates),
+            smartnotes_bench_support::lag::median(&ratios)
         );
     }
 }

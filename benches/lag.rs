@@ -20,8 +20,8 @@ use common::{
     write_results,
 };
 use smartnotes::{Flavor, Runtime, Store, StoreJob, Strategy};
-use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
-use smartnotes_io::support::results::{LagBench, LagRow, Lateness};
+use smartnotes_bench_support::lag::{heartbeat_while, median, percentile_ms};
+use smartnotes_bench_support::results::{LagBench, LagRow, Lateness};
 
 #[derive(Clone, Copy)]
 enum Work {

@@ -16,7 +16,7 @@ use smartnotes::testing::{self, MemFs, SlowFs};
 use smartnotes::{
     Note, NoteFile, Options, RuntimeKind, Store, StoreExt, StoreJob, Strategy, WriteMode,
 };
-use smartnotes_io::support::results::{LatencyBench, LatencyCase};
+use smartnotes_bench_support::results::{LatencyBench, LatencyCase};
 
 const WAIT: Duration = Duration::from_millis(200);
 

@@ -16,7 +16,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use smartnotes_io::support::results::{MemoryBench, MemoryRow};
+use smartnotes_bench_support::results::{MemoryBench, MemoryRow};
 
 /// One export under `/usr/bin/time`: (peak MiB, seconds, notes exported).
 fn export(cli: &Path, src: &Path, dest: &Path, runtime: &str, json: bool) -> (f64, f64, usize) {

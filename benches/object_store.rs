@@ -28,8 +28,8 @@ use object_store::aws::AmazonS3Builder;
 use smartnotes::{
     Executor, Note, NoteFile, Options, RuntimeKind, Store, StoreExt, StoreJob, Strategy,
 };
-use smartnotes_io::support::lag::median;
-use smartnotes_io::support::results::{MemoryRow, ObjectStoreBench, ObjectStoreRow, label};
+use smartnotes_bench_support::lag::median;
+use smartnotes_bench_support::results::{MemoryRow, ObjectStoreBench, ObjectStoreRow, label};
 use smartnotes_object_store::{Handle, IoThread, ObjectFs};
 use smartnotes_s3_server::{Config, Server};
 

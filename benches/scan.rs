@@ -25,9 +25,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use smartnotes::{Flavor, Runtime, ScanOptions, Store, StoreExt, StoreJob};
-use smartnotes_io::support::corpus;
-use smartnotes_io::support::lag::{heartbeat_while, median, percentile_ms};
-use smartnotes_io::support::results::{Lateness, Rss, ScanBench, ScanRow};
+use smartnotes_bench_support::corpus;
+use smartnotes_bench_support::lag::{heartbeat_while, median, percentile_ms};
+use smartnotes_bench_support::results::{Lateness, Rss, ScanBench, ScanRow};
 
 const NEEDLE: &str = "ERROR";
 
@@ -240,7 +240,7 @@ fn main() {
     if lines_too {
         works.push(("read_lines (batched) + memmem per line", Work::Lines));
     }
-    let threads = smartnotes_io::support::cores() as u64;
+    let threads = smartnotes_bench_support::cores() as u64;
     let (mut std_gbps, mut threads_gbps, mut rg_gbps) = (Vec::new(), Vec::new(), Vec::new());
     let mut rg_note = None;
     // results[runtime][work] = (GB/s per rep, pooled lateness)

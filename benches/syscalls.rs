@@ -11,9 +11,10 @@ mod common;
 use std::process::Command;
 
 use common::write_results;
-use smartnotes::{StdFs, Strategy};
-use smartnotes_io::support::results::{SyscallBench, SyscallRow, label};
-use smartnotes_io::support::{corpus, strace};
+use smartnotes::Strategy;
+use smartnotes::store::StdFs;
+use smartnotes_bench_support::results::{SyscallBench, SyscallRow, label};
+use smartnotes_bench_support::{corpus, strace};
 
 const NOTES: (usize, usize) = (500, 1_500);
 
@@ -21,7 +22,7 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let uring = match Strategy::uring_backend() {
+    let uring = match smartnotes::store::uring_backend() {
         Ok(()) => "io_uring".to_owned(),
         Err(why) => format!("blocking path: {why}"),
     };
@@ -43,7 +44,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     // What `--strategy blocking` and `--strategy uring` run (the default is one of them: see
     // `Strategy::default()`).
-    let in_flight = 2 * smartnotes_io::support::cores();
+    let in_flight = 2 * smartnotes_bench_support::cores();
     let strategies = [
         (
             "blocking",

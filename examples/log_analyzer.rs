@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{StreamExt, future};
 use smartnotes::{Runtime, ScanOptions, Store, StoreExt};
-use smartnotes_io::support::corpus;
+use smartnotes_bench_support::corpus;
 
 async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let args = common::rest();

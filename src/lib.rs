@@ -74,7 +74,7 @@
 //! | `if tag in note.tags` in an `async for` | [`stream::filter_by_tag`] | `pipeline` |
 #![forbid(unsafe_code)]
 
-mod choice;
+mod runtime;
 
 /// What a program that runs pipelines brings into scope: `use smartnotes::prelude::*;` gives
 /// the store operations ([`StoreExt`]) and `futures`' stream combinators ([`StreamExt`](prelude::StreamExt)'s
@@ -100,7 +100,9 @@ mod choice;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub mod prelude {
+    #[doc(no_inline)]
     pub use crate::StoreExt;
+    #[doc(no_inline)]
     pub use futures_util::{StreamExt, TryStreamExt};
 }
 
@@ -110,24 +112,35 @@ pub mod prelude {
 #[doc = include_str!("../README.md")]
 pub struct ReadmeExamples;
 
-pub use choice::{Executor, Flavor, RuntimeKind, StoreJob, UnknownRuntime};
+pub use runtime::{Executor, Flavor, RuntimeKind, StoreJob, UnknownRuntime};
 pub use smartnotes_core::scan::Lines;
-pub use smartnotes_core::{
-    EXTENSION, FALLBACK_STEM, FrontMatter, FrontMatterError, MAX_FILE_NAME_BYTES,
-    MAX_KEPT_NAME_BYTES, Note, ParseError, TitleSource, UNTITLED, UniqueNames, file_stem,
-    is_safe_file_name, slug, stream, tag_matches,
-};
+pub use smartnotes_core::{Note, Runtime, stream};
 pub use smartnotes_io::{
-    BlockingStore, Count, DEFAULT_MAX_NOTE_BYTES, Entry, EntryKind, Error, ExportStream, Exported,
-    Layout, LocalFs, Names, NoBlocking, NoteFile, NoteStream, Options, Outcome, Report, Runtime,
-    ScanOptions, ScanProgress, Skipped, StdFs, Store, StoreExt, Strategy, TooLarge, WriteMode,
-    testing,
+    Count, Error, ExportStream, Exported, Layout, Names, NoteFile, NoteStream, Options, Outcome,
+    Report, ScanOptions, ScanProgress, Skipped, Store, StoreExt, Strategy, WriteMode, testing,
 };
 
-/// Bench and test support (feature `support`): the sample corpus, the `std::fs` baselines,
-/// the event-loop heartbeat. Not library API: it may change in any release.
-#[cfg(feature = "support")]
-pub use smartnotes_io::support;
+/// The note model's parts beside [`Note`]: its front matter, why a text is not a note, and
+/// where its title came from. See the `smartnotes_core::note` docs for every rule.
+pub mod note {
+    pub use smartnotes_core::{FrontMatter, FrontMatterError, ParseError, TitleSource};
+}
+
+/// How exported files are named: the slug of a title, and whether a name is safe to write.
+pub mod name {
+    pub use smartnotes_core::{file_stem, is_safe_file_name};
+}
+
+/// For store authors (and for naming the local store's types): the blocking twin a store may
+/// have, what a listing gives, the size-limit error, the atomic write through a temporary
+/// file, and the real file system (`LocalFs`, its blocking twin `StdFs`, and whether its
+/// batched reads go through io_uring in this process).
+pub mod store {
+    pub use smartnotes_io::store::{
+        BlockingStore, Entry, EntryKind, NoBlocking, TooLarge, write_via_temp,
+    };
+    pub use smartnotes_local::{LocalFs, StdFs, uring_backend};
+}
 
 /// Notes in object storage (feature `object-store`): [`ObjectFs`](object_store::ObjectFs), a
 /// store over any [`object_store::ObjectStore`](::object_store::ObjectStore) (S3, GCS, Azure,
@@ -144,7 +157,10 @@ pub mod object_store {
 /// smartnotes on tokio (feature `tokio`): the real file system, the runtime, and `block_on`.
 #[cfg(feature = "tokio")]
 pub mod tokio {
-    pub use smartnotes_tokio::{TokioFs, TokioRuntime};
+    pub use smartnotes_tokio::TokioRuntime;
+
+    /// The real file system on tokio.
+    pub type TokioFs = smartnotes_local::LocalFs<TokioRuntime>;
 
     /// The real file system on the tokio runtime of the calling task.
     ///
@@ -207,7 +223,10 @@ pub mod tokio {
 /// `block_on`.
 #[cfg(feature = "smol")]
 pub mod smol {
-    pub use smartnotes_smol::{SmolFs, SmolRuntime};
+    pub use smartnotes_smol::SmolRuntime;
+
+    /// The real file system on smol.
+    pub type SmolFs = smartnotes_local::LocalFs<SmolRuntime>;
 
     /// The real file system on smol's blocking pool.
     ///

@@ -375,7 +375,7 @@ async fn names_come_from_titles_made_safe_and_unique<F: Store>(fs: F) {
         for name in &names {
             let name = name.to_string_lossy();
             assert!(
-                smartnotes::is_safe_file_name(&name),
+                smartnotes::name::is_safe_file_name(&name),
                 "{strategy}: {name} is not safe"
             );
         }

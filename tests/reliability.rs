@@ -14,8 +14,9 @@ use std::task::Poll;
 use std::time::Duration;
 
 use common::{temp, tree};
+use smartnotes::store::Entry;
 use smartnotes::testing::{FailingFs, Fault, FaultKind};
-use smartnotes::{Entry, Error, Options, Report, Runtime, Store, StoreExt, Strategy, WriteMode};
+use smartnotes::{Error, Options, Report, Runtime, Store, StoreExt, Strategy, WriteMode};
 
 const NOTES: usize = 12;
 
@@ -45,7 +46,8 @@ impl Fixture {
     async fn new<F: Store>(fs: &F) -> Self {
         let root = temp();
         let src = root.path().join("src");
-        smartnotes_io::support::corpus::write_corpus(&smartnotes::StdFs, &src, NOTES, 11).unwrap();
+        smartnotes_bench_support::corpus::write_corpus(&smartnotes::store::StdFs, &src, NOTES, 11)
+            .unwrap();
         let source_tree = tree(&src);
         let inputs = source_tree.keys().map(|p| src.join(p)).collect();
         let reference_dir = root.path().join("reference");

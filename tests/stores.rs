@@ -10,10 +10,9 @@ use std::path::{Path, PathBuf};
 
 use common::temp;
 use futures_util::TryStreamExt;
+use smartnotes::store::{Entry, EntryKind, NoBlocking, TooLarge};
 use smartnotes::testing::{FailingFs, Latency, MemFs, SlowFs};
-use smartnotes::{
-    Entry, EntryKind, Error, NoBlocking, Options, Store, StoreExt, Strategy, TooLarge, WriteMode,
-};
+use smartnotes::{Error, Options, Store, StoreExt, Strategy, WriteMode};
 
 /// The write contract on `store`, in the (existing, empty) directory `dir`.
 async fn write_contract<S: Store>(store: &S, dir: &Path) {

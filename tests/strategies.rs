@@ -9,8 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use smartnotes::store::{BlockingStore, Entry};
 use smartnotes::testing::{Latency, MemFs, SlowFs};
-use smartnotes::{BlockingStore, Entry, Options, Store, StoreExt, Strategy, WriteMode};
+use smartnotes::{Options, Store, StoreExt, Strategy, WriteMode};
 
 /// Counts operations in flight (reads and writes) and remembers the peak.
 #[derive(Clone, Debug, Default)]
@@ -121,7 +122,7 @@ impl<B: BlockingStore> BlockingStore for Counting<B> {
 fn slow_corpus<F: Store>(fs: &F, notes: usize, latency: Duration) -> SlowFs<MemFs<F::Runtime>> {
     let mem = MemFs::new(fs.runtime().clone());
     for i in 0..notes {
-        let (name, text) = smartnotes_io::support::corpus::sample_note(i, 3, 200);
+        let (name, text) = smartnotes_bench_support::corpus::sample_note(i, 3, 200);
         mem.insert(Path::new("/src").join(name), text).unwrap();
     }
     SlowFs::new(mem, Latency::jittered(latency, latency))

@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{drain, temp, tree, write_files};
+use smartnotes::note::TitleSource;
 use smartnotes::stream::filter_by_tag;
-use smartnotes::{Layout, Names, Options, Store, StoreExt, Strategy, TitleSource, WriteMode};
+use smartnotes::{Layout, Names, Options, Store, StoreExt, Strategy, WriteMode};
 
 /// The vault: relative path and exact bytes.
 const VAULT: &[(&str, &str)] = &[
@@ -306,7 +307,7 @@ async fn guarantees_hold_in_every_layout_and_name_mode<F: Store>(fs: F) {
                 for e in &report.exported {
                     assert!(e.path.starts_with(&out), "{case}: {}", e.path.display());
                     let name = e.path.file_name().unwrap().to_str().unwrap();
-                    assert!(smartnotes::is_safe_file_name(name), "{case}: {name}");
+                    assert!(smartnotes::name::is_safe_file_name(name), "{case}: {name}");
                 }
             }
         }

@@ -5,10 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
+use smartnotes::store::StdFs;
 use smartnotes::{
-    Executor, Flavor, Options, Report, RuntimeKind, StdFs, Store, StoreExt, StoreJob, Strategy,
+    Executor, Flavor, Options, Report, RuntimeKind, Store, StoreExt, StoreJob, Strategy,
 };
-use smartnotes_io::support::{baseline, corpus, results};
+use smartnotes_bench_support::{baseline, corpus, results};
 
 /// The seed of every bench corpus.
 pub(crate) const SEED: u64 = 2026;
@@ -29,7 +30,7 @@ pub(crate) fn executors_of(flavor: Flavor) -> Vec<Executor> {
 
 /// The number of threads of the multi-thread baseline: the cores of this machine.
 #[allow(unused_imports)]
-pub(crate) use smartnotes_io::support::cores;
+pub(crate) use smartnotes_bench_support::cores;
 
 /// A fresh corpus of `n` notes of about 1 KiB under `base`, written once per process.
 pub(crate) fn corpus_dir(base: &Path, n: usize) -> PathBuf {

@@ -73,7 +73,7 @@ pub(crate) struct Measurement {
 }
 
 /// The benches' own results, in the schema they write them with.
-pub(crate) use smartnotes::support::results::{
+pub(crate) use smartnotes_bench_support::results::{
     DiskBench, LagBench, LatencyBench, MemoryBench, ObjectStoreBench, ScanBench, SyscallBench,
 };
 
@@ -308,7 +308,7 @@ fn machine() -> Machine {
         .map_or(0.0, |kib| kib / (1 << 20) as f64);
     let release = proc("/proc/sys/kernel/osrelease");
     Machine {
-        cores: smartnotes::support::cores(),
+        cores: smartnotes_bench_support::cores(),
         cpu,
         memory_gib,
         os: format!("{} {}", std::env::consts::OS, release.trim())

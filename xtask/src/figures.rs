@@ -3,8 +3,8 @@
 //! are listed in. No threshold lives here ([`crate::policy`] has them) and nothing is drawn
 //! ([`crate::report`] does that).
 
-use smartnotes::support::results::{ObjectStoreBench, RatioCase, RatioGroup};
-use smartnotes::support::stats::{self, Interval};
+use smartnotes_bench_support::results::{ObjectStoreBench, RatioCase, RatioGroup};
+use smartnotes_bench_support::stats::{self, Interval};
 
 use crate::bench::{Measurement, Results};
 

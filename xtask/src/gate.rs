@@ -15,12 +15,13 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use smartnotes::support::{baseline, corpus, lag};
+use smartnotes::store::StdFs;
 use smartnotes::testing::{Latency, MemFs, SlowFs};
-use smartnotes::{Options, StdFs, Store, StoreExt, Strategy};
+use smartnotes::{Options, Store, StoreExt, Strategy};
+use smartnotes_bench_support::{baseline, corpus, lag};
 
 use crate::probe;
-use smartnotes::support::stats::{self, Verdict};
+use smartnotes_bench_support::stats::{self, Verdict};
 
 /// Instruction counts may rise this much (relative) before the gate fails.
 pub(crate) const COUNT_THRESHOLD: f64 = 0.02;
@@ -141,7 +142,7 @@ pub(crate) fn measure_ratios(reps: usize) -> Result<BTreeMap<String, Vec<f64>>, 
     let corpus_dir = scratch.path().join("notes");
     corpus::write_corpus(&StdFs, &corpus_dir, 2000, 2026).map_err(|e| e.to_string())?;
     let paths = baseline::note_paths(&corpus_dir).map_err(|e| e.to_string())?;
-    let threads = smartnotes::support::cores();
+    let threads = smartnotes_bench_support::cores();
     let mut samples: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut push = |metric: Metric, value: f64| {
         samples

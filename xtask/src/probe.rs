@@ -6,11 +6,12 @@
 //! binary and input, whatever the machine is doing.
 
 use futures_util::{StreamExt, stream};
+use smartnotes::Note;
 use smartnotes::stream::filter_by_tag;
 use smartnotes::stream::prefetch;
-use smartnotes::support::corpus;
-use smartnotes::{Note, UniqueNames};
+use smartnotes_bench_support::corpus;
 use smartnotes_core::LineMatcher;
+use smartnotes_core::UniqueNames;
 
 /// The cases, by name.
 pub(crate) const CASES: [&str; 3] = ["notes", "scan", "operators"];

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use smartnotes::support::results::Lateness;
+use smartnotes_bench_support::results::Lateness;
 
 use crate::bench::Results;
 use crate::figures::{Baseline, largest_group, latency_rows, runtimes, throughput};
@@ -726,7 +726,7 @@ mod tests {
     use crate::bench::{DiskBench, Estimate, LagBench, LatencyBench, Measurement, Run};
     use crate::figures::throughput;
     use crate::policy::targets;
-    use smartnotes::support::results::{
+    use smartnotes_bench_support::results::{
         LagRow, LatencyCase, Lateness, RatioCase, RatioGroup, Work,
     };
 

@@ -27,13 +27,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use smartnotes::support::lag::heartbeat_while;
-use smartnotes::support::results::Lateness;
-use smartnotes::support::stats::{
+use smartnotes::store::StdFs;
+use smartnotes::{Options, Runtime, RuntimeKind, Store, StoreExt, StoreJob, Strategy};
+use smartnotes_measure::lag::Lateness;
+use smartnotes_measure::lag::heartbeat_while;
+use smartnotes_measure::stats::{
     Comparison, Interval, compare_paired, mean_interval, paired_ratio,
 };
-use smartnotes::support::{baseline, corpus};
-use smartnotes::{Options, Runtime, RuntimeKind, StdFs, Store, StoreExt, StoreJob, Strategy};
+use smartnotes_measure::{baseline, corpus};
 
 use crate::{Fatal, Outcome, ui};
 
@@ -84,7 +85,7 @@ fn strategies() -> Vec<(&'static str, Strategy)> {
         ("responsive", Strategy::responsive()),
     ];
     if let (Ok(()), Strategy::Blocking { batch, in_flight }) =
-        (Strategy::uring_backend(), Strategy::blocking())
+        (smartnotes::store::uring_backend(), Strategy::blocking())
     {
         list.push(("uring", Strategy::Uring { batch, in_flight }));
     }
@@ -158,7 +159,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     if notes == 0 {
         return Err(format!("no readable notes in {}", src.display()).into());
     }
-    let threads = smartnotes::support::cores();
+    let threads = smartnotes_measure::cores();
 
     let mut rows = vec![Row::new(None)];
     for &kind in RuntimeKind::ALL {

@@ -104,6 +104,17 @@ struct SkippedJson<'a> {
     reason: String,
 }
 
+/// The strategy as reports name it, saying what runs: a `uring` strategy that takes the
+/// blocking path in this process (io_uring refused or turned off) is named for that path.
+fn label(strategy: Strategy) -> String {
+    match (strategy, smartnotes::store::uring_backend()) {
+        (Strategy::Uring { batch, in_flight }, Err(why)) => {
+            format!("blocking (batches of {batch}, {in_flight} in flight; uring not used: {why})")
+        }
+        _ => strategy.to_string(),
+    }
+}
+
 #[derive(Serialize)]
 struct FileJson<'a> {
     source: &'a Path,
@@ -160,13 +171,15 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
             WriteMode::CreateNew
         });
     // Said when asked for by name; the default falls back without a word.
-    if let (Some(StrategyArg::Uring), Err(why)) = (args.strategy, Strategy::uring_backend()) {
+    if let (Some(StrategyArg::Uring), Err(why)) =
+        (args.strategy, smartnotes::store::uring_backend())
+    {
         eprintln!("smartnotes: io_uring not used ({why}): reading on the blocking path");
     }
     let strategy = if read == write {
-        write.to_string()
+        label(write)
     } else {
-        format!("{read} reads, {write} writes")
+        format!("{} reads, {} writes", label(read), label(write))
     };
     let (read_opts, write_opts) = (opts.clone().with_strategy(read), opts.with_strategy(write));
     let start = Instant::now();

@@ -13,7 +13,8 @@ use std::time::Duration;
 use futures_util::future::Either;
 use smartnotes::object_store::client::RetryConfig;
 use smartnotes::object_store::{Handle, IoThread, ObjectError, ObjectFs};
-use smartnotes::{Entry, LocalFs, Runtime, StdFs, Store, Strategy, WriteMode};
+use smartnotes::store::{Entry, LocalFs, StdFs};
+use smartnotes::{Runtime, Store, Strategy, WriteMode};
 
 use crate::Fatal;
 

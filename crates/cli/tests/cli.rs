@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
-use smartnotes::StdFs;
-use smartnotes::support::corpus;
+use smartnotes::store::StdFs;
+use smartnotes_bench_support::corpus;
 
 fn smartnotes(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_smartnotes"))
@@ -527,7 +527,7 @@ fn compare_prints_intervals_a_verdict_and_cleans_up() {
         .filter(|l| l.starts_with("tokio | ") || l.starts_with("smol | "))
         .collect();
     // Four strategies, and io_uring's where this machine can use it, on each runtime.
-    let strategies = if smartnotes::Strategy::uring_backend().is_ok() {
+    let strategies = if smartnotes::store::uring_backend().is_ok() {
         5
     } else {
         4

@@ -6,8 +6,9 @@ use std::collections::HashSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use smartnotes::support::corpus;
-use smartnotes::{Note, StdFs};
+use smartnotes::Note;
+use smartnotes::store::StdFs;
+use smartnotes_bench_support::corpus;
 
 #[test]
 fn a_killed_export_leaves_only_complete_notes() {

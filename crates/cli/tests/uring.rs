@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use smartnotes::StdFs;
-use smartnotes::support::{corpus, strace};
+use smartnotes::store::StdFs;
+use smartnotes_bench_support::{corpus, strace};
 
 fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -128,7 +128,7 @@ fn uring_submits_reads_in_batches_and_the_fallback_sets_no_ring_up() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("src");
     let notes = 1_000;
-    if let Err(why) = smartnotes::Strategy::uring_backend() {
+    if let Err(why) = smartnotes::store::uring_backend() {
         eprintln!("io_uring is not used here ({why}): its batches not counted");
         return;
     }

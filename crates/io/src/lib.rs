@@ -1,12 +1,13 @@
 //! The I/O layer of smartnotes: the [`Store`] trait, and every note operation built on it
 //! once, in [`StoreExt`].
 //!
-//! * A store is a value you hold and call: [`LocalFs`] (the real file system, on the runtime
-//!   an adapter names: `smartnotes::tokio::fs()`, `smartnotes::smol::fs()`), the simulated
-//!   stores of [`testing`], or one of your own. A store provides a [`Runtime`] (blocking pool
-//!   and timer) and four primitive operations (list, read, create a directory, write
-//!   atomically), with a ranged read for the scans provided; it may have a blocking twin
-//!   ([`BlockingStore`], [`StdFs`] for local files).
+//! * A store is a value you hold and call: `LocalFs` (the real file system, crate
+//!   `smartnotes-local`; `smartnotes::tokio::fs()`, `smartnotes::smol::fs()`), `ObjectFs`
+//!   (crate `smartnotes-object-store`), the simulated stores of [`testing`], or one of your
+//!   own. A store provides a [`Runtime`] (blocking pool and timer) and four primitive
+//!   operations (list, read, create a directory, write atomically), with a ranged read for
+//!   the scans provided; it may have a blocking twin ([`BlockingStore`]). No platform code
+//!   lives here.
 //! * [`StoreExt`] holds the operations: `read_notes` (a stream of parsed notes), `export`
 //!   (bounded, atomic, never overwriting; a [`Report`] of what was exported and what was
 //!   skipped and why), `pipeline` (both, streaming), and the file scans `count_matching`,
@@ -35,37 +36,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # }).unwrap();
 //! ```
-// Unsafe code is denied everywhere but in the io_uring module, where each use says why it is sound.
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 mod error;
 mod export;
 mod ext;
-mod lean;
 mod lines;
 mod read;
 mod retry;
 mod scan;
-mod store;
+pub mod store;
 mod strategy;
-#[cfg(all(feature = "uring", target_os = "linux"))]
-mod uring;
-/// Without io_uring: [`Strategy::Uring`] reads on the lean blocking path.
-#[cfg(not(all(feature = "uring", target_os = "linux")))]
-mod uring {
-    use std::io;
-    use std::path::Path;
-
-    pub(crate) fn backend() -> Result<(), String> {
-        Err("this build has no io_uring (it needs the `uring` feature, on Linux)".into())
-    }
-
-    pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
-        crate::lean::read_all(paths, limit)
-    }
-}
-#[cfg(feature = "support")]
-pub mod support;
 pub mod testing;
 
 pub use error::Error;
@@ -74,7 +55,5 @@ pub use ext::StoreExt;
 pub use lines::{ScanOptions, ScanProgress};
 pub use read::{Count, NoteFile, NoteStream};
 pub use smartnotes_core::Runtime;
-pub use store::{
-    BlockingStore, Entry, EntryKind, LocalFs, NoBlocking, StdFs, Store, TooLarge, WriteMode,
-};
+pub use store::{BlockingStore, Entry, EntryKind, NoBlocking, Store, TooLarge, WriteMode};
 pub use strategy::{DEFAULT_MAX_NOTE_BYTES, Layout, Names, Options, Strategy};

@@ -10,8 +10,8 @@ use smartnotes_core::{HasTags, Note};
 
 use crate::retry::{retry_async, retry_blocking};
 use crate::store::{BlockingStore, Entry, EntryKind, Store};
-use crate::strategy::{in_batches, in_whole_batches};
-use crate::{Error, Options, Runtime, Strategy};
+use crate::strategy::{Plan, in_batches, in_whole_batches};
+use crate::{Error, Options, Runtime};
 
 /// A note and the file it was read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -190,9 +190,13 @@ impl Count {
 /// The notes of `dir` as a stream: listed, then read and parsed with the options' strategy
 /// ([`StoreExt::read_notes_with`](crate::StoreExt::read_notes_with) documents it).
 pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteStream {
+    let plan = match Plan::new(fs, opts, dir) {
+        Ok(plan) => plan,
+        Err(error) => return NoteStream::new(stream::iter([Err(error)]).boxed()),
+    };
     let hidden = Count::default();
-    let listed = list_notes(fs, dir, opts, hidden.clone());
-    let mut notes = load_notes(fs, listed, opts);
+    let listed = list_notes(fs, dir, opts, &plan, hidden.clone());
+    let mut notes = load_notes(fs, listed, opts.max_note_bytes, plan);
     notes.hidden = hidden;
     notes
 }
@@ -200,14 +204,13 @@ pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteSt
 /// The notes of the files `paths` names, in that order
 /// ([`StoreExt::read_files`](crate::StoreExt::read_files) documents it).
 pub(crate) fn read_files<S: Store>(fs: &S, paths: Vec<PathBuf>, opts: &Options) -> NoteStream {
-    if opts.strategy_for(fs).batches().is_some() {
-        let first = paths.first().map_or(Path::new(""), PathBuf::as_path);
-        if let Err(error) = blocking_twin(fs, first, BLOCKING_STRATEGY) {
-            return NoteStream::new(stream::iter([Err(error)]).boxed());
-        }
-    }
+    let first = paths.first().map_or(Path::new(""), PathBuf::as_path);
+    let plan = match Plan::new(fs, opts, first) {
+        Ok(plan) => plan,
+        Err(error) => return NoteStream::new(stream::iter([Err(error)]).boxed()),
+    };
     let listed = stream::iter(paths).map(|path| Ok(Listed::top(path)));
-    load_notes(fs, listed, opts)
+    load_notes(fs, listed, opts.max_note_bytes, plan)
 }
 
 /// The note files under `dir` as a stream, in sorted path order; the first step of
@@ -216,21 +219,19 @@ pub(crate) fn read_files<S: Store>(fs: &S, paths: Vec<PathBuf>, opts: &Options) 
 /// It streams directory by directory: a directory is listed (and its names sorted) when the
 /// consumer has taken the files before it, so memory holds the listings of one branch of
 /// folders, never every path. An item is `Err` for a directory that could not be listed; if
-/// that is `dir` itself, it is the only item. With the [`Blocking`](Strategy::Blocking)
-/// strategy each directory is listed and sorted by the blocking twin on the pool; otherwise
-/// with [`Store::list`]. `hidden` counts the hidden entries passed over, as the walk goes.
+/// that is `dir` itself, it is the only item. With a batched plan each directory is listed and
+/// sorted by the blocking twin on the pool; otherwise with [`Store::list`]. `hidden` counts the
+/// hidden entries passed over, as the walk goes.
 pub(crate) fn list_notes<F: Store>(
     fs: &F,
     dir: &Path,
     opts: &Options,
+    plan: &Plan<F::Blocking>,
     hidden: Count,
 ) -> BoxStream<'static, Result<Listed, Error>> {
-    let blocking = match opts.strategy_for(fs).batches() {
-        Some(_) => match blocking_twin(fs, dir, BLOCKING_STRATEGY) {
-            Ok(twin) => Some(twin),
-            Err(error) => return stream::iter([Err(error)]).boxed(),
-        },
-        None => None,
+    let blocking = match plan {
+        Plan::Batched(batches) => Some(batches.twin.clone()),
+        Plan::Sequential | Plan::Concurrent(_) => None,
     };
     let walker = Walker {
         fs: fs.clone(),
@@ -406,56 +407,46 @@ impl Walk {
     }
 }
 
-/// Reads and parses listed note files with the options' strategy; the second step of
-/// [`read_notes`](crate::StoreExt::read_notes). `Err` entries pass through in place.
+/// Reads and parses listed note files with the plan (each at most `limit` bytes); the second
+/// step of [`read_notes`](crate::StoreExt::read_notes). `Err` entries pass through in place.
 pub(crate) fn load_notes<F: Store>(
     fs: &F,
     listed: impl futures_core::Stream<Item = Result<Listed, Error>> + Send + 'static,
-    opts: &Options,
+    limit: u64,
+    plan: Plan<F::Blocking>,
 ) -> NoteStream {
-    let limit = opts.max_note_bytes;
     let fs = fs.clone();
-    let strategy = opts.strategy_for(&fs);
-    let inner = match (strategy, strategy.batches(), fs.blocking()) {
-        (Strategy::Concurrent { limit: n }, ..) => listed
-            .map(move |item| load_async(fs.clone(), item, limit))
-            .buffered(n.max(1))
-            .boxed(),
-        (_, Some((batch, in_flight, true)), Some(blocking))
-            if (&blocking as &dyn std::any::Any).is::<crate::StdFs>() =>
-        {
-            // The real file system with io_uring: the batch's reads submitted together.
-            let runtime = fs.runtime().clone();
-            in_whole_batches(
-                listed,
-                runtime,
-                blocking,
-                (batch, in_flight),
-                move |fs, items| read_batch_uring(fs, items, limit),
-            )
-            .boxed()
-        }
-        (_, Some((batch, in_flight, _)), Some(blocking)) => {
-            let read = move |fs: &F::Blocking, item: Result<Listed, Error>| {
-                let listed = item?;
-                let read = retry_blocking(|| fs.read(&listed.path, limit));
-                loaded(listed, read)
-            };
-            let runtime = fs.runtime().clone();
-            in_batches(listed, runtime, blocking, (batch, in_flight), read).boxed()
-        }
-        // Sequential (the listing refused a Blocking strategy without a twin).
-        _ => listed
+    let inner = match plan {
+        Plan::Sequential => listed
             .then(move |item| load_async(fs.clone(), item, limit))
             .boxed(),
+        Plan::Concurrent(n) => listed
+            .map(move |item| load_async(fs.clone(), item, limit))
+            .buffered(n)
+            .boxed(),
+        // A batch's reads handed to the twin together (io_uring on local files).
+        Plan::Batched(b) if b.many => {
+            let shape = (b.batch, b.in_flight);
+            let read = move |twin: &F::Blocking, items| read_together(twin, items, limit);
+            in_whole_batches(listed, fs.runtime().clone(), b.twin, shape, read).boxed()
+        }
+        Plan::Batched(b) => {
+            let read = move |twin: &F::Blocking, item: Result<Listed, Error>| {
+                let listed = item?;
+                let read = retry_blocking(|| twin.read(&listed.path, limit));
+                loaded(listed, read)
+            };
+            let shape = (b.batch, b.in_flight);
+            in_batches(listed, fs.runtime().clone(), b.twin, shape, read).boxed()
+        }
     };
     NoteStream::new(inner)
 }
 
-/// A batch of listed files read through io_uring ([`crate::uring::read_batch`]): errors of
-/// the listing pass through in place; a transient read error is retried on the blocking path.
-fn read_batch_uring<B: crate::BlockingStore>(
-    fs: &B,
+/// A batch of listed files read with [`BlockingStore::read_many`]: errors of the listing pass
+/// through in place; a transient read error is retried on its own.
+fn read_together<B: BlockingStore>(
+    twin: &B,
     items: Vec<Result<Listed, Error>>,
     limit: u64,
 ) -> Vec<Result<NoteFile, Error>> {
@@ -463,7 +454,7 @@ fn read_batch_uring<B: crate::BlockingStore>(
         .iter()
         .filter_map(|item| item.as_ref().ok().map(|listed| listed.path.as_path()))
         .collect();
-    let mut reads = crate::uring::read_batch(&paths, limit).into_iter();
+    let mut reads = twin.read_many(&paths, limit).into_iter();
     drop(paths);
     items
         .into_iter()
@@ -471,10 +462,10 @@ fn read_batch_uring<B: crate::BlockingStore>(
             let listed = item?;
             let read = match reads.next() {
                 Some(Err(e)) if crate::retry::is_transient(&e) => {
-                    retry_blocking(|| fs.read(&listed.path, limit))
+                    retry_blocking(|| twin.read(&listed.path, limit))
                 }
                 Some(read) => read,
-                None => retry_blocking(|| fs.read(&listed.path, limit)),
+                None => retry_blocking(|| twin.read(&listed.path, limit)),
             };
             loaded(listed, read)
         })
@@ -538,21 +529,6 @@ fn is_hidden(path: &Path) -> bool {
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with('.'))
 }
-
-/// The blocking twin of `fs`, or [`Error::Unsupported`] for `operation` on `path`.
-pub(crate) fn blocking_twin<S: Store>(
-    fs: &S,
-    path: &Path,
-    operation: &'static str,
-) -> Result<S::Blocking, Error> {
-    fs.blocking().ok_or_else(|| Error::Unsupported {
-        path: path.to_owned(),
-        operation,
-    })
-}
-
-/// What [`Error::Unsupported`] says of the `Blocking` strategy on a store without a twin.
-pub(crate) const BLOCKING_STRATEGY: &str = "the blocking strategy (it needs a blocking twin)";
 
 /// `path` without `.` components, for comparing paths as written.
 fn lexical(path: &Path) -> PathBuf {

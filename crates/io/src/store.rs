@@ -1,5 +1,6 @@
-//! The [`Store`] trait (async) and its blocking twin [`BlockingStore`]; the real file system
-//! ([`LocalFs`] on any runtime, [`StdFs`] blocking); the atomic write built on a blocking store.
+//! What a store author implements: the [`Store`] trait (async) and its blocking twin
+//! [`BlockingStore`], the entries a listing gives, the errors a store returns, and the atomic
+//! write through a temporary file that a blocking store gets by default.
 
 use std::fmt;
 use std::future::{Future, ready};
@@ -121,7 +122,8 @@ impl From<TooLarge> for io::Error {
 
 /// The blocking operations of a store: the `std::fs` shape.
 ///
-/// [`StdFs`] is the real file system; the [simulated stores](crate::testing) implement it too,
+/// The real file system's (`StdFs`, crate `smartnotes-local`) and the
+/// [simulated stores](crate::testing) implement it,
 /// so the [`Blocking`](crate::Strategy::Blocking) strategy runs on every store that has a
 /// blocking twin. Errors are plain [`io::Error`]s; the pipelines add the path.
 pub trait BlockingStore: Clone + Send + Sync + 'static {
@@ -175,13 +177,21 @@ pub trait BlockingStore: Clone + Send + Sync + 'static {
     /// Whatever removing fails with (`NotFound` included).
     fn remove_file(&self, path: &Path) -> io::Result<()>;
 
+    /// The bytes of each file of `paths` (at most `limit` each), one result per path, in
+    /// order: what [`Strategy::Uring`](crate::Strategy::Uring) reads a batch with. The default
+    /// [reads](Self::read) each in turn (so on such a store `Uring` is `Blocking`); a store
+    /// that can submit many reads at once overrides it (the local store: io_uring).
+    fn read_many(&self, paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
+        paths.iter().map(|path| self.read(path, limit)).collect()
+    }
+
     /// Writes `bytes` to `path` atomically, once (the caller retries transient errors): the
     /// atomic write of [`Store::write_atomic`], blocking.
     ///
     /// The default writes a temporary file beside `path` ([`write_new`](Self::write_new)),
     /// then [links](Self::link) it to `path` (for [`WriteMode::CreateNew`]) or
     /// [renames](Self::rename) it (for [`WriteMode::Replace`]), and removes the temporary name.
-    /// [`StdFs`] on Linux writes an unnamed file instead (`O_TMPFILE`) and links it into
+    /// The local store's `StdFs` on Linux writes an unnamed file instead (`O_TMPFILE`) and links it into
     /// place: nothing is visible before it is complete, and a killed process leaves nothing.
     ///
     /// # Errors
@@ -195,7 +205,7 @@ pub trait BlockingStore: Clone + Send + Sync + 'static {
 /// A note store: what the operations of [`StoreExt`](crate::StoreExt) read from and write to.
 ///
 /// A store is a value you hold and call (`fs.read_notes(dir)`, `fs.pipeline(src, dest)`):
-/// [`LocalFs`] on tokio or smol (`smartnotes::tokio::fs()`, `smartnotes::smol::fs()`), the
+/// `LocalFs` on tokio or smol (`smartnotes::tokio::fs()`, `smartnotes::smol::fs()`), the
 /// [simulated stores](crate::testing) for tests, or a store of your own. A store provides a
 /// [`Runtime`] and four primitive operations (list, read, create a directory, write
 /// atomically), plus [`read_at`](Store::read_at) for the scans of a store without a blocking
@@ -306,7 +316,7 @@ pub trait Store: Clone + Send + Sync + 'static {
     ///
     /// The default compares the paths as written, with `.` dropped and `..` taking back the
     /// component before it: right for a store whose paths are keys (an object store, the
-    /// simulated stores). [`LocalFs`] resolves symbolic links and compares the device and
+    /// simulated stores). `LocalFs` resolves symbolic links and compares the device and
     /// inode of `outer` with those of each folder above `inner`, so a link, a relative path
     /// or a bind mount is seen through.
     ///
@@ -366,70 +376,6 @@ fn locate_lexically(outer: &Path, inner: &Path) -> Option<PathBuf> {
         .strip_prefix(lexical(outer))
         .ok()
         .map(Path::to_path_buf)
-}
-
-/// [`Store::locate`] on the real file system: both paths resolved (links followed as far as
-/// they exist, see [`resolve`]), then each folder from `inner` up to the root compared with
-/// `outer`, by device and inode where both exist (a bind mount is seen through), else by the
-/// resolved path (a folder yet to be created).
-fn locate_local(outer: &Path, inner: &Path) -> io::Result<Option<PathBuf>> {
-    let outer = resolve(outer)?;
-    let outer_id = folder_id(&outer).ok();
-    let inner = resolve(inner)?;
-    let mut rest = Vec::new();
-    let mut at = inner.as_path();
-    loop {
-        let same = at == outer || (outer_id.is_some() && folder_id(at).ok() == outer_id);
-        if same {
-            return Ok(Some(rest.iter().rev().collect()));
-        }
-        match (at.parent(), at.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name);
-                at = parent;
-            }
-            _ => return Ok(None),
-        }
-    }
-}
-
-/// `path` made absolute, component by component: each prefix that exists is resolved
-/// (`canonicalize`: links followed), one that does not is taken as written, and `..` takes
-/// back the component before it (right for a resolved prefix, which holds no link, and for a
-/// missing one, which cannot be a link).
-fn resolve(path: &Path) -> io::Result<PathBuf> {
-    let mut out = PathBuf::new();
-    for component in std::path::absolute(path)?.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Normal(name) => {
-                out.push(name);
-                match std::fs::canonicalize(&out) {
-                    Ok(real) => out = real,
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    Ok(out)
-}
-
-/// What tells one folder from another: its device and inode (on Unix), else its resolved path.
-#[cfg(unix)]
-fn folder_id(path: &Path) -> io::Result<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    let meta = std::fs::metadata(path)?;
-    Ok((meta.dev(), meta.ino()))
-}
-
-#[cfg(not(unix))]
-fn folder_id(path: &Path) -> io::Result<PathBuf> {
-    std::fs::canonicalize(path)
 }
 
 /// Runs `op` on `store`'s blocking twin, on the blocking pool; `Unsupported` without a twin.
@@ -512,9 +458,29 @@ pub(crate) fn write_atomic<B: BlockingStore>(
     crate::retry::retry_blocking(|| fs.write_file(path, bytes, mode))
 }
 
-/// One attempt of the atomic write through a named temporary file (see
-/// [`BlockingStore::write_file`]).
-pub(crate) fn write_via_temp<B: BlockingStore>(
+/// One attempt of the atomic write through a named temporary file: the default
+/// [`BlockingStore::write_file`], for a store that overrides it to fall back on.
+///
+/// The bytes go to `.<pid>-<n>.smartnotes-tmp` beside `path` ([`write_new`](BlockingStore::write_new)),
+/// which then becomes `path` by a [link](BlockingStore::link) (for [`WriteMode::CreateNew`]:
+/// never replacing anything) or a [rename](BlockingStore::rename) (for [`WriteMode::Replace`]);
+/// the temporary name is removed whatever happens.
+///
+/// # Errors
+/// [`io::ErrorKind::AlreadyExists`] when `mode` is [`WriteMode::CreateNew`] and `path` exists;
+/// whatever writing, linking or removing fails with.
+///
+/// # Examples
+/// ```
+/// use smartnotes_io::store::{BlockingStore, WriteMode, write_via_temp};
+/// use smartnotes_io::testing::{InlineRuntime, MemFs};
+/// let fs = MemFs::new(InlineRuntime);
+/// fs.create_dir_all("/out".as_ref())?;
+/// write_via_temp(&fs, "/out/a.md".as_ref(), b"# A\n", WriteMode::CreateNew)?;
+/// assert_eq!(fs.get("/out/a.md").as_deref(), Some(&b"# A\n"[..]));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_via_temp<B: BlockingStore>(
     fs: &B,
     path: &Path,
     bytes: &[u8],
@@ -540,152 +506,4 @@ pub(crate) fn write_via_temp<B: BlockingStore>(
         }
     }
     result
-}
-
-/// The kind of an entry from its own (not followed) file type, following a symbolic link to
-/// see whether it names a file.
-fn entry_kind(file_type: std::fs::FileType, path: &Path) -> EntryKind {
-    if file_type.is_symlink() {
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_file() => EntryKind::File,
-            _ => EntryKind::Other,
-        }
-    } else if file_type.is_dir() {
-        EntryKind::Dir
-    } else if file_type.is_file() {
-        EntryKind::File
-    } else {
-        EntryKind::Other
-    }
-}
-
-/// The real file system, blocking, through `std::fs`: the blocking twin of [`LocalFs`].
-#[derive(Clone, Copy, Debug, Default)]
-pub struct StdFs;
-
-impl BlockingStore for StdFs {
-    type Reader = std::fs::File;
-
-    fn open(&self, path: &Path) -> io::Result<std::fs::File> {
-        let file = std::fs::File::open(path)?;
-        if file.metadata()?.is_dir() {
-            return Err(io::Error::from(io::ErrorKind::IsADirectory));
-        }
-        Ok(file)
-    }
-
-    fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
-        let mut out = Vec::new();
-        for entry in std::fs::read_dir(dir)? {
-            let entry = entry?;
-            let path = entry.path();
-            let kind = entry_kind(entry.file_type()?, &path);
-            out.push(Entry { path, kind });
-        }
-        Ok(out)
-    }
-
-    /// Lean: open, read into this thread's reused buffer until a short read, close (three
-    /// system calls for a note that fits the buffer; no `stat`), then one allocation of the
-    /// note's exact size. The size limit is enforced by the read itself: at most `limit + 1`
-    /// bytes are read. A short read is taken as the end of the file, as local file systems
-    /// give it.
-    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-        crate::lean::read(path, limit)
-    }
-
-    fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
-        std::fs::create_dir_all(dir)
-    }
-
-    fn write_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
-        use std::io::Write;
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)?;
-        file.write_all(bytes)
-    }
-
-    fn link(&self, from: &Path, to: &Path) -> io::Result<()> {
-        match std::fs::hard_link(from, to) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
-            // File systems without hard links (FAT, some network mounts): check, then rename.
-            // This fallback can race with another writer; the link path cannot.
-            Err(e) => match std::fs::symlink_metadata(to) {
-                Ok(_) => Err(io::Error::new(io::ErrorKind::AlreadyExists, e)),
-                Err(_) => std::fs::rename(from, to),
-            },
-        }
-    }
-
-    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
-        std::fs::rename(from, to)
-    }
-
-    fn remove_file(&self, path: &Path) -> io::Result<()> {
-        std::fs::remove_file(path)
-    }
-
-    fn write_file(&self, path: &Path, bytes: &[u8], mode: WriteMode) -> io::Result<()> {
-        crate::lean::write_file(self, path, bytes, mode)
-    }
-}
-
-/// The real file system on runtime `R`: every operation is `std::fs` work on `R`'s blocking
-/// pool ([`StdFs`] is its blocking twin).
-///
-/// With the default strategy ([`Uring`](Strategy::Uring) where built with io_uring, else
-/// [`Blocking`](Strategy::Blocking)) the work is batched (many files per trip to the pool);
-/// with [`Sequential`](Strategy::Sequential) or
-/// [`Concurrent`](Strategy::Concurrent) each operation is one trip, which is what `tokio::fs`
-/// and `async-fs` do. The runtime adapters name it: `smartnotes::tokio::TokioFs` is
-/// `LocalFs<TokioRuntime>`.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct LocalFs<R> {
-    runtime: R,
-}
-
-impl<R: Runtime> LocalFs<R> {
-    /// The real file system, doing its blocking work on `runtime`.
-    ///
-    /// # Examples
-    /// ```
-    /// # #[derive(Clone, Debug)] struct MyRuntime;
-    /// # impl smartnotes_io::Runtime for MyRuntime {
-    /// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
-    /// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
-    /// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
-    /// #         std::future::ready(()) }
-    /// # }
-    /// let fs = smartnotes_io::LocalFs::new(MyRuntime); // smartnotes::tokio::fs() on tokio
-    /// # let _ = fs;
-    /// ```
-    pub const fn new(runtime: R) -> Self {
-        Self { runtime }
-    }
-}
-
-impl<R: Runtime> Store for LocalFs<R> {
-    type Runtime = R;
-    type Blocking = StdFs;
-
-    fn runtime(&self) -> &R {
-        &self.runtime
-    }
-
-    fn blocking(&self) -> Option<StdFs> {
-        Some(StdFs)
-    }
-
-    fn locate(
-        &self,
-        outer: &Path,
-        inner: &Path,
-    ) -> impl Future<Output = io::Result<Option<PathBuf>>> + Send {
-        let (outer, inner) = (outer.to_owned(), inner.to_owned());
-        self.runtime
-            .spawn_blocking(move || locate_local(&outer, &inner))
-    }
 }

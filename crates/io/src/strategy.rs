@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::{Store, WriteMode};
+use std::path::Path;
+
+use crate::{BlockingStore, Error, Store, WriteMode};
 
 /// How many I/O operations are in flight, and where they run.
 ///
@@ -25,8 +27,9 @@ use crate::{Store, WriteMode};
 ///   the cost of a trip to the blocking pool per operation dominates. Offered by stores with
 ///   a blocking twin ([`Store::blocking`]); on others it fails with
 ///   [`Error::Unsupported`](crate::Error::Unsupported).
-/// * [`Uring`](Strategy::Uring): the same batches, each batch's reads on the real file system
-///   submitted to io_uring together (feature `uring`, Linux), else exactly `Blocking`.
+/// * [`Uring`](Strategy::Uring) (the default): the same batches, each batch's reads handed to
+///   the store together ([`BlockingStore::read_many`]: io_uring on local files), else exactly
+///   `Blocking`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Strategy {
@@ -44,13 +47,12 @@ pub enum Strategy {
         /// The most jobs running at once.
         in_flight: usize,
     },
-    /// [`Blocking`](Strategy::Blocking)'s batches, with each batch's reads of the real file
-    /// system ([`StdFs`](crate::StdFs)) submitted to io_uring together: per 32 files one
-    /// `io_uring_enter` for an `openat` -> `read` -> `close` chain each, into registered file
-    /// slots, from a ring per blocking worker. Writes and other stores' reads are as with
-    /// `Blocking`. Built with the `uring` feature on Linux; without it, or where the kernel
-    /// refuses io_uring (`ENOSYS`, `EPERM`, seccomp), or with `SMARTNOTES_URING=off` in the
-    /// environment, it is exactly `Blocking` ([`Strategy::uring_backend`] says which).
+    /// [`Blocking`](Strategy::Blocking)'s batches, with each batch's reads handed to the
+    /// blocking twin together ([`BlockingStore::read_many`]): the local store submits them to
+    /// io_uring (`openat` -> `read` -> `close` chains, 32 files per `io_uring_enter`, a ring
+    /// per blocking worker), where this process can use it (feature `uring`, Linux, a kernel
+    /// that allows it, `SMARTNOTES_URING` not `off`); elsewhere, and on a store that reads one
+    /// file at a time, it is exactly `Blocking`. Writes are as with `Blocking`.
     Uring {
         /// Files per blocking job.
         batch: usize,
@@ -60,50 +62,37 @@ pub enum Strategy {
 }
 
 impl Default for Strategy {
-    /// The fastest for local files in `BENCHMARKS.md`: batches of 256 files, two batches in
-    /// flight per core, read through io_uring where this build has it (the `uring` feature, on
-    /// by default in the `smartnotes` facade, Linux): `Uring { batch: 256, in_flight: 4 }` on
-    /// two cores, else `Blocking { batch: 256, in_flight: 4 }`. io_uring's reads measured
-    /// about 20 points of the 2-thread `std::fs` loop faster than the blocking ones (section 2
-    /// of `BENCHMARKS.md`), and `Uring` falls back to `Blocking` wherever the kernel refuses
-    /// io_uring.
+    /// `Uring { batch: 256, in_flight: 2 x cores }`: batches of 256 files, two batches in
+    /// flight per core, each batch's reads handed to the store together (io_uring on local
+    /// files where the process can use it, else one by one, exactly `Blocking`). The fastest
+    /// read on local files in `BENCHMARKS.md`, which has the figures.
     ///
     /// On a single-threaded event loop that must answer within a millisecond, prefer
-    /// [`Strategy::responsive`]: the extra blocking threads compete with the loop's thread for
-    /// the cores (the loop is never blocked, but it waits for a core: a few ms at p99).
+    /// [`Strategy::responsive`]: the default's blocking threads compete with the loop's thread
+    /// for the cores (the loop is never blocked, but it waits for a core).
     fn default() -> Self {
-        let (batch, in_flight) = (256, 2 * cores());
-        if cfg!(all(feature = "uring", target_os = "linux")) {
-            Strategy::Uring { batch, in_flight }
-        } else {
-            Strategy::Blocking { batch, in_flight }
+        Strategy::Uring {
+            batch: 256,
+            in_flight: 2 * cores(),
         }
     }
 }
 
 impl Strategy {
-    /// Batched work that keeps a single-threaded event loop responsive: batches of 32, one
-    /// per core, read through io_uring where this build has it (else `Blocking`). In the lag
-    /// bench of `BENCHMARKS.md` (section 3), `uring-32x2` kept a current-thread loop's 1 ms
-    /// heartbeat within 0.6 ms (p99) of idle while reading at 89% (tokio) and 100% (smol) of
-    /// the 2-thread `std::fs` loop; the default reads faster but keeps more blocking threads
-    /// busy, and the loop then waits for a core (3 to 5 ms at p99).
+    /// `Uring { batch: 32, in_flight: cores }`: smaller batched work that keeps a
+    /// single-threaded event loop responsive while reading (the lag bench of `BENCHMARKS.md`
+    /// has the figures).
     ///
     /// # Examples
     /// ```
     /// use smartnotes_io::Strategy;
-    /// assert!(matches!(
-    ///     Strategy::responsive(),
-    ///     Strategy::Uring { batch: 32, .. } | Strategy::Blocking { batch: 32, .. }
-    /// ));
+    /// assert!(matches!(Strategy::responsive(), Strategy::Uring { batch: 32, .. }));
     /// ```
     #[must_use]
     pub fn responsive() -> Self {
-        let (batch, in_flight) = (32, cores());
-        if cfg!(all(feature = "uring", target_os = "linux")) {
-            Strategy::Uring { batch, in_flight }
-        } else {
-            Strategy::Blocking { batch, in_flight }
+        Strategy::Uring {
+            batch: 32,
+            in_flight: cores(),
         }
     }
 
@@ -134,31 +123,60 @@ impl Strategy {
     pub const fn concurrent(limit: usize) -> Self {
         Strategy::Concurrent { limit }
     }
+}
 
-    /// Whether [`Strategy::Uring`] reads through io_uring in this process: `Ok(())` when it
-    /// does, else why it takes the blocking path (not built with the `uring` feature, not
-    /// Linux, refused by the kernel, or turned off by `SMARTNOTES_URING=off`).
+/// A strategy planned against one store: what every step of a pipeline (listing, reading,
+/// writing) matches on. Made once per operation by [`Plan::new`], which is the one place a
+/// strategy the store cannot run is refused.
+#[derive(Clone, Debug)]
+pub(crate) enum Plan<B> {
+    /// One operation at a time, each awaited.
+    Sequential,
+    /// Up to this many async operations in flight.
+    Concurrent(usize),
+    /// Batches of blocking work on the store's twin.
+    Batched(Batches<B>),
+}
+
+/// The shape of a batched plan: the blocking twin it runs on, files per job, jobs at once, and
+/// whether a batch's reads go to [`BlockingStore::read_many`] together (`Uring`) or one by one
+/// (`Blocking`).
+#[derive(Clone, Debug)]
+pub(crate) struct Batches<B> {
+    pub(crate) twin: B,
+    pub(crate) batch: usize,
+    pub(crate) in_flight: usize,
+    pub(crate) many: bool,
+}
+
+impl<B: BlockingStore> Plan<B> {
+    /// The options' strategy (the store's default when they name none) on `fs`.
     ///
     /// # Errors
-    /// The reason io_uring is not used, as a sentence.
-    ///
-    /// # Examples
-    /// ```
-    /// match smartnotes_io::Strategy::uring_backend() {
-    ///     Ok(()) => println!("reads go through io_uring"),
-    ///     Err(why) => println!("blocking reads: {why}"),
-    /// }
-    /// ```
-    pub fn uring_backend() -> Result<(), String> {
-        crate::uring::backend()
-    }
-
-    /// `(batch, in_flight, uring)` of a batched strategy, `None` for the others.
-    pub(crate) fn batches(self) -> Option<(usize, usize, bool)> {
-        match self {
-            Strategy::Blocking { batch, in_flight } => Some((batch, in_flight, false)),
-            Strategy::Uring { batch, in_flight } => Some((batch, in_flight, true)),
-            _ => None,
+    /// [`Error::Unsupported`] naming `path` for a batched strategy on a store without a
+    /// blocking twin.
+    pub(crate) fn new<F: Store<Blocking = B>>(
+        fs: &F,
+        opts: &Options,
+        path: &Path,
+    ) -> Result<Self, Error> {
+        let batched = |batch: usize, in_flight: usize, many| match fs.blocking() {
+            Some(twin) => Ok(Plan::Batched(Batches {
+                twin,
+                batch: batch.max(1),
+                in_flight: in_flight.max(1),
+                many,
+            })),
+            None => Err(Error::Unsupported {
+                path: path.to_owned(),
+                operation: "the blocking strategy (it needs a blocking twin)",
+            }),
+        };
+        match opts.strategy.unwrap_or_else(|| fs.default_strategy()) {
+            Strategy::Sequential => Ok(Plan::Sequential),
+            Strategy::Concurrent { limit } => Ok(Plan::Concurrent(limit.max(1))),
+            Strategy::Blocking { batch, in_flight } => batched(batch, in_flight, false),
+            Strategy::Uring { batch, in_flight } => batched(batch, in_flight, true),
         }
     }
 }
@@ -397,18 +415,12 @@ impl Options {
         self.names = names;
         self
     }
-
-    /// The strategy these options give on `store`.
-    pub(crate) fn strategy_for<S: Store>(&self, store: &S) -> Strategy {
-        self.strategy.unwrap_or_else(|| store.default_strategy())
-    }
 }
 
-/// How the strategy is named in reports, by the names the CLI's `--strategy` takes, saying
-/// what runs: `sequential`, `concurrent (limit 64)`, `blocking (batches of 256, 4 in flight)`,
-/// `uring (batches of 256, 4 in flight)`; a `Uring` strategy that takes the blocking path in
-/// this process (see [`Strategy::uring_backend`]) is named `blocking (...; uring not used:
-/// why)`.
+/// How the strategy is named in reports, by the names the CLI's `--strategy` takes:
+/// `sequential`, `concurrent (limit 64)`, `blocking (batches of 256, 4 in flight)`,
+/// `uring (batches of 256, 4 in flight)`. (Whether the local store's `uring` reads go through
+/// io_uring in this process: `smartnotes::store::uring_backend`.)
 impl std::fmt::Display for Strategy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -417,14 +429,9 @@ impl std::fmt::Display for Strategy {
             Strategy::Blocking { batch, in_flight } => {
                 write!(f, "blocking (batches of {batch}, {in_flight} in flight)")
             }
-            // What runs: where io_uring is not used, the blocking path, and why.
-            Strategy::Uring { batch, in_flight } => match Strategy::uring_backend() {
-                Ok(()) => write!(f, "uring (batches of {batch}, {in_flight} in flight)"),
-                Err(why) => write!(
-                    f,
-                    "blocking (batches of {batch}, {in_flight} in flight; uring not used: {why})"
-                ),
-            },
+            Strategy::Uring { batch, in_flight } => {
+                write!(f, "uring (batches of {batch}, {in_flight} in flight)")
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::io::{self, Read};
 use std::path::Path;
 
-use crate::store::{BlockingStore, TooLarge, WriteMode, write_via_temp};
+use smartnotes_io::store::{BlockingStore, TooLarge, WriteMode, write_via_temp};
 
 /// The buffer a thread starts with: one read takes a typical note whole.
 const START: usize = 64 << 10;

@@ -1,4 +1,4 @@
-//! The io_uring read path (feature `uring`, Linux) of [`Strategy::Uring`](crate::Strategy::Uring):
+//! The io_uring read path (feature `uring`, Linux) of [`Strategy::Uring`](smartnotes_io::Strategy::Uring):
 //! a batch of notes read with batched submissions.
 //!
 //! Each blocking worker thread owns one ring (created on its first batch) with a table of
@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 
 use io_uring::{IoUring, opcode, squeue, types};
 
-use crate::store::TooLarge;
+use smartnotes_io::store::TooLarge;
 
 /// Files per submission (and registered file slots per ring).
 const SLOTS: usize = 32;
@@ -58,7 +58,7 @@ fn refusal() -> Option<&'static str> {
         .as_deref()
 }
 
-/// Which read path [`Strategy::Uring`](crate::Strategy::Uring) takes in this process:
+/// Which read path [`Strategy::Uring`](smartnotes_io::Strategy::Uring) takes in this process:
 /// `Ok(())` for io_uring, or why it falls back to the lean blocking path.
 pub(crate) fn backend() -> Result<(), String> {
     match refusal() {
@@ -209,7 +209,7 @@ impl Ring {
                 if n == want {
                     // The buffer is full below the limit: the note may go on. The lean path
                     // reads it whole (and checks the limit).
-                    return crate::lean::read(paths[i], limit);
+                    return crate::fast_path::read(paths[i], limit);
                 }
                 Ok(self.buffers[i][..n].to_vec())
             })
@@ -222,7 +222,7 @@ impl Ring {
 /// or on the lean path where io_uring is refused. One result per path, in order.
 pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
     if refusal().is_some() {
-        return crate::lean::read_all(paths, limit);
+        return crate::fast_path::read_all(paths, limit);
     }
     WORKER.with_borrow_mut(|worker| {
         if matches!(worker, Worker::Fresh) {
@@ -242,7 +242,7 @@ pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>
                     if let Worker::Ready(ring) = std::mem::replace(worker, Worker::Broken) {
                         std::mem::forget(ring);
                     }
-                    out.extend(crate::lean::read_all(chunk, limit));
+                    out.extend(crate::fast_path::read_all(chunk, limit));
                 }
             }
         }

@@ -12,8 +12,9 @@ use futures_util::{StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::{BackoffConfig, RetryConfig};
 use smartnotes_io::{
-    Error, LocalFs, Names, Options, Outcome, Runtime, ScanOptions, Store, StoreExt, Strategy,
+    Error, Names, Options, Outcome, Runtime, ScanOptions, Store, StoreExt, Strategy,
 };
+use smartnotes_local::LocalFs;
 use smartnotes_object_store::ObjectFs;
 use smartnotes_s3_server::{Config, Server};
 

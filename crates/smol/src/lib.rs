@@ -1,12 +1,16 @@
-//! smartnotes on smol's crates: [`SmolRuntime`] (blocking work on `blocking`'s pool, timers
-//! from `async-io`) and [`SmolFs`], the real file system on it.
+//! smartnotes on smol's crates: [`SmolRuntime`], blocking work on `blocking`'s pool and timers
+//! from `async-io`. A store on it (the real file system is `smartnotes::smol::fs()`,
+//! `LocalFs<SmolRuntime>`) runs every operation there.
 //!
 //! ```no_run
 //! use smartnotes_io::StoreExt;
+//! use smartnotes_io::testing::MemFs;
 //!
-//! # fn main() -> Result<(), smartnotes_io::Error> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let fs = MemFs::new(smartnotes_smol::SmolRuntime); // any store takes the runtime
+//! fs.insert("/notes/a.md", "# A\n")?;
 //! async_io::block_on(async {
-//!     let report = smartnotes_smol::SmolFs::default().pipeline("notes", "out").await?;
+//!     let report = fs.pipeline("/notes", "/out").await?;
 //!     println!("{} exported, {} skipped", report.exported.len(), report.skipped.len());
 //!     Ok(())
 //! })
@@ -22,7 +26,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use smartnotes_io::{LocalFs, Runtime};
+use smartnotes_io::Runtime;
 
 /// The smol [`Runtime`]: blocking work on `blocking`'s pool, timers from `async-io`.
 #[derive(Clone, Copy, Debug, Default)]
@@ -44,7 +48,3 @@ impl Runtime for SmolRuntime {
         }
     }
 }
-
-/// The real file system on smol: `std::fs` work on `blocking`'s pool, batched by the default
-/// strategy, one operation per trip (as `async-fs` does) by the others.
-pub type SmolFs = LocalFs<SmolRuntime>;

@@ -1,11 +1,15 @@
-//! smartnotes on tokio: [`TokioRuntime`] (blocking work on `tokio::task::spawn_blocking`,
-//! timers from `tokio::time`) and [`TokioFs`], the real file system on it.
+//! smartnotes on tokio: [`TokioRuntime`], blocking work on `tokio::task::spawn_blocking` and
+//! timers from `tokio::time`. A store on it (the real file system is
+//! `smartnotes::tokio::fs()`, `LocalFs<TokioRuntime>`) runs every operation there.
 //!
 //! ```no_run
 //! use smartnotes_io::StoreExt;
+//! use smartnotes_io::testing::MemFs;
 //!
-//! # async fn run() -> Result<(), smartnotes_io::Error> {
-//! let report = smartnotes_tokio::TokioFs::default().pipeline("notes", "out").await?;
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let fs = MemFs::new(smartnotes_tokio::TokioRuntime); // any store takes the runtime
+//! fs.insert("/notes/a.md", "# A\n")?;
+//! let report = fs.pipeline("/notes", "/out").await?;
 //! println!("{} exported, {} skipped", report.exported.len(), report.skipped.len());
 //! # Ok(()) }
 //! ```
@@ -19,7 +23,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use smartnotes_io::{LocalFs, Runtime};
+use smartnotes_io::Runtime;
 
 /// The tokio [`Runtime`]: blocking work on tokio's blocking pool, timers from `tokio::time`.
 ///
@@ -48,7 +52,3 @@ impl Runtime for TokioRuntime {
         tokio::time::sleep(duration)
     }
 }
-
-/// The real file system on tokio: `std::fs` work on tokio's blocking pool, batched by the
-/// default strategy, one operation per trip (as `tokio::fs` does) by the others.
-pub type TokioFs = LocalFs<TokioRuntime>;

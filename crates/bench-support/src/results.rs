@@ -5,8 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Strategy;
-use crate::support::lag::percentile_ms;
+use smartnotes_io::Strategy;
+
+pub use smartnotes_measure::lag::Lateness;
 
 /// The strategies the disk and lag benches compare, in the report's order: the two per-file
 /// ones, then batched blocking work from small batches to large, then the same batches with
@@ -54,7 +55,7 @@ pub const STRATEGIES: [Strategy; 10] = [
 /// # Examples
 /// ```
 /// use smartnotes_io::Strategy;
-/// use smartnotes_io::support::results::label;
+/// use smartnotes_bench_support::results::label;
 /// assert_eq!(label(Strategy::Blocking { batch: 256, in_flight: 4 }), "blocking-256x4");
 /// assert_eq!(label(Strategy::Concurrent { limit: 64 }), "concurrent-64");
 /// ```
@@ -65,6 +66,8 @@ pub fn label(strategy: Strategy) -> String {
         Strategy::Concurrent { limit } => format!("concurrent-{limit}"),
         Strategy::Blocking { batch, in_flight } => format!("blocking-{batch}x{in_flight}"),
         Strategy::Uring { batch, in_flight } => format!("uring-{batch}x{in_flight}"),
+        // `Strategy` is non-exhaustive: a later one by its report name.
+        other => other.to_string(),
     }
 }
 
@@ -72,7 +75,7 @@ pub fn label(strategy: Strategy) -> String {
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::results::rank;
+/// use smartnotes_bench_support::results::rank;
 /// assert_eq!(rank("sequential"), Some(0));
 /// assert_eq!(rank("blocking-1x1"), None);
 /// ```
@@ -238,42 +241,6 @@ pub struct ScanRow {
     /// How late the heartbeat woke.
     #[serde(flatten)]
     pub lateness: Lateness,
-}
-
-/// How late a 1 ms heartbeat woke while some work ran beside it on the same thread.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
-pub struct Lateness {
-    /// Median, ms.
-    pub p50_ms: f64,
-    /// 99th percentile, ms.
-    pub p99_ms: f64,
-    /// Worst, ms.
-    pub max_ms: f64,
-    /// `p99_ms` less the idle floor's p99 measured in the same run, ms.
-    pub p99_over_idle_ms: f64,
-}
-
-impl Lateness {
-    /// The lateness figures of `samples`, against an idle floor whose p99 was `idle_p99_ms`.
-    ///
-    /// # Examples
-    /// ```
-    /// use std::time::Duration;
-    /// use smartnotes_io::support::results::Lateness;
-    /// let ms = Duration::from_millis;
-    /// let late = Lateness::of(&[ms(1), ms(2), ms(9)], 0.5);
-    /// assert_eq!((late.p50_ms, late.max_ms, late.p99_over_idle_ms), (2.0, 9.0, 8.5));
-    /// ```
-    #[must_use]
-    pub fn of(samples: &[std::time::Duration], idle_p99_ms: f64) -> Self {
-        let p99_ms = percentile_ms(samples, 0.99);
-        Self {
-            p50_ms: percentile_ms(samples, 0.5),
-            p99_ms,
-            max_ms: percentile_ms(samples, 1.0),
-            p99_over_idle_ms: p99_ms - idle_p99_ms,
-        }
-    }
 }
 
 /// Peak resident memory of the scan bench, MiB.

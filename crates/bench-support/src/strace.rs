@@ -43,7 +43,7 @@ pub const FILE_CALLS: [&str; 21] = [
 /// # Examples
 /// ```no_run
 /// use std::process::Command;
-/// use smartnotes_io::support::strace;
+/// use smartnotes_bench_support::strace;
 ///
 /// let mut ls = Command::new("ls");
 /// if let Some(calls) = strace::count(&mut ls, "/tmp/ls.strace".as_ref())? {
@@ -88,7 +88,7 @@ pub fn count(command: &mut Command, report: &Path) -> io::Result<Option<BTreeMap
 ///              ------ ----------- ----------- --------- --------- ----------------\n\
 ///               50.00    0.000010           1        10         2 openat\n\
 ///               50.00    0.000010           1        10           read\n";
-/// let calls = smartnotes_io::support::strace::parse(table);
+/// let calls = smartnotes_bench_support::strace::parse(table);
 /// assert_eq!(calls["openat"], 10);
 /// assert_eq!(calls["read"], 10);
 /// ```
@@ -113,7 +113,7 @@ pub fn parse(table: &str) -> BTreeMap<String, u64> {
 /// # Examples
 /// ```
 /// use std::collections::BTreeMap;
-/// use smartnotes_io::support::strace::per_note;
+/// use smartnotes_bench_support::strace::per_note;
 /// let small = BTreeMap::from([("openat".to_string(), 600), ("futex".to_string(), 9)]);
 /// let large = BTreeMap::from([("openat".to_string(), 1600), ("futex".to_string(), 90)]);
 /// let (total, calls) = per_note(&small, &large, 500, 1500);

@@ -6,7 +6,7 @@
 use std::io;
 use std::path::Path;
 
-use crate::BlockingStore;
+use smartnotes_io::BlockingStore;
 
 const WORDS: [&str; 32] = [
     "async", "await", "stream", "future", "tokio", "smol", "python", "rust", "note", "export",
@@ -34,7 +34,7 @@ const TAGS: [&str; 8] = [
 /// # Examples
 /// ```
 /// use smartnotes_core::Note;
-/// use smartnotes_io::support::corpus::sample_note;
+/// use smartnotes_measure::corpus::sample_note;
 ///
 /// let (name, text) = sample_note(3, 42, 256);
 /// assert_eq!(name, "note-000003.md");
@@ -88,7 +88,7 @@ pub fn sample_note(i: usize, seed: u64, body_bytes: usize) -> (String, String) {
 /// # Examples
 /// ```
 /// use std::path::Path;
-/// use smartnotes_io::support::corpus::write_corpus;
+/// use smartnotes_measure::corpus::write_corpus;
 /// use smartnotes_io::testing::{InlineRuntime, MemFs};
 ///
 /// let fs = MemFs::new(InlineRuntime); // or `StdFs` for a corpus on disk
@@ -117,7 +117,7 @@ pub fn write_corpus<B: BlockingStore>(
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::corpus::log_line;
+/// use smartnotes_measure::corpus::log_line;
 ///
 /// let line = log_line(0, 7);
 /// assert!(line.starts_with("2026-11-21T00:00:00.000Z ") && line.ends_with('\n'));
@@ -151,7 +151,7 @@ pub fn log_line(i: u64, seed: u64) -> String {
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::corpus::write_log;
+/// use smartnotes_measure::corpus::write_log;
 ///
 /// let path = std::env::temp_dir().join(format!("smartnotes-doc-{}.log", std::process::id()));
 /// let (lines, errors) = write_log(&path, 10_000, 7)?;

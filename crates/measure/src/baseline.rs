@@ -15,7 +15,7 @@ use smartnotes_core::{Note, UniqueNames};
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::baseline::note_paths;
+/// use smartnotes_measure::baseline::note_paths;
 ///
 /// let dir = std::env::temp_dir().join(format!("smartnotes-doc-paths-{}", std::process::id()));
 /// # let _ = std::fs::remove_dir_all(&dir);
@@ -74,8 +74,8 @@ fn on_threads<T: Send>(
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::StdFs;
-/// use smartnotes_io::support::{baseline, corpus};
+/// use smartnotes_local::StdFs;
+/// use smartnotes_measure::{baseline, corpus};
 ///
 /// let dir = std::env::temp_dir().join(format!("smartnotes-doc-read-{}", std::process::id()));
 /// # let _ = std::fs::remove_dir_all(&dir);
@@ -107,8 +107,8 @@ pub fn std_read(paths: &[PathBuf], threads: usize) -> usize {
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::StdFs;
-/// use smartnotes_io::support::{baseline, corpus};
+/// use smartnotes_local::StdFs;
+/// use smartnotes_measure::{baseline, corpus};
 ///
 /// let dir = std::env::temp_dir().join(format!("smartnotes-doc-pipeline-{}", std::process::id()));
 /// # let _ = std::fs::remove_dir_all(&dir);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::future;
 
-use crate::Runtime;
+use smartnotes_io::Runtime;
 
 /// The heartbeat's period in every figure: 1 ms.
 pub const BEAT: Duration = Duration::from_millis(1);
@@ -34,7 +34,7 @@ pub const BEAT: Duration = Duration::from_millis(1);
 /// #     }
 /// # }
 /// # let runtime = Spin;
-/// use smartnotes_io::support::lag::heartbeat_while;
+/// use smartnotes_measure::lag::heartbeat_while;
 ///
 /// // `runtime`: any runtime whose timer lets other futures run meanwhile (tokio, smol).
 /// let freeze = async { std::thread::sleep(Duration::from_millis(20)); 42 }; // holds the thread
@@ -69,7 +69,7 @@ pub async fn heartbeat_while<R: Runtime, T>(
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::lag::median;
+/// use smartnotes_measure::lag::median;
 /// assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
 /// assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 3.0);
 /// assert!(median(&[]).is_nan());
@@ -85,7 +85,7 @@ pub fn median(values: &[f64]) -> f64 {
 /// # Examples
 /// ```
 /// use std::time::Duration;
-/// use smartnotes_io::support::lag::percentile_ms;
+/// use smartnotes_measure::lag::percentile_ms;
 ///
 /// let samples = [5, 1, 3, 2, 4].map(Duration::from_millis);
 /// assert_eq!(percentile_ms(&samples, 0.5), 3.0);
@@ -97,6 +97,43 @@ pub fn percentile_ms(samples: &[Duration], p: f64) -> f64 {
     sorted.sort();
     let i = ((sorted.len().max(1) - 1) as f64 * p.clamp(0.0, 1.0)).round() as usize;
     sorted.get(i).map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
+}
+
+/// How late a 1 ms heartbeat woke while some work ran beside it on the same thread.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Lateness {
+    /// Median, ms.
+    pub p50_ms: f64,
+    /// 99th percentile, ms.
+    pub p99_ms: f64,
+    /// Worst, ms.
+    pub max_ms: f64,
+    /// `p99_ms` less the idle floor's p99 measured in the same run, ms.
+    pub p99_over_idle_ms: f64,
+}
+
+impl Lateness {
+    /// The lateness figures of `samples`, against an idle floor whose p99 was `idle_p99_ms`.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::Duration;
+    /// use smartnotes_measure::lag::Lateness;
+    /// let ms = Duration::from_millis;
+    /// let late = Lateness::of(&[ms(1), ms(2), ms(9)], 0.5);
+    /// assert_eq!((late.p50_ms, late.max_ms, late.p99_over_idle_ms), (2.0, 9.0, 8.5));
+    /// ```
+    #[must_use]
+    pub fn of(samples: &[std::time::Duration], idle_p99_ms: f64) -> Self {
+        let p99_ms = percentile_ms(samples, 0.99);
+        Self {
+            p50_ms: percentile_ms(samples, 0.5),
+            p99_ms,
+            max_ms: percentile_ms(samples, 1.0),
+            p99_over_idle_ms: p99_ms - idle_p99_ms,
+        }
+    }
 }
 
 #[cfg(test)]

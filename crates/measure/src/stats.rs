@@ -26,7 +26,7 @@ impl Verdict {
     ///
     /// # Examples
     /// ```
-    /// use smartnotes_io::support::stats::Verdict;
+    /// use smartnotes_measure::stats::Verdict;
     /// assert!(Verdict::Regression.fails() && !Verdict::Pass.fails());
     /// ```
     #[must_use]
@@ -38,7 +38,7 @@ impl Verdict {
     ///
     /// # Examples
     /// ```
-    /// use smartnotes_io::support::stats::Verdict;
+    /// use smartnotes_measure::stats::Verdict;
     /// assert_eq!(Verdict::Pass.label(), "ok");
     /// ```
     #[must_use]
@@ -67,7 +67,7 @@ pub struct Interval {
 ///
 /// # Examples
 /// ```
-/// assert_eq!(smartnotes_io::support::stats::mean(&[1.0, 2.0, 6.0]), 3.0);
+/// assert_eq!(smartnotes_measure::stats::mean(&[1.0, 2.0, 6.0]), 3.0);
 /// ```
 #[must_use]
 pub fn mean(v: &[f64]) -> f64 {
@@ -82,7 +82,7 @@ pub fn mean(v: &[f64]) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::stats::relative_change;
+/// use smartnotes_measure::stats::relative_change;
 /// let change = relative_change(&[10.0, 10.2, 9.8], &[12.0, 12.2, 11.8]);
 /// assert!((change.estimate - 0.2).abs() < 1e-9 && change.low > 0.1);
 /// ```
@@ -99,7 +99,7 @@ pub fn relative_change(base: &[f64], now: &[f64]) -> Interval {
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::stats::absolute_change;
+/// use smartnotes_measure::stats::absolute_change;
 /// let change = absolute_change(&[0.5, 0.6, 0.4], &[0.5, 0.6, 0.4]);
 /// assert!(change.low <= 0.0 && change.high >= 0.0);
 /// ```
@@ -137,7 +137,7 @@ fn bootstrap(base: &[f64], now: &[f64], change: impl Fn(f64, f64) -> f64) -> Int
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::stats::mean_interval;
+/// use smartnotes_measure::stats::mean_interval;
 /// let rate = mean_interval(&[100.0, 104.0, 96.0, 101.0, 99.0]);
 /// assert_eq!(rate.estimate, 100.0);
 /// assert!(rate.low < 100.0 && rate.high > 100.0 && rate.high - rate.low < 8.0);
@@ -156,7 +156,7 @@ pub fn mean_interval(samples: &[f64]) -> Interval {
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::stats::paired_ratio;
+/// use smartnotes_measure::stats::paired_ratio;
 /// // The machine got twice as slow halfway; the ratio did not move.
 /// let ours = [110.0, 111.0, 55.0, 54.5];
 /// let base = [100.0, 101.0, 50.0, 49.5];
@@ -189,7 +189,7 @@ pub enum Comparison {
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::stats::{Comparison, compare_paired};
+/// use smartnotes_measure::stats::{Comparison, compare_paired};
 /// let fast = [130.0, 128.0, 131.0, 129.0];
 /// let slow = [100.0, 99.0, 101.0, 100.0];
 /// assert_eq!(compare_paired(&fast, &slow, 0.05).1, Comparison::Better);
@@ -233,7 +233,7 @@ fn paired(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> Interval {
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::stats::{Interval, Verdict, verdict};
+/// use smartnotes_measure::stats::{Interval, Verdict, verdict};
 /// let slower = Interval { estimate: 0.3, low: 0.2, high: 0.4 };
 /// assert_eq!(verdict(slower, 0.10), Verdict::Regression);
 /// ```
@@ -253,7 +253,7 @@ pub fn verdict(change: Interval, threshold: f64) -> Verdict {
 ///
 /// # Examples
 /// ```
-/// use smartnotes_io::support::stats::{Verdict, count_verdict};
+/// use smartnotes_measure::stats::{Verdict, count_verdict};
 /// assert_eq!(count_verdict(100, 101, 0.02).1, Verdict::Pass);
 /// ```
 #[must_use]

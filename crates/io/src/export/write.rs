@@ -1,0 +1,142 @@
+//! Writing one note, written once for every strategy: atomically, never over another file, and
+//! a file already there with the same bytes is "unchanged". The async store and its blocking
+//! twin both answer the two calls a write makes ([`Writes`]); on the twin they are ready at
+//! once, so a batched plan runs the same code inside its blocking job.
+
+use std::future::{Future, ready};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use smartnotes_core::Note;
+
+use super::{Exported, Outcome, Skipped};
+use crate::Error;
+use crate::store::{BlockingStore, Store, WriteMode, write_atomic};
+
+/// One input of an export: a note to write, or an error to report.
+pub(super) enum Job {
+    Write {
+        source: PathBuf,
+        dest: PathBuf,
+        note: Box<Note>,
+    },
+    Failed {
+        /// The note, when it was read and could not be placed; else the error's own path.
+        source: Option<PathBuf>,
+        error: Error,
+    },
+}
+
+/// What writing a note did.
+enum Written {
+    New,
+    Unchanged,
+}
+
+/// The two calls writing a note makes: an atomic write, and a read of what is already there.
+pub(super) trait Writes {
+    fn write(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        mode: WriteMode,
+    ) -> impl Future<Output = io::Result<()>> + Send;
+    fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send;
+}
+
+/// A store's async calls.
+pub(super) struct OnStore<'a, F>(pub(super) &'a F);
+
+impl<F: Store> Writes for OnStore<'_, F> {
+    fn write(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        mode: WriteMode,
+    ) -> impl Future<Output = io::Result<()>> + Send {
+        self.0.write_atomic(path, bytes.to_vec(), mode)
+    }
+
+    fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
+        self.0.read(path, limit)
+    }
+}
+
+/// A blocking twin's calls, done at once (the futures are ready when made).
+struct OnTwin<'a, B>(&'a B);
+
+impl<B: BlockingStore> Writes for OnTwin<'_, B> {
+    fn write(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        mode: WriteMode,
+    ) -> impl Future<Output = io::Result<()>> + Send {
+        ready(write_atomic(self.0, path, bytes, mode))
+    }
+
+    fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
+        ready(self.0.read(path, limit))
+    }
+}
+
+impl Job {
+    /// Writes the note (a new file only), or reports the failed input. A file already at the
+    /// name with the same bytes is unchanged (an export run again); with other bytes it is
+    /// replaced only when `mode` asks, else the note is skipped (nothing is overwritten).
+    pub(super) async fn write<W: Writes>(self, on: &W, mode: WriteMode) -> Outcome {
+        let result = match &self {
+            Job::Write { dest, note, .. } => {
+                let bytes = note.render().into_bytes();
+                match on.write(dest, &bytes, WriteMode::CreateNew).await {
+                    Err(exists) if exists.kind() == io::ErrorKind::AlreadyExists => {
+                        match on.read(dest, bytes.len() as u64).await {
+                            Ok(existing) if existing == bytes => Ok(Written::Unchanged),
+                            _ if mode == WriteMode::Replace => on
+                                .write(dest, &bytes, WriteMode::Replace)
+                                .await
+                                .map(|()| Written::New),
+                            _ => Err(exists),
+                        }
+                    }
+                    other => other.map(|()| Written::New),
+                }
+            }
+            Job::Failed { .. } => Ok(Written::New),
+        };
+        self.finish(result)
+    }
+
+    /// [`Job::write`] on a blocking twin, inside a blocking job. Its futures are ready when
+    /// made ([`OnTwin`]), so the first poll completes it; the loop only satisfies the type.
+    pub(super) fn write_blocking<B: BlockingStore>(self, twin: &B, mode: WriteMode) -> Outcome {
+        let on = OnTwin(twin);
+        let mut write = pin!(self.write(&on, mode));
+        let mut cx = Context::from_waker(Waker::noop());
+        loop {
+            if let Poll::Ready(outcome) = write.as_mut().poll(&mut cx) {
+                return outcome;
+            }
+            std::thread::yield_now();
+        }
+    }
+
+    fn finish(self, result: io::Result<Written>) -> Outcome {
+        match self {
+            Job::Failed { source, error } => Outcome::Skipped(Skipped {
+                source: source.unwrap_or_else(|| error.path().to_owned()),
+                error,
+            }),
+            Job::Write { source, dest, .. } => match result {
+                Ok(Written::New) => Outcome::Exported(Exported { source, path: dest }),
+                Ok(Written::Unchanged) => Outcome::Unchanged(Exported { source, path: dest }),
+                Err(e) => Outcome::Skipped(Skipped {
+                    source,
+                    error: Error::write(dest, e),
+                }),
+            },
+        }
+    }
+}

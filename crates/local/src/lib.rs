@@ -1,0 +1,281 @@
+//! The real file system as a smartnotes store: [`LocalFs`] on any runtime, with [`StdFs`] as its
+//! blocking twin.
+//!
+//! * Reads in three system calls a note (open, read into a reused buffer, close: no `stat`).
+//! * Writes that are atomic and never clobber: on Linux an unnamed file (`O_TMPFILE`) linked
+//!   to its name (`linkat`), elsewhere (or where the file system refuses it) a hidden temporary
+//!   file linked into place and removed.
+//! * [`BlockingStore::read_many`] through io_uring (feature `uring`, Linux): what
+//!   [`Strategy::Uring`](smartnotes_io::Strategy::Uring) reads with. [`uring_backend`] says
+//!   whether this process uses it, and why not.
+//! * [`Store::locate`] by device and inode, links resolved, so an export never writes into its
+//!   own source however the paths are spelled.
+//!
+//! The runtime adapters name it: `smartnotes::tokio::fs()` is `LocalFs<TokioRuntime>`.
+// Unsafe code is denied everywhere but in the io_uring module, where each use says why it is sound.
+#![deny(unsafe_code)]
+
+mod fast_path;
+#[cfg(all(feature = "uring", target_os = "linux"))]
+mod uring;
+/// Without io_uring: [`BlockingStore::read_many`] reads on the lean path.
+#[cfg(not(all(feature = "uring", target_os = "linux")))]
+mod uring {
+    use std::io;
+    use std::path::Path;
+
+    pub(crate) fn backend() -> Result<(), String> {
+        Err("this build has no io_uring (it needs the `uring` feature, on Linux)".into())
+    }
+
+    pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
+        crate::fast_path::read_all(paths, limit)
+    }
+}
+
+use std::future::Future;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use smartnotes_io::Runtime;
+use smartnotes_io::store::{BlockingStore, Entry, EntryKind, Store, WriteMode};
+
+/// Whether [`StdFs::read_many`](BlockingStore::read_many) (and so
+/// [`Strategy::Uring`](smartnotes_io::Strategy::Uring) on local files) reads through io_uring
+/// in this process: `Ok(())` when it does, else why it takes the lean blocking path (not built
+/// with the `uring` feature, not Linux, refused by the kernel, or turned off by
+/// `SMARTNOTES_URING=off`). Decided once per process.
+///
+/// # Errors
+/// The reason io_uring is not used, as a sentence.
+///
+/// # Examples
+/// ```
+/// match smartnotes_local::uring_backend() {
+///     Ok(()) => println!("reads go through io_uring"),
+///     Err(why) => println!("blocking reads: {why}"),
+/// }
+/// ```
+pub fn uring_backend() -> Result<(), String> {
+    uring::backend()
+}
+
+/// The kind of an entry from its own (not followed) file type, following a symbolic link to
+/// see whether it names a file.
+fn entry_kind(file_type: std::fs::FileType, path: &Path) -> EntryKind {
+    if file_type.is_symlink() {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => EntryKind::File,
+            _ => EntryKind::Other,
+        }
+    } else if file_type.is_dir() {
+        EntryKind::Dir
+    } else if file_type.is_file() {
+        EntryKind::File
+    } else {
+        EntryKind::Other
+    }
+}
+
+/// The real file system, blocking, through `std::fs`: the blocking twin of [`LocalFs`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StdFs;
+
+impl BlockingStore for StdFs {
+    type Reader = std::fs::File;
+
+    fn open(&self, path: &Path) -> io::Result<std::fs::File> {
+        let file = std::fs::File::open(path)?;
+        if file.metadata()?.is_dir() {
+            return Err(io::Error::from(io::ErrorKind::IsADirectory));
+        }
+        Ok(file)
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            let kind = entry_kind(entry.file_type()?, &path);
+            out.push(Entry { path, kind });
+        }
+        Ok(out)
+    }
+
+    /// Lean: open, read into this thread's reused buffer until a short read, close (three
+    /// system calls for a note that fits the buffer; no `stat`), then one allocation of the
+    /// note's exact size. The size limit is enforced by the read itself: at most `limit + 1`
+    /// bytes are read. A short read is taken as the end of the file, as local file systems
+    /// give it.
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        fast_path::read(path, limit)
+    }
+
+    fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(dir)
+    }
+
+    fn write_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)?;
+        file.write_all(bytes)
+    }
+
+    fn link(&self, from: &Path, to: &Path) -> io::Result<()> {
+        match std::fs::hard_link(from, to) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+            // File systems without hard links (FAT, some network mounts): check, then rename.
+            // This fallback can race with another writer; the link path cannot.
+            Err(e) => match std::fs::symlink_metadata(to) {
+                Ok(_) => Err(io::Error::new(io::ErrorKind::AlreadyExists, e)),
+                Err(_) => std::fs::rename(from, to),
+            },
+        }
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        std::fs::rename(from, to)
+    }
+
+    fn remove_file(&self, path: &Path) -> io::Result<()> {
+        std::fs::remove_file(path)
+    }
+
+    fn write_file(&self, path: &Path, bytes: &[u8], mode: WriteMode) -> io::Result<()> {
+        fast_path::write_file(self, path, bytes, mode)
+    }
+
+    /// Through this thread's io_uring ring (feature `uring`, Linux): per 32 files one
+    /// `io_uring_enter` for an `openat` -> `read` -> `close` chain each; a note longer than the
+    /// ring's 16 KiB buffer is finished on the lean path. Where io_uring is not used (see
+    /// [`uring_backend`]), each file is [read](Self::read) in turn.
+    fn read_many(&self, paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
+        uring::read_batch(paths, limit)
+    }
+}
+
+/// The real file system on runtime `R`: every operation is `std::fs` work on `R`'s blocking
+/// pool ([`StdFs`] is its blocking twin).
+///
+/// With the default strategy ([`Uring`](Strategy::Uring) where built with io_uring, else
+/// [`Blocking`](Strategy::Blocking)) the work is batched (many files per trip to the pool);
+/// with [`Sequential`](Strategy::Sequential) or
+/// [`Concurrent`](Strategy::Concurrent) each operation is one trip, which is what `tokio::fs`
+/// and `async-fs` do. The runtime adapters name it: `smartnotes::tokio::TokioFs` is
+/// `LocalFs<TokioRuntime>`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LocalFs<R> {
+    runtime: R,
+}
+
+impl<R: Runtime> LocalFs<R> {
+    /// The real file system, doing its blocking work on `runtime`.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[derive(Clone, Debug)] struct MyRuntime;
+    /// # impl smartnotes_io::Runtime for MyRuntime {
+    /// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
+    /// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
+    /// #     fn sleep(&self, d: std::time::Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
+    /// #         std::future::ready(()) }
+    /// # }
+    /// let fs = smartnotes_local::LocalFs::new(MyRuntime); // smartnotes::tokio::fs() on tokio
+    /// # let _ = fs;
+    /// ```
+    pub const fn new(runtime: R) -> Self {
+        Self { runtime }
+    }
+}
+
+impl<R: Runtime> Store for LocalFs<R> {
+    type Runtime = R;
+    type Blocking = StdFs;
+
+    fn runtime(&self) -> &R {
+        &self.runtime
+    }
+
+    fn blocking(&self) -> Option<StdFs> {
+        Some(StdFs)
+    }
+
+    fn locate(
+        &self,
+        outer: &Path,
+        inner: &Path,
+    ) -> impl Future<Output = io::Result<Option<PathBuf>>> + Send {
+        let (outer, inner) = (outer.to_owned(), inner.to_owned());
+        self.runtime
+            .spawn_blocking(move || locate_local(&outer, &inner))
+    }
+}
+
+/// [`Store::locate`] on the real file system: both paths resolved (links followed as far as
+/// they exist, see [`resolve`]), then each folder from `inner` up to the root compared with
+/// `outer`, by device and inode where both exist (a bind mount is seen through), else by the
+/// resolved path (a folder yet to be created).
+fn locate_local(outer: &Path, inner: &Path) -> io::Result<Option<PathBuf>> {
+    let outer = resolve(outer)?;
+    let outer_id = folder_id(&outer).ok();
+    let inner = resolve(inner)?;
+    let mut rest = Vec::new();
+    let mut at = inner.as_path();
+    loop {
+        let same = at == outer || (outer_id.is_some() && folder_id(at).ok() == outer_id);
+        if same {
+            return Ok(Some(rest.iter().rev().collect()));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                at = parent;
+            }
+            _ => return Ok(None),
+        }
+    }
+}
+
+/// `path` made absolute, component by component: each prefix that exists is resolved
+/// (`canonicalize`: links followed), one that does not is taken as written, and `..` takes
+/// back the component before it (right for a resolved prefix, which holds no link, and for a
+/// missing one, which cannot be a link).
+fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let mut out = PathBuf::new();
+    for component in std::path::absolute(path)?.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                match std::fs::canonicalize(&out) {
+                    Ok(real) => out = real,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
+/// What tells one folder from another: its device and inode (on Unix), else its resolved path.
+#[cfg(unix)]
+fn folder_id(path: &Path) -> io::Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path)?;
+    Ok((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn folder_id(path: &Path) -> io::Result<PathBuf> {
+    std::fs::canonicalize(path)
+}
