@@ -21,11 +21,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use common::Executor;
 use common::{
     cores, corpus_dir, disk_base, executors, export_on, quick, read_on, std_pipeline, std_read,
     strategies, tmpfs_base, write_results,
 };
-use smartnotes::Executor;
 use smartnotes_bench_support::results::{DiskBench, RatioCase, RatioGroup, Work};
 
 const SIZES: [usize; 2] = [1_000, 10_000];

@@ -15,11 +15,12 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::Flavor;
 use common::{
     cores, corpus_dir, disk_base, executors_of, quick, read_all, std_read, strategies,
     write_results,
 };
-use smartnotes::{Flavor, Runtime, Store, StoreJob, Strategy};
+use smartnotes::{Runtime, Store, StoreJob, Strategy};
 use smartnotes_bench_support::lag::{heartbeat_while, median, percentile_ms};
 use smartnotes_bench_support::results::{LagBench, LagRow, Lateness};
 

@@ -21,13 +21,12 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::Executor;
 use common::{executors, quick, write_results};
 use futures_util::stream;
 use object_store::ObjectStore;
 use object_store::aws::AmazonS3Builder;
-use smartnotes::{
-    Executor, Note, NoteFile, Options, RuntimeKind, Store, StoreExt, StoreJob, Strategy,
-};
+use smartnotes::{Note, NoteFile, Options, RuntimeKind, Store, StoreExt, StoreJob, Strategy};
 use smartnotes_bench_support::lag::median;
 use smartnotes_bench_support::results::{MemoryRow, ObjectStoreBench, ObjectStoreRow, label};
 use smartnotes_object_store::{Handle, IoThread, ObjectFs};

@@ -23,8 +23,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::Flavor;
 use futures_util::StreamExt;
-use smartnotes::{Flavor, Runtime, ScanOptions, Store, StoreExt, StoreJob};
+use smartnotes::{Runtime, ScanOptions, Store, StoreExt, StoreJob};
 use smartnotes_bench_support::corpus;
 use smartnotes_bench_support::lag::{heartbeat_while, median, percentile_ms};
 use smartnotes_bench_support::results::{Lateness, Rss, ScanBench, ScanRow};

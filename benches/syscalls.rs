@@ -12,9 +12,9 @@ use std::process::Command;
 
 use common::write_results;
 use smartnotes::Strategy;
-use smartnotes::store::StdFs;
 use smartnotes_bench_support::results::{SyscallBench, SyscallRow, label};
 use smartnotes_bench_support::{corpus, strace};
+use smartnotes_local::StdFs;
 
 const NOTES: (usize, usize) = (500, 1_500);
 

@@ -6,9 +6,9 @@
 mod common;
 
 use futures_util::StreamExt;
-use smartnotes::store::StdFs;
 use smartnotes::{Store, StoreExt};
 use smartnotes_bench_support::corpus;
+use smartnotes_local::StdFs;
 
 async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;

@@ -9,9 +9,9 @@ mod common;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use futures_util::{StreamExt, stream};
-use smartnotes::store::StdFs;
 use smartnotes::{Store, StoreExt};
 use smartnotes_bench_support::corpus;
+use smartnotes_local::StdFs;
 
 async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;

@@ -1,6 +1,7 @@
 //! Pattern 12, a stream written by hand: `Countdown` implements `Stream::poll_next` itself (the
 //! `__anext__` class of the tutorials), and `countdown_unfold` is the same stream from
-//! `futures`' `unfold` (the async generator).
+//! `futures`' `unfold` (the async generator). Both live in `examples/common/countdown.rs`: a
+//! teaching example, not library API (`tests/toolkit.rs` checks they agree).
 //!
 //! `cargo run --example countdown [-- tokio|smol]`
 
@@ -8,9 +9,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::countdown::{Countdown, countdown_unfold};
 use futures_util::StreamExt;
 use smartnotes::Store;
-use smartnotes::stream::{Countdown, countdown_unfold};
 
 async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let rt = fs.runtime().clone();

@@ -91,7 +91,7 @@ impl StoreJob for Pipeline<'_> {
 }
 
 fn write_sample(dir: &Path) {
-    corpus::write_corpus(&smartnotes::store::StdFs, dir, 200, 42)
+    corpus::write_corpus(&smartnotes_local::StdFs, dir, 200, 42)
         .unwrap_or_else(|e| fail(&format!("cannot write the sample: {e}")));
     let bad: [(&str, &[u8]); 4] = [
         ("latin-1.md", b"# Caf\xe9 notes\n"),

@@ -28,8 +28,9 @@
 //! ```
 //!
 //! The stores: the real file system on [`tokio`](mod@tokio) or [`smol`](mod@smol)
-//! (`fs()`), the simulated stores of [`testing`] for your own tests ([`testing::MemFs`],
-//! [`testing::SlowFs`], [`testing::FailingFs`]), or your own [`Store`] implementation.
+//! (`fs()`), object storage (`object_store`, feature `object-store`), the simulated stores of
+//! `testing` for your own tests (`MemFs`, `SlowFs`, `FailingFs`; feature `testing`), or your
+//! own [`Store`] implementation.
 //!
 //! # Which runtime
 //!
@@ -42,9 +43,9 @@
 //!
 //! * Local files: the default, [`Strategy::Uring`] (batches of reads submitted to io_uring on
 //!   the blocking pool; exactly [`Strategy::Blocking`] where io_uring is not available, see
-//!   [`Strategy::uring_backend`]); on a single-threaded loop that must stay responsive,
+//!   [`store::uring_backend`]); on a single-threaded loop that must stay responsive,
 //!   [`Strategy::responsive`].
-//! * A store where each operation waits (network, [`testing::SlowFs`]):
+//! * A store where each operation waits (network, `testing::SlowFs`):
 //!   [`Strategy::Concurrent`], so the waits overlap (Python's bounded `asyncio.gather`).
 //! * [`Strategy::Sequential`] when the order of side effects matters more than speed.
 //!
@@ -69,7 +70,7 @@
 //! | an infinite event stream | [`stream::ticks`] with `take` / `take_while` | `infinite` |
 //! | `asyncio.gather` with a bound, combining sources | [`stream::gather`], `chain`, `select` | `combining` |
 //! | comprehensions | `collect` into `Vec` / `HashSet` / `HashMap`; [`stream::partition_results`] | `comprehensions` |
-//! | a class with `__anext__`, beside an async generator | [`stream::Countdown`], [`stream::countdown_unfold`] | `countdown` |
+//! | a class with `__anext__`, beside an async generator | a `Stream` by hand beside `futures`' `unfold` | `countdown` |
 //! | a semaphore around each call | [`stream::Limiter`] | `rate_limit` |
 //! | `if tag in note.tags` in an `async for` | [`stream::filter_by_tag`] | `pipeline` |
 #![forbid(unsafe_code)]
@@ -82,21 +83,19 @@ mod runtime;
 /// nothing else needs adding to `Cargo.toml` to iterate a stream of notes.
 ///
 /// # Examples
-/// ```
+/// ```no_run
 /// use smartnotes::prelude::*;
-/// use smartnotes::testing::{InlineRuntime, MemFs};
 ///
-/// let fs = MemFs::new(InlineRuntime);
-/// fs.insert("/notes/a.md", "# A\n")?;
-/// let titles: Vec<String> = smartnotes::smol::block_on(async {
-///     let mut notes = fs.read_notes("/notes");
+/// let fs = smartnotes::smol::fs();
+/// let titles = smartnotes::smol::block_on(async {
+///     let mut notes = fs.read_notes("notes");
 ///     let mut titles = Vec::new();
 ///     while let Some(file) = notes.try_next().await? {
 ///         titles.push(file.note.title);
 ///     }
 ///     Ok::<_, smartnotes::Error>(titles)
 /// })?;
-/// assert_eq!(titles, ["A"]);
+/// println!("{titles:?}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub mod prelude {
@@ -112,18 +111,29 @@ pub mod prelude {
 #[doc = include_str!("../README.md")]
 pub struct ReadmeExamples;
 
-pub use runtime::{Executor, Flavor, RuntimeKind, StoreJob, UnknownRuntime};
+pub use runtime::{RuntimeKind, StoreJob, UnknownRuntime};
 pub use smartnotes_core::scan::Lines;
 pub use smartnotes_core::{Note, Runtime, stream};
 pub use smartnotes_io::{
     Count, Error, ExportStream, Exported, Layout, Names, NoteFile, NoteStream, Options, Outcome,
-    Report, ScanOptions, ScanProgress, Skipped, Store, StoreExt, Strategy, WriteMode, testing,
+    Report, ScanOptions, ScanProgress, Skipped, Store, StoreExt, Strategy, WriteMode,
 };
+
+/// Simulated stores for your own tests (feature `testing`): [`MemFs`](testing::MemFs) in
+/// memory, [`SlowFs`](testing::SlowFs) adding latency to any store,
+/// [`FailingFs`](testing::FailingFs) failing chosen operations, and
+/// [`InlineRuntime`](testing::InlineRuntime) to run them without an executor.
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use smartnotes_io::testing::{
+        FailingFs, Fault, FaultKind, InlineRuntime, Latency, MemFs, Op, SlowFs,
+    };
+}
 
 /// The note model's parts beside [`Note`]: its front matter, why a text is not a note, and
 /// where its title came from. See the `smartnotes_core::note` docs for every rule.
 pub mod note {
-    pub use smartnotes_core::{FrontMatter, FrontMatterError, ParseError, TitleSource};
+    pub use smartnotes_core::{FrontMatter, ParseError, TitleSource};
 }
 
 /// How exported files are named: the slug of a title, and whether a name is safe to write.
@@ -131,15 +141,12 @@ pub mod name {
     pub use smartnotes_core::{file_stem, is_safe_file_name};
 }
 
-/// For store authors (and for naming the local store's types): the blocking twin a store may
-/// have, what a listing gives, the size-limit error, the atomic write through a temporary
-/// file, and the real file system (`LocalFs`, its blocking twin `StdFs`, and whether its
-/// batched reads go through io_uring in this process).
+/// For store authors, and for naming the local store: the blocking twin a store may have, what
+/// a listing gives, the size-limit error, and the real file system ([`LocalFs`](store::LocalFs)
+/// and whether its batched reads go through io_uring in this process).
 pub mod store {
-    pub use smartnotes_io::store::{
-        BlockingStore, Entry, EntryKind, NoBlocking, TooLarge, write_via_temp,
-    };
-    pub use smartnotes_local::{LocalFs, StdFs, uring_backend};
+    pub use smartnotes_io::store::{BlockingStore, Entry, EntryKind, NoBlocking, TooLarge};
+    pub use smartnotes_local::{LocalFs, uring_backend};
 }
 
 /// Notes in object storage (feature `object-store`): [`ObjectFs`](object_store::ObjectFs), a
@@ -149,18 +156,16 @@ pub mod store {
 pub mod object_store {
     /// The `object_store` crate, for building stores and their retry configuration.
     pub use ::object_store as client;
-    pub use smartnotes_object_store::{
-        Handle, IoThread, ObjectError, ObjectFs, Problem, s3_from_env,
-    };
+    /// A tokio runtime's handle, which an [`ObjectFs`] spawns its requests on.
+    #[doc(no_inline)]
+    pub use smartnotes_object_store::Handle;
+    pub use smartnotes_object_store::{IoThread, ObjectError, ObjectFs, Problem, s3_from_env};
 }
 
 /// smartnotes on tokio (feature `tokio`): the real file system, the runtime, and `block_on`.
 #[cfg(feature = "tokio")]
 pub mod tokio {
     pub use smartnotes_tokio::TokioRuntime;
-
-    /// The real file system on tokio.
-    pub type TokioFs = smartnotes_local::LocalFs<TokioRuntime>;
 
     /// The real file system on the tokio runtime of the calling task.
     ///
@@ -172,22 +177,8 @@ pub mod tokio {
     /// # Ok::<(), smartnotes::Error>(())
     /// ```
     #[must_use]
-    pub fn fs() -> TokioFs {
-        TokioFs::default()
-    }
-
-    /// The tokio runtime, for the operators that need a timer or a blocking pool
-    /// ([`timeout`](crate::stream::timeout), [`ticks`](crate::stream::ticks), ...).
-    ///
-    /// # Examples
-    /// ```
-    /// use smartnotes::Runtime;
-    /// let rt = smartnotes::tokio::runtime();
-    /// smartnotes::tokio::block_on(async { rt.sleep(std::time::Duration::from_millis(1)).await });
-    /// ```
-    #[must_use]
-    pub fn runtime() -> TokioRuntime {
-        TokioRuntime
+    pub fn fs() -> crate::store::LocalFs<TokioRuntime> {
+        crate::store::LocalFs::new(TokioRuntime)
     }
 
     /// Runs `future` to completion on a new current-thread tokio runtime with timers enabled.
@@ -210,9 +201,8 @@ pub mod tokio {
     }
 
     /// A new current-thread tokio runtime with timers (and I/O, when tokio is built with it, as
-    /// object storage needs): what [`block_on`] and
-    /// [`Executor`](crate::Executor) run on.
-    pub(crate) fn current_thread() -> std::io::Result<::tokio::runtime::Runtime> {
+    /// object storage needs): what [`block_on`] runs on.
+    fn current_thread() -> std::io::Result<::tokio::runtime::Runtime> {
         ::tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -225,9 +215,6 @@ pub mod tokio {
 pub mod smol {
     pub use smartnotes_smol::SmolRuntime;
 
-    /// The real file system on smol.
-    pub type SmolFs = smartnotes_local::LocalFs<SmolRuntime>;
-
     /// The real file system on smol's blocking pool.
     ///
     /// # Examples
@@ -238,22 +225,8 @@ pub mod smol {
     /// # Ok::<(), smartnotes::Error>(())
     /// ```
     #[must_use]
-    pub fn fs() -> SmolFs {
-        SmolFs::default()
-    }
-
-    /// The smol runtime, for the operators that need a timer or a blocking pool
-    /// ([`timeout`](crate::stream::timeout), [`ticks`](crate::stream::ticks), ...).
-    ///
-    /// # Examples
-    /// ```
-    /// use smartnotes::Runtime;
-    /// let rt = smartnotes::smol::runtime();
-    /// smartnotes::smol::block_on(async { rt.sleep(std::time::Duration::from_millis(1)).await });
-    /// ```
-    #[must_use]
-    pub fn runtime() -> SmolRuntime {
-        SmolRuntime
+    pub fn fs() -> crate::store::LocalFs<SmolRuntime> {
+        crate::store::LocalFs::new(SmolRuntime)
     }
 
     /// Runs `future` to completion on the current thread (`async_io::block_on`, which also

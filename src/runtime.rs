@@ -84,7 +84,7 @@ impl RuntimeKind {
     }
 
     /// Runs `job` on this runtime's real file system, blocking the calling thread until it is
-    /// done: [`Executor::new`] with [`Flavor::CurrentThread`], then [`Executor::block_on`].
+    /// done, on a fresh current-thread runtime (tokio's, or `async_io::block_on` for smol).
     ///
     /// # Panics
     /// If tokio cannot start (the OS refuses a thread or an event source), or when called from
@@ -112,136 +112,9 @@ impl RuntimeKind {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn block_on<J: StoreJob>(self, job: J) -> J::Output {
-        Executor::new(self, Flavor::CurrentThread)
-            .expect("cannot start the runtime")
-            .block_on(job)
-    }
-}
-
-/// How many threads an [`Executor`] runs tasks on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Flavor {
-    /// Everything on the calling thread (the blocking pool aside): a tokio current-thread
-    /// runtime, or `async_io::block_on` for smol. What a test or a small tool wants.
-    #[default]
-    CurrentThread,
-    /// A tokio multi-thread runtime with a worker per core (what `#[tokio::main]` builds);
-    /// smol runs on the calling thread as for `CurrentThread`, since its blocking pool and
-    /// timer thread are its own.
-    MultiThread,
-}
-
-/// A started runtime of a [`RuntimeKind`], kept to run many jobs (a bench's iterations)
-/// without starting a runtime for each.
-///
-/// # Examples
-/// ```
-/// use smartnotes::{Executor, Flavor, RuntimeKind, Store, StoreJob};
-///
-/// struct HasTwin;
-/// impl StoreJob for HasTwin {
-///     type Output = bool;
-///     async fn run<S: Store>(self, store: S) -> bool {
-///         store.blocking().is_some()
-///     }
-/// }
-///
-/// let executor = Executor::new(RuntimeKind::ALL[0], Flavor::MultiThread)?;
-/// assert!(executor.block_on(HasTwin) && executor.block_on(HasTwin));
-/// # Ok::<(), std::io::Error>(())
-/// ```
-#[derive(Debug)]
-pub struct Executor {
-    kind: RuntimeKind,
-    #[cfg(feature = "tokio")]
-    tokio: Option<::tokio::runtime::Runtime>,
-}
-
-impl Executor {
-    /// Starts `kind` with `flavor`.
-    ///
-    /// # Errors
-    /// When tokio cannot start (the OS refuses a thread or an event source).
-    ///
-    /// # Examples
-    /// ```
-    /// use smartnotes::{Executor, Flavor, RuntimeKind};
-    ///
-    /// for &kind in RuntimeKind::ALL {
-    ///     for flavor in [Flavor::CurrentThread, Flavor::MultiThread] {
-    ///         assert_eq!(Executor::new(kind, flavor)?.kind(), kind);
-    ///     }
-    /// }
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn new(kind: RuntimeKind, flavor: Flavor) -> std::io::Result<Self> {
-        Ok(Self {
-            kind,
+        match self {
             #[cfg(feature = "tokio")]
-            tokio: match (kind, flavor) {
-                (RuntimeKind::Tokio, Flavor::CurrentThread) => {
-                    Some(crate::tokio::current_thread()?)
-                }
-                (RuntimeKind::Tokio, Flavor::MultiThread) => Some(
-                    ::tokio::runtime::Builder::new_multi_thread()
-                        .enable_all()
-                        .build()?,
-                ),
-                #[allow(unreachable_patterns)]
-                _ => None,
-            },
-        })
-    }
-
-    /// The runtime it runs.
-    ///
-    /// # Examples
-    /// ```
-    /// use smartnotes::{Executor, Flavor, RuntimeKind};
-    /// let executor = Executor::new(RuntimeKind::ALL[0], Flavor::CurrentThread)?;
-    /// assert_eq!(executor.kind(), RuntimeKind::ALL[0]);
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    #[must_use]
-    pub fn kind(&self) -> RuntimeKind {
-        self.kind
-    }
-
-    /// Runs `job` with the runtime's real file system, blocking the calling thread until it
-    /// is done. This is the one place a runtime is chosen at run time.
-    ///
-    /// # Panics
-    /// When called from inside a tokio runtime (tokio cannot block a thread it drives).
-    ///
-    /// # Examples
-    /// ```
-    /// use std::time::{Duration, Instant};
-    /// use smartnotes::{Executor, Flavor, Runtime, RuntimeKind, Store, StoreJob};
-    ///
-    /// struct Nap;
-    /// impl StoreJob for Nap {
-    ///     type Output = ();
-    ///     async fn run<S: Store>(self, store: S) {
-    ///         store.runtime().sleep(Duration::from_millis(2)).await; // the runtime's own timer
-    ///     }
-    /// }
-    ///
-    /// let executor = Executor::new(RuntimeKind::ALL[0], Flavor::CurrentThread)?;
-    /// let start = Instant::now();
-    /// for _ in 0..3 {
-    ///     executor.block_on(Nap); // one runtime, many jobs
-    /// }
-    /// assert!(start.elapsed() >= Duration::from_millis(6));
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn block_on<J: StoreJob>(&self, job: J) -> J::Output {
-        match self.kind {
-            #[cfg(feature = "tokio")]
-            RuntimeKind::Tokio => match &self.tokio {
-                Some(runtime) => runtime.block_on(job.run(crate::tokio::fs())),
-                None => crate::tokio::block_on(job.run(crate::tokio::fs())),
-            },
+            RuntimeKind::Tokio => crate::tokio::block_on(job.run(crate::tokio::fs())),
             #[cfg(feature = "smol")]
             RuntimeKind::Smol => crate::smol::block_on(job.run(crate::smol::fs())),
         }

@@ -366,8 +366,7 @@ async fn export_takes_a_strategy_and_in_memory_notes<F: Store>(fs: F) {
 async fn every_strategy_gives_the_same_output<F: Store>(fs: F) {
     let root = temp();
     let src = root.path().join("src");
-    smartnotes_bench_support::corpus::write_corpus(&smartnotes::store::StdFs, &src, 120, 7)
-        .unwrap();
+    smartnotes_bench_support::corpus::write_corpus(&smartnotes_local::StdFs, &src, 120, 7).unwrap();
     write_files(&src, &[("zz-bad.md", b"\xff")]);
     let mem = MemFs::new(fs.runtime().clone());
     for (name, bytes) in tree(&src) {

@@ -46,7 +46,7 @@ impl Fixture {
     async fn new<F: Store>(fs: &F) -> Self {
         let root = temp();
         let src = root.path().join("src");
-        smartnotes_bench_support::corpus::write_corpus(&smartnotes::store::StdFs, &src, NOTES, 11)
+        smartnotes_bench_support::corpus::write_corpus(&smartnotes_local::StdFs, &src, NOTES, 11)
             .unwrap();
         let source_tree = tree(&src);
         let inputs = source_tree.keys().map(|p| src.join(p)).collect();

@@ -3,6 +3,10 @@
 //! are checked by the order of logged events and by counting what is in flight.
 
 mod common;
+#[path = "../examples/common/countdown.rs"]
+mod countdown;
+
+use countdown::{Countdown, countdown_unfold};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
@@ -14,8 +18,8 @@ use backon::{ExponentialBuilder, Retryable};
 use common::{temp, write_files};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use smartnotes::stream::{
-    Countdown, Limiter, TimedOut, countdown_unfold, cursor, deadline, gather, owning, paginate,
-    prefetch, scope, ticks, timeout, timeout_each,
+    Limiter, TimedOut, cursor, deadline, gather, owning, paginate, prefetch, scope, ticks, timeout,
+    timeout_each,
 };
 use smartnotes::{Error, Runtime, ScanOptions, Store, StoreExt};
 

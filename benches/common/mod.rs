@@ -5,11 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
-use smartnotes::store::StdFs;
-use smartnotes::{
-    Executor, Flavor, Options, Report, RuntimeKind, Store, StoreExt, StoreJob, Strategy,
-};
+use smartnotes::{Options, Report, RuntimeKind, Store, StoreExt, StoreJob, Strategy};
 use smartnotes_bench_support::{baseline, corpus, results};
+use smartnotes_local::StdFs;
+
+mod executor;
+pub(crate) use executor::{Executor, Flavor};
 
 /// The seed of every bench corpus.
 pub(crate) const SEED: u64 = 2026;

@@ -5,6 +5,8 @@ use std::time::Instant;
 
 use smartnotes::RuntimeKind;
 
+pub(crate) mod countdown;
+
 /// The runtime, the examples' one convention: the first argument, `tokio` or `smol` (tokio
 /// when there is none); any other first argument is refused with the names allowed.
 pub(crate) fn runtime_kind() -> Result<RuntimeKind, smartnotes::UnknownRuntime> {

@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use smartnotes::store::StdFs;
 use smartnotes::testing::{Latency, MemFs, SlowFs};
 use smartnotes::{Options, Store, StoreExt, Strategy};
 use smartnotes_bench_support::{baseline, corpus, lag};
+use smartnotes_local::StdFs;
 
 use crate::probe;
 use smartnotes_bench_support::stats::{self, Verdict};
@@ -202,7 +202,7 @@ pub(crate) fn measure_ratios(reps: usize) -> Result<BTreeMap<String, Vec<f64>>, 
 }
 
 async fn slow_read(strategy: Strategy) -> f64 {
-    let mem = MemFs::new(smartnotes::tokio::runtime());
+    let mem = MemFs::new(smartnotes::tokio::TokioRuntime);
     for i in 0..5 {
         let (name, text) = corpus::sample_note(i, 1, 200);
         mem.insert(Path::new("/notes").join(name), text)

@@ -18,8 +18,8 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use smartnotes::store::StdFs;
 use smartnotes_bench_support::corpus;
+use smartnotes_local::StdFs;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "smartnotes' own tooling")]

@@ -27,8 +27,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use smartnotes::store::StdFs;
 use smartnotes::{Options, Runtime, RuntimeKind, Store, StoreExt, StoreJob, Strategy};
+use smartnotes_local::StdFs;
 use smartnotes_measure::lag::Lateness;
 use smartnotes_measure::lag::heartbeat_while;
 use smartnotes_measure::stats::{

@@ -13,8 +13,9 @@ use std::time::Duration;
 use futures_util::future::Either;
 use smartnotes::object_store::client::RetryConfig;
 use smartnotes::object_store::{Handle, IoThread, ObjectError, ObjectFs};
-use smartnotes::store::{Entry, LocalFs, StdFs};
+use smartnotes::store::{Entry, LocalFs};
 use smartnotes::{Runtime, Store, Strategy, WriteMode};
+use smartnotes_local::StdFs;
 
 use crate::Fatal;
 

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
-use smartnotes::store::StdFs;
 use smartnotes_bench_support::corpus;
+use smartnotes_local::StdFs;
 
 fn smartnotes(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_smartnotes"))

@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use smartnotes::Note;
-use smartnotes::store::StdFs;
 use smartnotes_bench_support::corpus;
+use smartnotes_local::StdFs;
 
 #[test]
 fn a_killed_export_leaves_only_complete_notes() {

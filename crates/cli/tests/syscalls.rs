@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use smartnotes::store::StdFs;
 use smartnotes_bench_support::{corpus, strace};
+use smartnotes_local::StdFs;
 
 const SMALL: usize = 500;
 const LARGE: usize = 1_500;

@@ -178,7 +178,7 @@ pub trait BlockingStore: Clone + Send + Sync + 'static {
     fn remove_file(&self, path: &Path) -> io::Result<()>;
 
     /// The bytes of each file of `paths` (at most `limit` each), one result per path, in
-    /// order: what [`Strategy::Uring`](crate::Strategy::Uring) reads a batch with. The default
+    /// order: what [`Strategy::Uring`] reads a batch with. The default
     /// [reads](Self::read) each in turn (so on such a store `Uring` is `Blocking`); a store
     /// that can submit many reads at once overrides it (the local store: io_uring).
     fn read_many(&self, paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {

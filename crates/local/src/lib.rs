@@ -162,11 +162,10 @@ impl BlockingStore for StdFs {
 /// The real file system on runtime `R`: every operation is `std::fs` work on `R`'s blocking
 /// pool ([`StdFs`] is its blocking twin).
 ///
-/// With the default strategy ([`Uring`](Strategy::Uring) where built with io_uring, else
-/// [`Blocking`](Strategy::Blocking)) the work is batched (many files per trip to the pool);
-/// with [`Sequential`](Strategy::Sequential) or
-/// [`Concurrent`](Strategy::Concurrent) each operation is one trip, which is what `tokio::fs`
-/// and `async-fs` do. The runtime adapters name it: `smartnotes::tokio::TokioFs` is
+/// With the batched strategies (the default, `Uring`, reads a batch through io_uring where
+/// this process can use it; `Blocking` one file at a time) the work is batched, many files per
+/// trip to the pool; with `Sequential` or `Concurrent` each operation is one trip, which is
+/// what `tokio::fs` and `async-fs` do. The facade names it: `smartnotes::tokio::fs()` is a
 /// `LocalFs<TokioRuntime>`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LocalFs<R> {

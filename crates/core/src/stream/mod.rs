@@ -23,7 +23,7 @@
 //! | an infinite event stream | [`ticks`] with `take` / `take_while` |
 //! | `asyncio.gather` with a bound | [`gather`] |
 //! | a semaphore around each fetch | [`Limiter`] |
-//! | a class with `__anext__`, next to an async generator | [`Countdown`], [`countdown_unfold`] |
+//! | a class with `__anext__`, next to an async generator | the `countdown` example: a `Stream` by hand beside `futures`' `unfold` |
 //! | a list comprehension over `async for` | [`partition_results`], or `collect` (holds everything) |
 //!
 //! Anything that needs time takes a [`Runtime`](crate::Runtime): core never calls a runtime.
@@ -46,14 +46,12 @@
 //! that is the rule `tokio::fs::File` and database pools follow.
 
 mod cleanup;
-mod countdown;
 mod gather;
 mod paginate;
 mod prefetch;
 mod timeout;
 
 pub use cleanup::{Owning, cursor, owning, scope};
-pub use countdown::{Countdown, countdown_unfold};
 pub use gather::{Limiter, gather};
 pub use paginate::paginate;
 pub use prefetch::{Prefetch, prefetch};

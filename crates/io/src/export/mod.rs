@@ -55,7 +55,7 @@ impl Skipped {
 
 /// What an export did: every input is in `exported`, `unchanged` or `skipped`.
 ///
-/// The lists are in input order, whatever the [`Strategy`].
+/// The lists are in input order, whatever the [`Strategy`](crate::Strategy).
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct Report {

@@ -41,7 +41,7 @@ use crate::Runtime;
 ///
 /// Nothing overlaps on it (a [`SlowFs`] on it takes the sum of its waits, whatever the
 /// strategy), so it is for correctness tests, never for timing; use a real runtime
-/// (`smartnotes::tokio::runtime()`, `smartnotes::smol::runtime()`) for that.
+/// (`smartnotes::tokio::TokioRuntime`, `smartnotes::smol::SmolRuntime`) for that.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct InlineRuntime;
 

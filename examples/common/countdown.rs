@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures_core::{FusedStream, Stream};
 use futures_util::stream;
 
-use crate::Runtime;
+use smartnotes::Runtime;
 
 /// Counts down from `start` to 1, waiting `interval` before each number: Python's
 /// `CountdownIterator`, implementing [`Stream`] by hand.
@@ -19,7 +19,7 @@ use crate::Runtime;
 /// then it yields the number and forgets the timer. `None` is `StopAsyncIteration`. Writing a
 /// stream by hand pays off when its state must be inspected or named (`remaining`); otherwise
 /// [`countdown_unfold`] says the same in four lines.
-pub struct Countdown<R> {
+pub(crate) struct Countdown<R> {
     runtime: R,
     remaining: u32,
     interval: Duration,
@@ -51,13 +51,13 @@ impl<R: Runtime> Countdown<R> {
     /// # }
     /// use std::time::Duration;
     /// use futures_util::StreamExt;
-    /// use smartnotes_core::stream::Countdown;
+    /// use Countdown;
     ///
     /// let countdown = Countdown::new(Inline, 3, Duration::from_millis(1));
     /// let numbers: Vec<u32> = futures_executor::block_on(countdown.collect());
     /// assert_eq!(numbers, [3, 2, 1]);
     /// ```
-    pub fn new(runtime: R, start: u32, interval: Duration) -> Self {
+    pub(crate) fn new(runtime: R, start: u32, interval: Duration) -> Self {
         Self {
             runtime,
             remaining: start,
@@ -79,13 +79,13 @@ impl<R: Runtime> Countdown<R> {
     /// # }
     /// use std::time::Duration;
     /// use futures_util::StreamExt;
-    /// use smartnotes_core::stream::Countdown;
+    /// use Countdown;
     ///
     /// let mut countdown = Countdown::new(Inline, 3, Duration::from_millis(1));
     /// assert_eq!(futures_executor::block_on(countdown.next()), Some(3));
     /// assert_eq!(countdown.remaining(), 2);
     /// ```
-    pub fn remaining(&self) -> u32 {
+    pub(crate) fn remaining(&self) -> u32 {
         self.remaining
     }
 }
@@ -143,13 +143,13 @@ impl<R: Runtime> FusedStream for Countdown<R> {
 /// # }
 /// use std::time::Duration;
 /// use futures_util::StreamExt;
-/// use smartnotes_core::stream::countdown_unfold;
+/// use countdown_unfold;
 ///
 /// let countdown = countdown_unfold(Inline, 3, Duration::from_millis(1));
 /// let numbers: Vec<u32> = futures_executor::block_on(countdown.collect());
 /// assert_eq!(numbers, [3, 2, 1]);
 /// ```
-pub fn countdown_unfold<R: Runtime>(
+pub(crate) fn countdown_unfold<R: Runtime>(
     runtime: R,
     start: u32,
     interval: Duration,
