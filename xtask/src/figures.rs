@@ -195,3 +195,16 @@ pub(crate) fn object_store_speedups(
     }
     out
 }
+
+/// 10000 -> "10,000".
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -3,8 +3,7 @@
 //! report ([`crate::report`]) only renders them.
 
 use crate::bench::Results;
-use crate::figures::{ThroughputRow, largest_group, latency_rows, runtimes, throughput};
-use crate::report::thousands;
+use crate::figures::{ThroughputRow, largest_group, latency_rows, runtimes, thousands, throughput};
 
 // The thresholds, one table:
 /// Latency, N=5 (sequential and concurrent): within this share of the ideal time.
