@@ -262,15 +262,29 @@ pub(crate) fn fatal(location: &Location, error: smartnotes::Error) -> Fatal {
     }
 }
 
+/// Runs `$call` on whichever store `$place` holds (`$fs` names it): the value as it is, or, with
+/// `either`, a future of either store, so one `Store` method is one line.
+macro_rules! on_store {
+    ($place:expr, |$fs:ident| $call:expr) => {
+        match $place {
+            Place::Local($fs) => $call,
+            Place::Object { fs: $fs, .. } => $call,
+        }
+    };
+    (either $place:expr, |$fs:ident| $call:expr) => {
+        match $place {
+            Place::Local($fs) => Either::Left($call),
+            Place::Object { fs: $fs, .. } => Either::Right($call),
+        }
+    };
+}
+
 impl<R: Runtime> Store for Place<R> {
     type Runtime = R;
     type Blocking = StdFs;
 
     fn runtime(&self) -> &R {
-        match self {
-            Place::Local(fs) => fs.runtime(),
-            Place::Object { fs, .. } => fs.runtime(),
-        }
+        on_store!(self, |fs| fs.runtime())
     }
 
     fn blocking(&self) -> Option<StdFs> {
@@ -281,31 +295,19 @@ impl<R: Runtime> Store for Place<R> {
     }
 
     fn default_strategy(&self) -> Strategy {
-        match self {
-            Place::Local(fs) => fs.default_strategy(),
-            Place::Object { fs, .. } => fs.default_strategy(),
-        }
+        on_store!(self, |fs| fs.default_strategy())
     }
 
     fn has_directories(&self) -> bool {
-        match self {
-            Place::Local(fs) => fs.has_directories(),
-            Place::Object { fs, .. } => fs.has_directories(),
-        }
+        on_store!(self, |fs| fs.has_directories())
     }
 
     fn list(&self, dir: &Path) -> impl Future<Output = io::Result<Vec<Entry>>> + Send {
-        match self {
-            Place::Local(fs) => Either::Left(fs.list(dir)),
-            Place::Object { fs, .. } => Either::Right(fs.list(dir)),
-        }
+        on_store!(either self, |fs| fs.list(dir))
     }
 
     fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
-        match self {
-            Place::Local(fs) => Either::Left(fs.read(path, limit)),
-            Place::Object { fs, .. } => Either::Right(fs.read(path, limit)),
-        }
+        on_store!(either self, |fs| fs.read(path, limit))
     }
 
     fn read_at(
@@ -314,10 +316,7 @@ impl<R: Runtime> Store for Place<R> {
         offset: u64,
         len: usize,
     ) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
-        match self {
-            Place::Local(fs) => Either::Left(fs.read_at(path, offset, len)),
-            Place::Object { fs, .. } => Either::Right(fs.read_at(path, offset, len)),
-        }
+        on_store!(either self, |fs| fs.read_at(path, offset, len))
     }
 
     fn locate(
@@ -325,17 +324,11 @@ impl<R: Runtime> Store for Place<R> {
         outer: &Path,
         inner: &Path,
     ) -> impl Future<Output = io::Result<Option<PathBuf>>> + Send {
-        match self {
-            Place::Local(fs) => Either::Left(fs.locate(outer, inner)),
-            Place::Object { fs, .. } => Either::Right(fs.locate(outer, inner)),
-        }
+        on_store!(either self, |fs| fs.locate(outer, inner))
     }
 
     fn create_dir_all(&self, dir: &Path) -> impl Future<Output = io::Result<()>> + Send {
-        match self {
-            Place::Local(fs) => Either::Left(fs.create_dir_all(dir)),
-            Place::Object { fs, .. } => Either::Right(fs.create_dir_all(dir)),
-        }
+        on_store!(either self, |fs| fs.create_dir_all(dir))
     }
 
     fn write_atomic(
@@ -344,9 +337,6 @@ impl<R: Runtime> Store for Place<R> {
         bytes: Vec<u8>,
         mode: WriteMode,
     ) -> impl Future<Output = io::Result<()>> + Send {
-        match self {
-            Place::Local(fs) => Either::Left(fs.write_atomic(path, bytes, mode)),
-            Place::Object { fs, .. } => Either::Right(fs.write_atomic(path, bytes, mode)),
-        }
+        on_store!(either self, |fs| fs.write_atomic(path, bytes, mode))
     }
 }

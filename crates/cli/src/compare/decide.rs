@@ -1,0 +1,195 @@
+//! Deciding: the recommendation, only as far as the intervals support one.
+
+use std::fmt::Write as _;
+
+use smartnotes::RuntimeKind;
+use smartnotes_measure::stats::{Comparison, compare_paired, mean_interval, paired_ratio};
+
+use super::cases::{MARGIN, RESPONSIVE_MS, Row, strategies};
+use super::format::{join, rate, ratio, with_interval};
+
+/// Per repetition, the mean over the cases with one of `strategies` on one of `kinds` of the
+/// series `f` picks (the read rate, or the heartbeat over idle).
+pub(super) fn pooled(
+    rows: &[Row],
+    strategies: &[&str],
+    kinds: &[RuntimeKind],
+    f: impl Fn(&Row) -> Vec<f64>,
+) -> Vec<f64> {
+    let series: Vec<Vec<f64>> = rows
+        .iter()
+        .filter(|r| {
+            r.config
+                .is_some_and(|(k, s, _)| kinds.contains(&k) && strategies.contains(&s))
+        })
+        .map(f)
+        .collect();
+    let reps = series.iter().map(Vec::len).min().unwrap_or(0);
+    (0..reps)
+        .map(|i| series.iter().map(|s| s[i]).sum::<f64>() / series.len() as f64)
+        .collect()
+}
+
+/// The candidates of one step of the decision (strategies, or runtimes), each with its pooled
+/// reading per repetition: the best by its ratio to the baseline, and those it does not beat
+/// by more than [`MARGIN`] (itself included), in the given order.
+pub(super) fn tied<T: Copy>(candidates: &[(T, Vec<f64>)], base: &[f64]) -> Vec<T> {
+    let Some((_, best)) = candidates.iter().max_by(|a, b| {
+        paired_ratio(&a.1, base)
+            .estimate
+            .total_cmp(&paired_ratio(&b.1, base).estimate)
+    }) else {
+        return Vec::new();
+    };
+    candidates
+        .iter()
+        .filter(|(_, c)| compare_paired(best, c, MARGIN).1 != Comparison::Better)
+        .map(|(t, _)| *t)
+        .collect()
+}
+
+/// What the reading says: the strategies kept (equal: not told apart beyond [`MARGIN`]), then
+/// the runtimes kept with them.
+pub(super) struct Decision {
+    /// Every strategy's reading, averaged over the runtimes, per repetition.
+    strategies: Vec<(&'static str, Vec<f64>)>,
+    /// The strategies kept.
+    kept: Vec<&'static str>,
+    /// Every runtime's reading, averaged over the kept strategies, per repetition.
+    runtimes: Vec<(RuntimeKind, Vec<f64>)>,
+    /// The runtimes kept.
+    kinds: Vec<RuntimeKind>,
+}
+
+impl Decision {
+    pub(super) fn of(rows: &[Row]) -> Self {
+        let base = &rows[0].read;
+        let strategies: Vec<(&'static str, Vec<f64>)> = strategies()
+            .iter()
+            .map(|&(name, _)| {
+                let read = pooled(rows, &[name], RuntimeKind::ALL, |r| r.read.clone());
+                (name, read)
+            })
+            .collect();
+        let kept = tied(&strategies, base);
+        let runtimes: Vec<(RuntimeKind, Vec<f64>)> = RuntimeKind::ALL
+            .iter()
+            .map(|&kind| (kind, pooled(rows, &kept, &[kind], |r| r.read.clone())))
+            .collect();
+        let kinds = tied(&runtimes, base);
+        Self {
+            strategies,
+            kept,
+            runtimes,
+            kinds,
+        }
+    }
+
+    /// One line, with no figure in it (the figures follow in [`Decision::reasons`]).
+    pub(super) fn recommendation(&self) -> String {
+        let names: Vec<&str> = self.kinds.iter().map(|k| k.name()).collect();
+        let strategies = match self.kept.as_slice() {
+            [one] => format!("strategy {one}"),
+            many => format!("strategy {} (equal)", join(many, "or")),
+        };
+        let runtimes = if names.len() > 1 {
+            format!(
+                "; {} are equal here: use the one you run",
+                join(&names, "and")
+            )
+        } else {
+            format!(" on {}", join(&names, "or"))
+        };
+        let equal = if self.kept.len() > 1 || names.len() > 1 {
+            format!(
+                " (equal: within noise, or not clearly {:.0}% apart)",
+                MARGIN * 100.0
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "recommended for this data: {strategies}{runtimes}{equal} (`export --strategy NAME`)"
+        )
+    }
+
+    /// When a recommended strategy keeps the loop late by clearly more than
+    /// [`RESPONSIVE_MS`] over idle while reading: the recommended ones that do not (or, if
+    /// none, the fastest-reading ones that do not). Judged on the heartbeat over its idle
+    /// floor, averaged over the kept runtimes; "clearly" means its whole interval.
+    pub(super) fn responsive_hint(&self, rows: &[Row]) -> Option<String> {
+        let late = |name: &str| {
+            let over = pooled(rows, &[name], &self.kinds, |r| r.over_idle.clone());
+            !over.is_empty() && mean_interval(&over).low > RESPONSIVE_MS
+        };
+        if !self.kept.iter().any(|s| late(s)) {
+            return None;
+        }
+        let mut calm: Vec<&str> = self.kept.iter().copied().filter(|s| !late(s)).collect();
+        if calm.is_empty() {
+            let candidates: Vec<(&'static str, Vec<f64>)> = self
+                .strategies
+                .iter()
+                .filter(|(s, _)| !late(s))
+                .cloned()
+                .collect();
+            calm = tied(&candidates, &rows[0].read);
+        }
+        if calm.is_empty() {
+            return None;
+        }
+        let late: Vec<&str> = self.kept.iter().copied().filter(|s| late(s)).collect();
+        Some(format!(
+            "if your event loop must answer within {RESPONSIVE_MS:.0} ms while reading: {}; its \
+             heartbeat p99 is not clearly more than {RESPONSIVE_MS:.0} ms over idle here, while \
+             with {} it is",
+            join(&calm, "or"),
+            join(&late, "or")
+        ))
+    }
+
+    /// The figures behind the decision, and what it leaves out.
+    pub(super) fn reasons(&self, base: &Row) -> String {
+        let strategies: Vec<String> = self
+            .strategies
+            .iter()
+            .map(|(name, read)| {
+                format!(
+                    "{name} {}",
+                    with_interval(paired_ratio(read, &base.read), ratio)
+                )
+            })
+            .collect();
+        let mut why = format!(
+            "How: decided on reading (read + parse), each repetition against std::fs.\n\
+             First the strategy, averaged over the runtimes: {}.",
+            strategies.join(", ")
+        );
+        if let [(a, ra), (b, rb)] = self.runtimes.as_slice() {
+            let (ab, _) = compare_paired(ra, rb, MARGIN);
+            let _ = write!(
+                why,
+                "\nThen the runtime, over the strategies kept: {a} / {b} {}.",
+                with_interval(ab, ratio)
+            );
+        }
+        let (low, high) = base
+            .pipeline
+            .iter()
+            .fold((f64::INFINITY, 0.0_f64), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        let _ = write!(
+            why,
+            "\nDifferences under {:.0}% are not named.\n\
+             The full pipeline adds writing every note into the temporary directory: the file \
+             system's work, the same for every case,\nwhich swings with the disk's state \
+             (std::fs's own ran at {} to {} notes/s between repetitions here), so it is shown \
+             but not ranked.",
+            MARGIN * 100.0,
+            rate(low),
+            rate(high),
+        );
+        why
+    }
+}

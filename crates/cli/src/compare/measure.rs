@@ -1,0 +1,118 @@
+//! Measuring: the `std::fs` loops, and the library's reading and exporting on a runtime.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use futures_util::StreamExt;
+use smartnotes::{Options, Runtime, Store, StoreExt, StoreJob};
+use smartnotes_measure::baseline;
+use smartnotes_measure::lag::{Lateness, heartbeat_while};
+
+use super::cases::{IDLE, WINDOW};
+use crate::{Fatal, ui};
+
+/// The plain `std::fs` read loop on `threads` threads: notes/s, reading again until
+/// [`WINDOW`] has passed.
+pub(super) fn std_read(paths: &[PathBuf], threads: usize) -> f64 {
+    let start = Instant::now();
+    let mut read = 0;
+    loop {
+        read += baseline::std_read(paths, threads);
+        if start.elapsed() >= WINDOW {
+            break;
+        }
+    }
+    ui::rate(read as f64, start.elapsed().as_secs_f64())
+}
+
+/// The plain `std::fs` pipeline on `threads` threads into `dest`: notes/s.
+pub(super) fn std_pipeline(paths: &[PathBuf], threads: usize, dest: &Path) -> Result<f64, Fatal> {
+    let start = Instant::now();
+    let written = baseline::std_pipeline(paths, dest, threads)
+        .map_err(|e| format!("baseline export to {}: {e}", dest.display()))?;
+    Ok(ui::rate(written as f64, start.elapsed().as_secs_f64()))
+}
+
+/// The files the library reads under `src` with `opts` (the notes that parse: the same ones
+/// the `std::fs` baseline counts).
+pub(super) struct Listing<'a> {
+    pub(super) src: &'a Path,
+    pub(super) opts: &'a Options,
+}
+
+impl StoreJob for Listing<'_> {
+    type Output = Result<Vec<PathBuf>, Fatal>;
+
+    async fn run<S: Store>(self, fs: S) -> Self::Output {
+        let mut paths = Vec::new();
+        let mut notes = fs.read_notes_with(self.src, self.opts);
+        while let Some(item) = notes.next().await {
+            match item {
+                Ok(file) => paths.push(file.path),
+                Err(smartnotes::Error::List { path, source }) if path == self.src => {
+                    return Err(format!("cannot list {}: {source}", path.display()).into());
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(paths)
+    }
+}
+
+/// Reading, on one runtime and strategy: the heartbeat alone for [`IDLE`] (the idle floor),
+/// then every note read and parsed (again, until [`WINDOW`] has passed) beside the heartbeat.
+/// Notes/s, the idle floor's p99 (ms), and the heartbeat's lateness while reading against it.
+pub(super) struct Reading<'a> {
+    pub(super) paths: &'a [PathBuf],
+    pub(super) opts: &'a Options,
+}
+
+impl StoreJob for Reading<'_> {
+    type Output = (f64, f64, Lateness);
+
+    async fn run<S: Store>(self, fs: S) -> Self::Output {
+        let (paths, opts) = (self.paths, self.opts);
+        let (_, idle) = heartbeat_while(fs.runtime(), fs.runtime().sleep(IDLE)).await;
+        let idle_p99 = Lateness::of(&idle, 0.0).p99_ms;
+        let start = Instant::now();
+        let reading = async {
+            let mut read = 0;
+            loop {
+                // Notes that parsed, as the baseline counts them.
+                read += fs
+                    .read_files(paths.to_vec(), opts)
+                    .filter(|note| std::future::ready(note.is_ok()))
+                    .count()
+                    .await;
+                if start.elapsed() >= WINDOW {
+                    break read;
+                }
+            }
+        };
+        let (read, beats) = heartbeat_while(fs.runtime(), reading).await;
+        let read = ui::rate(read as f64, start.elapsed().as_secs_f64());
+        (read, idle_p99, Lateness::of(&beats, idle_p99))
+    }
+}
+
+/// The full pipeline, on one runtime and strategy: read every note and export it to `dest`.
+/// Notes/s.
+pub(super) struct Exporting<'a> {
+    pub(super) paths: &'a [PathBuf],
+    pub(super) opts: &'a Options,
+    pub(super) dest: &'a Path,
+}
+
+impl StoreJob for Exporting<'_> {
+    type Output = Result<f64, Fatal>;
+
+    async fn run<S: Store>(self, fs: S) -> Self::Output {
+        let start = Instant::now();
+        let notes = fs.read_files(self.paths.to_vec(), self.opts);
+        let report = fs.export_with(self.dest, notes, self.opts).await?;
+        Ok(ui::rate(
+            report.exported.len() as f64,
+            start.elapsed().as_secs_f64(),
+        ))
+    }
+}
