@@ -414,7 +414,7 @@ pub trait StoreExt: Store {
     ) -> impl Future<Output = Result<ScanProgress, Error>> + Send {
         let path = path.as_ref().to_path_buf();
         let needle = needle.as_ref().to_vec();
-        async move { crate::lines::count_matching(self, &path, &needle).await }
+        async move { crate::scan::count_matching(self, &path, &needle).await }
     }
 
     /// [`count_matching`](StoreExt::count_matching) as a stream of [`ScanProgress`] reports,
@@ -445,7 +445,7 @@ pub trait StoreExt: Store {
         needle: impl AsRef<[u8]>,
         opts: ScanOptions,
     ) -> BoxStream<'static, Result<ScanProgress, Error>> {
-        crate::lines::scan_matching(self, path.as_ref(), needle.as_ref(), opts)
+        crate::scan::scan_matching(self, path.as_ref(), needle.as_ref(), opts)
     }
 
     /// The lines of a file as a stream of batches (`async for line in f`, a batch at a time),
@@ -480,7 +480,7 @@ pub trait StoreExt: Store {
         path: impl AsRef<Path>,
         opts: ScanOptions,
     ) -> BoxStream<'static, Result<Lines, Error>> {
-        crate::lines::read_lines(self, path.as_ref(), opts)
+        crate::scan::read_lines(self, path.as_ref(), opts)
     }
 }
 

@@ -41,7 +41,6 @@
 mod error;
 mod export;
 mod ext;
-mod lines;
 mod read;
 mod retry;
 mod scan;
@@ -52,8 +51,8 @@ pub mod testing;
 pub use error::Error;
 pub use export::{ExportStream, Exported, Outcome, Report, Skipped};
 pub use ext::StoreExt;
-pub use lines::{ScanOptions, ScanProgress};
 pub use read::{Count, NoteFile, NoteStream};
+pub use scan::{ScanOptions, ScanProgress};
 pub use smartnotes_core::Runtime;
 pub use store::{BlockingStore, Entry, EntryKind, NoBlocking, Store, TooLarge, WriteMode};
 pub use strategy::{DEFAULT_MAX_NOTE_BYTES, Layout, Names, Options, Strategy};

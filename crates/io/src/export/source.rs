@@ -5,7 +5,8 @@ use std::pin::Pin;
 
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
-use super::{ExportStream, export_stream};
+use super::outcome::ExportStream;
+use super::stream::export_stream;
 use crate::read::{list_notes, load_notes};
 use crate::store::Store;
 use crate::strategy::Plan;

@@ -11,7 +11,7 @@ use std::task::{Context, Poll, Waker};
 
 use smartnotes_core::Note;
 
-use super::{Exported, Outcome, Skipped};
+use super::outcome::{Exported, Outcome, Skipped};
 use crate::Error;
 use crate::store::{BlockingStore, Store, WriteMode, write_atomic};
 

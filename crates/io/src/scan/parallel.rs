@@ -25,7 +25,8 @@ use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, stream};
 use smartnotes_core::LineMatcher;
 
-use crate::{BlockingStore, Error, Runtime, ScanOptions, ScanProgress};
+use super::options::{ScanOptions, ScanProgress};
+use crate::{BlockingStore, Error, Runtime};
 
 /// Where a worker is in its range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,146 @@
+//! The options of the file scans, and the progress they report.
+
+/// Buffer and job sizes of the file scans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ScanOptions {
+    /// Bytes read at a time: the scan's memory. Default 1 MiB.
+    pub buffer: usize,
+    /// Bytes read in one blocking job before the job hands back to the event loop (a
+    /// [`scan_matching`](crate::StoreExt::scan_matching) progress report, a batch of
+    /// [`read_lines`](crate::StoreExt::read_lines)). Default 16 MiB for
+    /// [`scan_matching`](crate::StoreExt::scan_matching) (per worker);
+    /// [`read_lines`](crate::StoreExt::read_lines) uses at most 256 KiB, since it holds a
+    /// job's lines in memory.
+    pub job: u64,
+    /// The longest line [`read_lines`](crate::StoreExt::read_lines) yields; longer ones are reported as
+    /// [`Error::LineTooLong`]. Default 1 MiB. [`count_matching`](crate::StoreExt::count_matching) has no limit.
+    pub max_line: usize,
+    /// Workers a [`scan_matching`](crate::StoreExt::scan_matching) splits the file between,
+    /// each scanning its own byte range on the blocking pool at once. Default: the cores this
+    /// process may use.
+    pub workers: usize,
+    /// The smallest range a worker gets: a file under `workers` x this is split between
+    /// fewer workers (one for a file under it). Default 4 MiB.
+    pub min_range: u64,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            buffer: 1 << 20,
+            job: 16 << 20,
+            max_line: 1 << 20,
+            workers: crate::strategy::cores(),
+            min_range: 4 << 20,
+        }
+    }
+}
+
+impl ScanOptions {
+    /// The same with `buffer` bytes read at a time (at least 1).
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::{ScanOptions, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// assert_eq!(ScanOptions::default().with_buffer(0).buffer, 1);
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/app.log", "ERROR a\nINFO b\nERROR c\n")?;
+    /// let opts = ScanOptions::default().with_buffer(3); // "ERROR" spans reads: still found
+    /// let reports: Vec<_> = fs.scan_matching("/app.log", "ERROR", opts).try_collect().await?;
+    /// assert_eq!(reports.last().map(|r| r.matching_lines), Some(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    #[must_use]
+    pub fn with_buffer(mut self, buffer: usize) -> Self {
+        self.buffer = buffer.max(1);
+        self
+    }
+
+    /// The same with `job` bytes per blocking job (at least 1).
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::{ScanOptions, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/app.log", "ERROR a\nINFO b\nERROR c\n")?; // 23 bytes
+    /// let opts = ScanOptions::default().with_buffer(8).with_job(8);
+    /// let reports: Vec<_> = fs.scan_matching("/app.log", "ERROR", opts).try_collect().await?;
+    /// let bytes: Vec<u64> = reports.iter().map(|r| r.bytes).collect();
+    /// assert_eq!(bytes, [8, 16, 23]); // one report per job of 8 bytes
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    #[must_use]
+    pub fn with_job(mut self, job: u64) -> Self {
+        self.job = job.max(1);
+        self
+    }
+
+    /// The same with `workers` workers (at least 1) for a scan.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::ScanOptions;
+    /// assert_eq!(ScanOptions::default().with_workers(0).workers, 1);
+    /// ```
+    #[must_use]
+    pub fn with_workers(mut self, workers: usize) -> Self {
+        self.workers = workers.max(1);
+        self
+    }
+
+    /// The same with ranges of at least `min_range` bytes (at least 1) per worker.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::ScanOptions;
+    /// assert_eq!(ScanOptions::default().with_min_range(64).min_range, 64);
+    /// ```
+    #[must_use]
+    pub fn with_min_range(mut self, min_range: u64) -> Self {
+        self.min_range = min_range.max(1);
+        self
+    }
+
+    /// The same with lines of at most `max_line` bytes.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::StreamExt;
+    /// use smartnotes_io::{Error, ScanOptions, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/app.log", "ok\nfar too long\nok")?;
+    /// let opts = ScanOptions::default().with_max_line(4);
+    /// let lines: Vec<_> = fs.read_lines("/app.log", opts).collect().await;
+    /// assert!(matches!(lines[1], Err(Error::LineTooLong { line: 2, limit: 4, .. })));
+    /// assert_eq!(lines.len(), 3); // the stream goes on after a long line
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    #[must_use]
+    pub fn with_max_line(mut self, max_line: usize) -> Self {
+        self.max_line = max_line;
+        self
+    }
+}
+
+/// Where a scan is: cumulative figures, one report per blocking job.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScanProgress {
+    /// Bytes read so far.
+    pub bytes: u64,
+    /// Lines containing the pattern so far.
+    pub matching_lines: u64,
+    /// Whether the whole file has been read (the last report).
+    pub done: bool,
+}
