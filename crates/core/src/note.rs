@@ -97,20 +97,10 @@
 //! `render(parse(render(n))) == render(n)` for every note `n` (a note built with [`Note::new`]
 //! always renders a heading; only a parsed note edited down to nothing, no heading, body or
 //! tags, renders blank, which does not parse): exporting an export changes no byte.
-//!
-//! # The YAML crate
-//!
-//! Front matter is read with `saphyr-parser` 0.3, the event parser of the saphyr project (the
-//! maintained successor of `yaml-rust`, YAML 1.2): rust-version 1.85 (the workspace needs
-//! 1.87), no default features, two small dependencies (`arraydeque`, `thiserror`), errors with
-//! a line and column, and source spans on its events, which edits use to rewrite one value in
-//! place. `saphyr` adds a document tree this module does not need (and `hashlink`,
-//! `ordered-float`, `encoding_rs`); `serde-saphyr` needs Rust 1.89. The block's text is never
-//! re-serialised.
 
+mod anatomy;
 mod edit;
 mod front_matter;
-mod layout;
 mod tags;
 
 use std::fmt;
@@ -120,7 +110,7 @@ use std::ops::Range;
 pub use front_matter::{FrontMatter, FrontMatterError};
 pub use tags::tag_matches;
 
-use layout::Layout;
+use anatomy::Anatomy;
 use tags::TagSet;
 
 /// The title of a note that has none (no heading, no front-matter `title:`, no file stem).
@@ -280,7 +270,7 @@ impl Note {
         if without_bom.trim().is_empty() {
             return Err(ParseError::Empty);
         }
-        let lay = Layout::of(text);
+        let lay = Anatomy::of(text);
         let front_matter = lay
             .block
             .as_ref()

@@ -18,7 +18,7 @@
 //!   tuned on), so it is shown, with its interval, but not ranked.
 //! * First the strategy (each strategy's reading averaged over the runtimes), then the runtime
 //!   (each runtime's reading averaged over the strategies kept); a winner is named only when
-//!   [`compare_paired`] finds it ahead of every other by more than [`MARGIN`], else the tie is
+//!   [`compare_paired`](smartnotes_measure::stats::compare_paired) finds it ahead of every other by more than [`MARGIN`](cases::MARGIN), else the tie is
 //!   stated. Deciding in two steps keeps two small differences (one of strategy, one of
 //!   runtime) from adding up to one that is named in some runs and not in others.
 

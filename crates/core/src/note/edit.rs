@@ -5,8 +5,8 @@ use std::ops::Range;
 
 use saphyr_parser::ScalarStyle;
 
+use super::anatomy::{Anatomy, line_next, line_start, lines};
 use super::front_matter::{self, FrontMatter, Scalar, Shape, Yaml};
-use super::layout::{Layout, line_next, line_start, lines};
 use super::tags::{self, Fences, TagSet};
 use super::{Note, UNTITLED};
 
@@ -118,7 +118,7 @@ pub(crate) fn one_line(title: &str) -> String {
 /// `text` without its leading and trailing blank lines (nor its last line break).
 fn without_blank_edges(text: &str) -> &str {
     let all = lines(text, 0);
-    let blank = |l: &&super::layout::Line| l.text(text).trim().is_empty();
+    let blank = |l: &&super::anatomy::Line| l.text(text).trim().is_empty();
     match (
         all.iter().position(|l| !blank(&l)),
         all.iter().rposition(|l| !blank(&l)),
@@ -146,7 +146,7 @@ fn splice(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
 }
 
 fn set_front_matter(text: &str, fm: &FrontMatter) -> String {
-    let lay = Layout::of(text);
+    let lay = Anatomy::of(text);
     let mut yaml = fm.text().to_owned();
     if !yaml.is_empty() && !yaml.ends_with('\n') {
         yaml.push_str(lay.eol);
@@ -164,7 +164,7 @@ fn set_front_matter(text: &str, fm: &FrontMatter) -> String {
 }
 
 /// The YAML of the front matter, when the block is there.
-fn yaml_of(text: &str, lay: &Layout) -> Option<(usize, Yaml)> {
+fn yaml_of(text: &str, lay: &Anatomy) -> Option<(usize, Yaml)> {
     lay.block
         .as_ref()
         .map(|b| (b.yaml.start, Yaml::read(&text[b.yaml.clone()])))
@@ -194,7 +194,7 @@ fn replace_scalar(
 }
 
 fn set_title(text: &str, title: &str) -> String {
-    let lay = Layout::of(text);
+    let lay = Anatomy::of(text);
     let title = one_line(title);
     if let Some(h) = &lay.heading {
         return splice(text, vec![(h.text.clone(), title)]);
@@ -253,7 +253,7 @@ fn with_eol(body: &str, eol: &str) -> String {
 }
 
 fn set_body(text: &str, body: &str) -> String {
-    let lay = Layout::of(text);
+    let lay = Anatomy::of(text);
     let body = with_eol(body, lay.eol);
     let blank = body.trim().is_empty();
     let edit = match (&lay.body_lines, blank) {
@@ -294,7 +294,7 @@ enum Target {
 /// Removes the `removed` tags from wherever the note writes them, and writes the `wanted` ones
 /// it does not carry (after the other edits) where the note keeps its tags.
 fn edit_tags(text: &str, removed: &[&str], wanted: &[String]) -> String {
-    let lay = Layout::of(text);
+    let lay = Anatomy::of(text);
     let eol = lay.eol;
     let yaml = yaml_of(text, &lay).filter(|(_, y)| y.error.is_none());
     let mut present = TagSet::default();

@@ -56,7 +56,7 @@ pub struct Report {
     /// The inputs not written, each with its path and reason.
     pub skipped: Vec<Skipped>,
     /// Hidden entries the listing passed over (a [`pipeline`](crate::StoreExt::pipeline) only;
-    /// see [`Options::hidden`]).
+    /// see [`Options::hidden`](crate::Options::hidden)).
     pub hidden: usize,
     /// Notes already in the destination, left out of the walk because the destination lies
     /// inside the source of a recursive [`pipeline`](crate::StoreExt::pipeline) (see
@@ -124,7 +124,7 @@ pub struct ExportStream<'a> {
 
 impl ExportStream<'_> {
     /// A handle on how many hidden entries the listing passed over (a pipeline only; see
-    /// [`Options::hidden`]): final once the stream has ended.
+    /// [`Options::hidden`](crate::Options::hidden)): final once the stream has ended.
     ///
     /// # Examples
     /// ```

@@ -14,7 +14,7 @@ pub struct ScanOptions {
     /// job's lines in memory.
     pub job: u64,
     /// The longest line [`read_lines`](crate::StoreExt::read_lines) yields; longer ones are reported as
-    /// [`Error::LineTooLong`]. Default 1 MiB. [`count_matching`](crate::StoreExt::count_matching) has no limit.
+    /// [`Error::LineTooLong`](crate::Error::LineTooLong). Default 1 MiB. [`count_matching`](crate::StoreExt::count_matching) has no limit.
     pub max_line: usize,
     /// Workers a [`scan_matching`](crate::StoreExt::scan_matching) splits the file between,
     /// each scanning its own byte range on the blocking pool at once. Default: the cores this

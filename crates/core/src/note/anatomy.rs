@@ -85,7 +85,7 @@ pub(crate) struct TagsLine {
 
 /// The parts of a note's text.
 #[derive(Clone, Debug)]
-pub(crate) struct Layout {
+pub(crate) struct Anatomy {
     /// 3 when the text opens with a byte order mark, else 0.
     pub(crate) bom: usize,
     /// The note's line break: that of its first line (`\n` when it has none).
@@ -105,7 +105,7 @@ pub(crate) struct Layout {
     pub(crate) inline: Vec<(usize, String)>,
 }
 
-impl Layout {
+impl Anatomy {
     /// Finds the parts of `text` (any text; blank text gives an empty layout).
     pub(crate) fn of(text: &str) -> Self {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -267,7 +267,7 @@ mod tests {
     #[test]
     fn parts_of_a_seed_note() {
         let text = "# T\n\nbody #x\n\nTags: a, b\n";
-        let lay = Layout::of(text);
+        let lay = Anatomy::of(text);
         assert_eq!(&text[lay.heading.unwrap().text], "T");
         assert_eq!(&text[lay.body.clone()], "body #x");
         assert_eq!(lay.body_lines, Some(5..13));
@@ -283,19 +283,19 @@ mod tests {
     #[test]
     fn parts_with_front_matter_bom_and_crlf() {
         let text = "\u{feff}---\r\nk: v\r\n---\r\nno heading\r\n";
-        let lay = Layout::of(text);
+        let lay = Anatomy::of(text);
         assert_eq!((lay.bom, lay.eol), (3, "\r\n"));
         assert_eq!(&text[lay.block.unwrap().yaml], "k: v\r\n");
         assert!(lay.heading.is_none());
         assert_eq!(&text[lay.body], "no heading");
-        assert!(Layout::of("---\nk: v\n").block.is_none());
+        assert!(Anatomy::of("---\nk: v\n").block.is_none());
     }
 
     #[test]
     fn tags_line_inside_a_fence_is_code() {
-        let lay = Layout::of("# T\n\n```\nTags: a\n");
+        let lay = Anatomy::of("# T\n\n```\nTags: a\n");
         assert!(lay.tags_line.is_none());
-        let lay = Layout::of("# T\n\n```\n#no\n```\n#yes\n\nTags: a\n");
+        let lay = Anatomy::of("# T\n\n```\n#no\n```\n#yes\n\nTags: a\n");
         assert!(lay.tags_line.is_some());
         assert_eq!(
             lay.inline
