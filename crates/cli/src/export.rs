@@ -462,13 +462,8 @@ fn print_summary(s: &Summary) {
     if s.filtered_out > 0 {
         println!("left out {} without the requested tags", s.filtered_out);
     }
-    if s.hidden > 0 {
-        println!(
-            "passed over {} hidden file{} or folder{} (names starting with `.`; --hidden reads them)",
-            s.hidden,
-            if s.hidden == 1 { "" } else { "s" },
-            if s.hidden == 1 { "" } else { "s" },
-        );
+    if let Some(line) = ui::hidden_line(s.hidden) {
+        println!("{line}");
     }
     if s.in_dest > 0 {
         println!(

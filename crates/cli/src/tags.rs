@@ -86,13 +86,8 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
             summary.notes,
             if summary.notes == 1 { "" } else { "s" },
         );
-        if summary.hidden > 0 {
-            println!(
-                "passed over {} hidden file{} or folder{} (--hidden reads them)",
-                summary.hidden,
-                if summary.hidden == 1 { "" } else { "s" },
-                if summary.hidden == 1 { "" } else { "s" },
-            );
+        if let Some(line) = crate::ui::hidden_line(summary.hidden) {
+            println!("{line}");
         }
     }
     Ok(if summary.skipped.is_empty() {

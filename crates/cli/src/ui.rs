@@ -78,3 +78,14 @@ fn drawn(bar: ProgressBar, template: &str, quiet: bool) -> ProgressBar {
 pub(crate) fn rate(n: f64, seconds: f64) -> f64 {
     if seconds > 0.0 { n / seconds } else { 0.0 }
 }
+
+/// The line that says how many hidden entries a listing passed over, or `None` for none.
+pub(crate) fn hidden_line(hidden: usize) -> Option<String> {
+    let s = if hidden == 1 { "" } else { "s" };
+    (hidden > 0).then(|| {
+        format!(
+            "passed over {hidden} hidden file{s} or folder{s} (names starting with `.`; --hidden \
+             reads them)"
+        )
+    })
+}

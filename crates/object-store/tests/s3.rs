@@ -49,6 +49,25 @@ impl<R: Runtime> World<R> {
         self.dir.path().join("src")
     }
 
+    /// Writes `notes` under [`World::src`] and exports them to `vault/` in the bucket, kept
+    /// names, recursively: the report and the options used.
+    async fn upload(&self, notes: &[(&str, &str)]) -> (smartnotes_io::Report, Options) {
+        write_files(&self.src(), notes);
+        let opts = Options::default()
+            .with_recursive(true)
+            .with_names(Names::Keep);
+        let up = self
+            .bucket
+            .export_with(
+                "vault",
+                self.local.read_notes_with(self.src(), &opts),
+                &opts,
+            )
+            .await
+            .unwrap();
+        (up, opts)
+    }
+
     /// The bucket's objects as the server stores them (its files), by key.
     fn objects(&self, bucket: &str) -> BTreeMap<String, Vec<u8>> {
         let root = self.dir.path().join("server").join(bucket);
@@ -182,15 +201,7 @@ on_both_runtimes!(
 /// prefix inside a recursive source is left out of the walk, and its notes are counted.
 async fn an_export_never_writes_into_its_own_prefix<R: Runtime>(w: World<R>) {
     let notes = [("a.md", "# A\n"), ("sub/s.md", "# S\n")];
-    write_files(&w.src(), &notes);
-    let opts = Options::default()
-        .with_recursive(true)
-        .with_names(Names::Keep);
-    let up = w
-        .bucket
-        .export_with("vault", w.local.read_notes_with(w.src(), &opts), &opts)
-        .await
-        .unwrap();
+    let (up, opts) = w.upload(&notes).await;
     assert_eq!(up.exported.len(), 2);
     let before = w.objects("notes");
     for run in 0..3 {
@@ -232,15 +243,7 @@ async fn round_trip_is_byte_identical<R: Runtime>(w: World<R>) {
         ("sub/deep/b.md", "# Beta\n\n[[a]]\n"),
         ("sub/c.md", "# Gamma\n"),
     ];
-    write_files(&w.src(), &notes);
-    let opts = Options::default()
-        .with_recursive(true)
-        .with_names(Names::Keep);
-    let up = w
-        .bucket
-        .export_with("vault", w.local.read_notes_with(w.src(), &opts), &opts)
-        .await
-        .unwrap();
+    let (up, opts) = w.upload(&notes).await;
     assert!(up.is_complete(), "{:?}", up.skipped);
     assert_eq!(up.exported.len(), notes.len());
     let objects = w.objects("notes");
