@@ -48,9 +48,14 @@ pub(crate) struct Args {
     /// Also read hidden files and folders (names starting with `.`), skipped by default.
     #[arg(long)]
     hidden: bool,
-    /// Export only notes with this tag (repeat for any of several tags; case-insensitive).
+    /// Export only notes with this tag (repeat for any of several tags; case-insensitive; `a`
+    /// also matches the nested `a/b`).
     #[arg(short, long = "tag", value_name = "TAG")]
     tags: Vec<String>,
+    /// Leave out every note with this tag (repeat for several; the same case and nesting rules
+    /// as --tag, and it wins over --tag). Counted as left out.
+    #[arg(long = "skip-tag", value_name = "TAG")]
+    skip_tags: Vec<String>,
     /// The async runtime: tokio or smol.
     #[arg(long, default_value = "tokio")]
     runtime: RuntimeKind,
@@ -136,7 +141,7 @@ struct Summary {
     hidden: usize,
     /// Notes already in DEST, not read: DEST lies inside SRC, and the walk leaves it out.
     in_dest: usize,
-    /// Notes read but left out by `--tag`.
+    /// Notes read but left out by `--tag` or `--skip-tag`.
     filtered_out: usize,
     /// Notes read (exported, skipped or filtered out) before the export ended.
     processed: usize,
@@ -381,7 +386,6 @@ impl StoreJob for Export<'_> {
             "{spinner} [{elapsed_precise}] {pos} notes ({rate})",
             args.json,
         );
-        let tags: Vec<String> = args.tags.iter().map(|t| t.to_lowercase()).collect();
         let (processed, filtered) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let (hidden, in_dest) = (notes.hidden(), notes.in_dest());
         let notes = notes
@@ -392,7 +396,10 @@ impl StoreJob for Export<'_> {
             })
             .filter(|item| {
                 let keep = match item {
-                    Ok(file) => tags.is_empty() || tags.iter().any(|t| file.note.has_tag(t)),
+                    Ok(file) => {
+                        let has = |tags: &[String]| tags.iter().any(|t| file.note.has_tag(t));
+                        (args.tags.is_empty() || has(&args.tags)) && !has(&args.skip_tags)
+                    }
                     Err(_) => true, // a failure is reported, never filtered away
                 };
                 if !keep {
@@ -460,7 +467,7 @@ fn print_summary(s: &Summary) {
         );
     }
     if s.filtered_out > 0 {
-        println!("left out {} without the requested tags", s.filtered_out);
+        println!("left out {} by --tag or --skip-tag", s.filtered_out);
     }
     if let Some(line) = ui::hidden_line(s.hidden) {
         println!("{line}");

@@ -798,3 +798,43 @@ fn the_strategy_label_says_what_ran() {
         "{strategy}"
     );
 }
+
+/// `--skip-tag` leaves out every note with the tag (case and nesting as `--tag`), wins over
+/// `--tag`, and counts what it left out.
+#[test]
+fn skip_tag_leaves_notes_out_and_counts_them() {
+    let root = tempfile::tempdir().unwrap();
+    let notes = root.path().join("notes");
+    write(&notes, "a.md", b"# A\n\nTags: python, draft\n");
+    write(&notes, "b.md", b"# B\n\nbody #Draft/wip\n");
+    write(&notes, "c.md", b"# C\n\nTags: python\n");
+    write(&notes, "d.md", b"# D\n\nTags: rust\n");
+    let out = root.path().join("out");
+    let run = smartnotes(&[
+        "export",
+        "--json",
+        "--tag",
+        "python",
+        "--skip-tag",
+        "DRAFT",
+        s(&notes),
+        s(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let summary = json(&run);
+    assert_eq!(summary["exported"], 1, "c.md only");
+    assert_eq!(
+        summary["filtered_out"], 3,
+        "a and b (draft, draft/wip) and d (no python)"
+    );
+    assert_eq!(files(&out).len(), 1);
+    let only_skip = smartnotes(&[
+        "export",
+        "--skip-tag",
+        "draft",
+        s(&notes),
+        s(&root.path().join("o2")),
+    ]);
+    assert_eq!(only_skip.status.code(), Some(0));
+    assert!(text(&only_skip.stdout).contains("left out 2 by --tag or --skip-tag"));
+}
