@@ -43,34 +43,41 @@ fn per_note(small: &BTreeMap<String, u64>, large: &BTreeMap<String, u64>) -> (f6
     (total, detail)
 }
 
-/// The calls of `tags` and of `export` over a corpus of `notes`.
-fn counts(dir: &Path, notes: usize) -> Option<(BTreeMap<String, u64>, BTreeMap<String, u64>)> {
+/// The calls of `tags`, of `export`, and of the same export run again (every note unchanged),
+/// over a corpus of `notes`.
+type Counts = (
+    BTreeMap<String, u64>,
+    BTreeMap<String, u64>,
+    BTreeMap<String, u64>,
+);
+
+fn counts(dir: &Path, notes: usize) -> Option<Counts> {
     let src = dir.join(format!("notes-{notes}"));
     corpus::write_corpus(&StdFs, &src, notes, 7).unwrap();
     let src = src.to_str().unwrap();
     let read = strace(&["tags", "--strategy", "blocking", src], dir)?;
     let dest = dir.join(format!("out-{notes}"));
-    let export = strace(
-        &[
-            "export",
-            "--strategy",
-            "blocking",
-            src,
-            dest.to_str().unwrap(),
-        ],
-        dir,
-    )?;
+    let args = [
+        "export",
+        "--strategy",
+        "blocking",
+        src,
+        dest.to_str().unwrap(),
+    ];
+    let export = strace(&args, dir)?;
     assert_eq!(std::fs::read_dir(&dest).unwrap().count(), notes);
-    Some((read, export))
+    let again = strace(&args, dir)?;
+    assert_eq!(std::fs::read_dir(&dest).unwrap().count(), notes);
+    Some((read, export, again))
 }
 
 #[test]
 fn reads_cost_three_calls_a_note_and_exports_seven() {
     let dir = tempfile::tempdir().unwrap();
-    let Some((read_small, export_small)) = counts(dir.path(), SMALL) else {
+    let Some((read_small, export_small, again_small)) = counts(dir.path(), SMALL) else {
         return;
     };
-    let (read_large, export_large) = counts(dir.path(), LARGE).unwrap();
+    let (read_large, export_large, again_large) = counts(dir.path(), LARGE).unwrap();
     let (read, detail) = per_note(&read_small, &read_large);
     println!("read (tags): {read:.2} file calls per note: {detail}");
     assert!(
@@ -86,5 +93,17 @@ fn reads_cost_three_calls_a_note_and_exports_seven() {
     for never in ["getpid", "unlink", "statx"] {
         let n = export_large.get(never).copied().unwrap_or(0);
         assert!(n < 20, "{never}: {n} calls over {LARGE} notes");
+    }
+    // Run again, every note unchanged: the source's three calls and the destination's three
+    // (open, read, close), no write and no link (the first note's failed link aside).
+    let (again, detail) = per_note(&again_small, &again_large);
+    println!("unchanged re-run: {again:.2} file calls per note: {detail}");
+    assert!(
+        again <= 6.05,
+        "an unchanged re-run costs {again:.2} calls a note: {detail}"
+    );
+    for never in ["write", "linkat", "link"] {
+        let n = again_large.get(never).copied().unwrap_or(0);
+        assert!(n < 20, "{never}: {n} calls in a re-run over {LARGE} notes");
     }
 }

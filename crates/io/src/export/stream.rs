@@ -8,7 +8,7 @@ use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use super::outcome::{ExportStream, Outcome};
 use super::place;
-use super::write::{Job, OnStore};
+use super::write::{Job, OnStore, Writing};
 use crate::store::Store;
 use crate::strategy::{Plan, in_batches};
 use crate::{Count, Error, NoteFile, Options};
@@ -49,7 +49,11 @@ where
     F: Store,
     S: Stream<Item = Result<NoteFile, Error>> + Send + 'a,
 {
-    let (fs, mode, dest) = (fs.clone(), opts.write_mode, dest.to_path_buf());
+    let (fs, writing, dest) = (
+        fs.clone(),
+        Writing::new(opts.write_mode),
+        dest.to_path_buf(),
+    );
     let setup = {
         let (fs, dest) = (fs.clone(), dest.clone());
         async move {
@@ -60,16 +64,17 @@ where
     };
     let jobs = place::jobs(&fs, dest, notes, opts);
     let runtime = fs.runtime().clone();
+    let on_store = writing.clone();
     let write = move |job: Job| {
-        let fs = fs.clone();
-        async move { job.write(&OnStore(&fs), mode).await }
+        let (fs, writing) = (fs.clone(), on_store.clone());
+        async move { job.write(&OnStore(&fs), &writing).await }
     };
     let written: BoxStream<'a, Outcome> = match plan {
         Plan::Sequential => jobs.then(write).boxed(),
         Plan::Concurrent(limit) => jobs.map(write).buffered(limit).boxed(),
         // Both batched plans write the same way (a batch's reads are what `many` changes).
         Plan::Batched(b) => {
-            let write = move |twin: &F::Blocking, job: Job| job.write_blocking(twin, mode);
+            let write = move |twin: &F::Blocking, job: Job| job.write_blocking(twin, &writing);
             in_batches(jobs, runtime, b.twin, (b.batch, b.in_flight), write).boxed()
         }
     };

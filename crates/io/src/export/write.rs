@@ -7,6 +7,8 @@ use std::future::{Future, ready};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, Waker};
 
 use smartnotes_core::Note;
@@ -29,6 +31,25 @@ pub(super) enum Job {
     },
 }
 
+/// How an export writes: its write mode, and whether a file was already at one of the names it
+/// wrote. Until one was, every note is written at once (a first export costs nothing more);
+/// from then on, where reading is cheap, each destination is looked at first, so that a re-run
+/// recognises its unchanged notes without a write or a failed link.
+#[derive(Clone, Debug)]
+pub(super) struct Writing {
+    mode: WriteMode,
+    occupied: Arc<AtomicBool>,
+}
+
+impl Writing {
+    pub(super) fn new(mode: WriteMode) -> Self {
+        Self {
+            mode,
+            occupied: Arc::default(),
+        }
+    }
+}
+
 /// What writing a note did.
 enum Written {
     New,
@@ -44,6 +65,10 @@ pub(super) trait Writes {
         mode: WriteMode,
     ) -> impl Future<Output = io::Result<()>> + Send;
     fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send;
+    /// Whether reading is cheap here (a store with a blocking twin: files), so that looking at
+    /// a destination before writing costs less than a failed write. A store of requests (an
+    /// object store) always writes first, conditionally, and reads only when something was there.
+    fn reads_cheaply(&self) -> bool;
 }
 
 /// A store's async calls.
@@ -61,6 +86,10 @@ impl<F: Store> Writes for OnStore<'_, F> {
 
     fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
         self.0.read(path, limit)
+    }
+
+    fn reads_cheaply(&self) -> bool {
+        self.0.blocking().is_some()
     }
 }
 
@@ -80,28 +109,43 @@ impl<B: BlockingStore> Writes for OnTwin<'_, B> {
     fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
         ready(self.0.read(path, limit))
     }
+
+    fn reads_cheaply(&self) -> bool {
+        true
+    }
 }
 
 impl Job {
     /// Writes the note (a new file only), or reports the failed input. A file already at the
-    /// name with the same bytes is unchanged (an export run again); with other bytes it is
-    /// replaced only when `mode` asks, else the note is skipped (nothing is overwritten).
-    pub(super) async fn write<W: Writes>(self, on: &W, mode: WriteMode) -> Outcome {
+    /// name with the same bytes is unchanged (an export run again): it is recognised before
+    /// anything is written, by reading it, so a re-run writes nothing and links nothing. With
+    /// other bytes it is replaced only when `mode` asks, else the note is skipped (nothing is
+    /// overwritten).
+    pub(super) async fn write<W: Writes>(self, on: &W, writing: &Writing) -> Outcome {
+        let mode = writing.mode;
         let result = match &self {
             Job::Write { dest, note, .. } => {
                 let bytes = note.render().into_bytes();
-                match on.write(dest, &bytes, WriteMode::CreateNew).await {
-                    Err(exists) if exists.kind() == io::ErrorKind::AlreadyExists => {
-                        match on.read(dest, bytes.len() as u64).await {
-                            Ok(existing) if existing == bytes => Ok(Written::Unchanged),
-                            _ if mode == WriteMode::Replace => on
-                                .write(dest, &bytes, WriteMode::Replace)
-                                .await
-                                .map(|()| Written::New),
-                            _ => Err(exists),
+                let limit = bytes.len() as u64;
+                let looked = if on.reads_cheaply() && writing.occupied.load(Ordering::Relaxed) {
+                    on.read(dest, limit).await
+                } else {
+                    Err(io::ErrorKind::NotFound.into())
+                };
+                match looked {
+                    // Nothing there (or nothing readable: the write says why): a new file, or
+                    // if one appeared meanwhile, settled as one that was there.
+                    Err(e) if e.kind() != io::ErrorKind::FileTooLarge => {
+                        match on.write(dest, &bytes, WriteMode::CreateNew).await {
+                            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                                writing.occupied.store(true, Ordering::Relaxed);
+                                let there = on.read(dest, limit).await;
+                                Self::settle(on, dest, &bytes, mode, there).await
+                            }
+                            other => other.map(|()| Written::New),
                         }
                     }
-                    other => other.map(|()| Written::New),
+                    there => Self::settle(on, dest, &bytes, mode, there).await,
                 }
             }
             Job::Failed { .. } => Ok(Written::New),
@@ -109,11 +153,30 @@ impl Job {
         self.finish(result)
     }
 
+    /// A file is at `dest` (`there`, what reading it gave): the same bytes are unchanged;
+    /// others are replaced only when `mode` asks, else the note is refused (`AlreadyExists`).
+    async fn settle<W: Writes>(
+        on: &W,
+        dest: &Path,
+        bytes: &[u8],
+        mode: WriteMode,
+        there: io::Result<Vec<u8>>,
+    ) -> io::Result<Written> {
+        match there {
+            Ok(existing) if existing == bytes => Ok(Written::Unchanged),
+            _ if mode == WriteMode::Replace => on
+                .write(dest, bytes, WriteMode::Replace)
+                .await
+                .map(|()| Written::New),
+            _ => Err(io::Error::from(io::ErrorKind::AlreadyExists)),
+        }
+    }
+
     /// [`Job::write`] on a blocking twin, inside a blocking job. Its futures are ready when
     /// made ([`OnTwin`]), so the first poll completes it; the loop only satisfies the type.
-    pub(super) fn write_blocking<B: BlockingStore>(self, twin: &B, mode: WriteMode) -> Outcome {
+    pub(super) fn write_blocking<B: BlockingStore>(self, twin: &B, writing: &Writing) -> Outcome {
         let on = OnTwin(twin);
-        let mut write = pin!(self.write(&on, mode));
+        let mut write = pin!(self.write(&on, writing));
         let mut cx = Context::from_waker(Waker::noop());
         loop {
             if let Poll::Ready(outcome) = write.as_mut().poll(&mut cx) {
