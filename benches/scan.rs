@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use common::Flavor;
 use futures_util::StreamExt;
-use smartnotes::{Runtime, ScanOptions, Store, StoreExt, StoreJob};
+use smartnotes::{Runtime, Store, StoreExt, StoreJob};
 use smartnotes_bench_support::corpus;
 use smartnotes_bench_support::lag::{heartbeat_while, median, percentile_ms};
 use smartnotes_bench_support::results::{Lateness, Rss, ScanBench, ScanRow};
@@ -154,7 +154,7 @@ async fn case<F: Store>(fs: &F, path: &Path, work: Work) -> (f64, u64, Vec<Durat
             Work::Lines => {
                 let finder = memchr::memmem::Finder::new(NEEDLE);
                 let finder = &finder;
-                fs.read_lines(path, ScanOptions::default())
+                fs.read_lines(path)
                     .fold(0, |n, batch| async move {
                         let batch = batch.expect("lines");
                         let found = batch.iter().filter(|(_, line)| finder.find(line).is_some());

@@ -11,7 +11,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use futures_util::{StreamExt, future};
-use smartnotes::{Runtime, ScanOptions, Store, StoreExt};
+use smartnotes::{Runtime, Store, StoreExt};
 use smartnotes_bench_support::corpus;
 
 async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
@@ -32,7 +32,7 @@ async fn demo<F: Store>(fs: F) -> Result<(), Box<dyn std::error::Error>> {
     let pattern = args.get(1).map_or("ERROR", String::as_str);
 
     // `async for line in f`: the first lines, as a stream of batches.
-    let mut batches = fs.read_lines(&path, ScanOptions::default());
+    let mut batches = fs.read_lines(&path);
     if let Some(batch) = batches.next().await {
         for (number, line) in batch?.iter().take(2) {
             println!(

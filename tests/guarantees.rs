@@ -489,7 +489,7 @@ async fn an_interrupted_export_run_again_completes_the_rest<F: Store>(fs: F) {
         write_files(src.path(), &refs);
         let opts = with(strategy);
         let taken = fs
-            .pipeline_stream(src.path(), out.path(), &opts)
+            .pipeline_stream_with(src.path(), out.path(), &opts)
             .take(10)
             .count()
             .await;
@@ -556,7 +556,7 @@ async fn the_export_yields_its_outcomes_as_they_happen<F: Store>(fs: F) {
                 Note::new(format!("N{i}"), "", ["t"]),
             ))
         });
-        let mut outcomes = fs.export_stream(out.path(), notes, &with(strategy));
+        let mut outcomes = fs.export_stream_with(out.path(), notes, &with(strategy));
         let first = outcomes.next().await;
         assert!(
             matches!(first, Some(Ok(Outcome::Exported(_)))),

@@ -87,7 +87,7 @@ async fn counts_are_exact_at_every_range_edge<S: Store>(fs: S) {
 
 /// The final report of a scan: its count, after checking that it covered the whole file.
 async fn last<S: Store>(fs: &S, path: &Path, needle: &[u8], opts: ScanOptions) -> u64 {
-    let reports: Vec<_> = fs.scan_matching(path, needle, opts).collect().await;
+    let reports: Vec<_> = fs.scan_matching_with(path, needle, &opts).collect().await;
     let last = reports.last().unwrap().as_ref().unwrap();
     assert!(last.done);
     assert_eq!(
@@ -142,13 +142,13 @@ async fn a_dropped_or_truncated_scan_ends_cleanly<S: Store>(fs: S) {
         .with_min_range(1)
         .with_job(64 << 10)
         .with_buffer(4096);
-    let mut scan = fs.scan_matching(&path, "ERROR", opts);
+    let mut scan = fs.scan_matching_with(&path, "ERROR", &opts);
     let first = scan.next().await.unwrap().unwrap();
     assert!(!first.done);
     drop(scan);
     assert_eq!(last(&fs, &path, b"ERROR", opts).await, 20_000);
 
-    let mut scan = fs.scan_matching(&path, "ERROR", opts);
+    let mut scan = fs.scan_matching_with(&path, "ERROR", &opts);
     let first = scan.next().await.unwrap().unwrap();
     std::fs::OpenOptions::new()
         .write(true)

@@ -209,7 +209,7 @@ async fn a_store_without_a_blocking_twin_works_concurrently<S: Store>(fs: S) {
     let scan = store.count_matching("/app.log", "ERROR").await.unwrap();
     assert_eq!((scan.matching_lines, scan.bytes, scan.done), (1, 15, true));
     let lines: Vec<_> = store
-        .read_lines("/app.log", Default::default())
+        .read_lines_with("/app.log", &Default::default())
         .try_collect()
         .await
         .unwrap();

@@ -85,7 +85,7 @@ async fn outcomes_come_in_order_while_the_input_is_unread<S: Store>(fs: S) {
             Ok(note_file(i))
         });
         let opts = Options::default().with_strategy(strategy);
-        let mut outcomes = fs.export_stream(dir.path(), input, &opts);
+        let mut outcomes = fs.export_stream_with(dir.path(), input, &opts);
         let mut sources = Vec::new();
         while let Some(outcome) = outcomes.next().await {
             if sources.is_empty() {
@@ -115,7 +115,7 @@ async fn a_dropped_export_leaves_only_complete_notes<S: Store>(fs: S) {
         let input = stream::iter(0..300).map(|i| Ok(note_file(i)));
         let opts = Options::default().with_strategy(strategy);
         let taken: Vec<_> = fs
-            .export_stream(dir.path(), input, &opts)
+            .export_stream_with(dir.path(), input, &opts)
             .take(50)
             .collect()
             .await;
@@ -164,7 +164,7 @@ async fn a_folder_come_back_to_is_never_overwritten<S: Store>(fs: S) {
             file("a", "Same", "four"),
         ]);
         let outcomes: Vec<Outcome> = fs
-            .export_stream(dir.path(), input, &opts)
+            .export_stream_with(dir.path(), input, &opts)
             .try_collect()
             .await
             .expect("no fatal error");
@@ -192,7 +192,7 @@ async fn a_folder_come_back_to_is_never_overwritten<S: Store>(fs: S) {
         assert!(same.contains("one"), "never overwritten: {same}");
         // The first note again: its file is there with the same bytes, so it is unchanged.
         let again = fs
-            .export_stream(
+            .export_stream_with(
                 dir.path(),
                 stream::iter([file("a", "Same", "one")]),
                 &opts.with_write_mode(WriteMode::CreateNew),
@@ -209,7 +209,7 @@ async fn a_missing_source_is_the_one_fatal_item<S: Store>(fs: S) {
     let dir = temp();
     let missing = dir.path().join("nowhere");
     let items: Vec<_> = fs
-        .pipeline_stream(&missing, dir.path().join("out"), &Options::default())
+        .pipeline_stream_with(&missing, dir.path().join("out"), &Options::default())
         .collect()
         .await;
     assert_eq!(items.len(), 1);

@@ -101,7 +101,7 @@ async fn log_lines_and_counts<F: Store>(fs: F) {
     for buffer in [1, 3, 7, 64] {
         let opts = ScanOptions::default().with_buffer(buffer).with_job(50);
         let reports: Vec<_> = fs
-            .scan_matching(&path, "ERROR", opts)
+            .scan_matching_with(&path, "ERROR", &opts)
             .try_collect()
             .await
             .unwrap();
@@ -114,7 +114,11 @@ async fn log_lines_and_counts<F: Store>(fs: F) {
             "buffer {buffer}"
         );
 
-        let batches: Vec<_> = fs.read_lines(&path, opts).try_collect().await.unwrap();
+        let batches: Vec<_> = fs
+            .read_lines_with(&path, &opts)
+            .try_collect()
+            .await
+            .unwrap();
         let lines: Vec<(u64, Vec<u8>)> = batches
             .iter()
             .flat_map(|b| b.iter().map(|(n, l)| (n, l.to_vec())))
@@ -135,7 +139,7 @@ async fn log_lines_and_counts<F: Store>(fs: F) {
 
     // The long line is refused in its place when it is over the limit; the rest go on.
     let opts = ScanOptions::default().with_buffer(16).with_max_line(100);
-    let items: Vec<_> = fs.read_lines(&path, opts).collect().await;
+    let items: Vec<_> = fs.read_lines_with(&path, &opts).collect().await;
     let numbers = |item: &Result<smartnotes::Lines, Error>| -> Vec<u64> {
         item.as_ref()
             .map_or(Vec::new(), |b| b.iter().map(|(n, _)| n).collect())
@@ -168,7 +172,7 @@ async fn scan_errors_name_the_file<F: Store>(fs: F) {
     assert!(matches!(err, Error::Read { .. }), "{err:?}");
     assert!(err.to_string().contains("missing.log"), "{err}");
     let err = fs
-        .read_lines(&missing, ScanOptions::default())
+        .read_lines(&missing)
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();

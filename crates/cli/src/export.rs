@@ -376,7 +376,7 @@ impl StoreJob for Export<'_> {
         // In one store, the library refuses an export that could write into its source, and
         // leaves DEST out of the walk when it lies inside SRC (counting the notes there).
         let notes = if args.src.same_store(&args.dest) {
-            src.read_notes_for_export(args.src.path(), args.dest.path(), self.read)
+            src.read_notes_for_export_with(args.src.path(), args.dest.path(), self.read)
                 .await
                 .map_err(|e| fatal(&args.src, e))?
         } else {
@@ -407,7 +407,7 @@ impl StoreJob for Export<'_> {
                 }
                 ready(keep)
             });
-        let mut outcomes = dest.export_stream(args.dest.path(), notes, self.write);
+        let mut outcomes = dest.export_stream_with(args.dest.path(), notes, self.write);
         let mut counts = Counts::default();
         while let Some(outcome) = outcomes.next().await {
             // The one fatal item: the source's listing, or the destination.

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 use serde::Serialize;
-use smartnotes::{RuntimeKind, ScanOptions, ScanProgress, Store, StoreExt, StoreJob};
+use smartnotes::{RuntimeKind, ScanProgress, Store, StoreExt, StoreJob};
 
 use crate::place::{Location, Place, RetryArgs};
 use crate::{Fatal, Outcome, ui};
@@ -125,7 +125,7 @@ async fn scan<F: Store>(
     args: &Args,
     bar: &indicatif::ProgressBar,
 ) -> Result<ScanProgress, Fatal> {
-    let mut reports = fs.scan_matching(args.file.path(), &args.pattern, ScanOptions::default());
+    let mut reports = fs.scan_matching(args.file.path(), &args.pattern);
     let mut last = ScanProgress::default();
     while let Some(report) = reports.next().await {
         last = report.map_err(|e| crate::place::fatal(&args.file, e))?;

@@ -105,7 +105,7 @@ pub enum Error {
     },
     /// An export whose notes would be written into its own source (the same folder, or a
     /// source inside the destination's mirrored tree): refused before anything is read or
-    /// written ([`StoreExt::read_notes_for_export`](crate::StoreExt::read_notes_for_export)).
+    /// written ([`StoreExt::read_notes_for_export_with`](crate::StoreExt::read_notes_for_export_with)).
     #[error("cannot export {} into {}: {reason}", src.display(), path.display())]
     Overlap {
         /// The destination.

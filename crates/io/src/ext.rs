@@ -86,7 +86,7 @@ pub trait StoreExt: Store {
 
     /// The notes of `src` to export into `dest`, a folder of the same store: what
     /// [`pipeline_with`](StoreExt::pipeline_with) reads, for a program that filters or counts
-    /// the notes on their way to [`export_stream`](StoreExt::export_stream).
+    /// the notes on their way to [`export_stream`](StoreExt::export_stream_with).
     ///
     /// It checks first, before anything is read or written, that the export cannot write into
     /// its source: `dest` being `src` (however spelled: on local files a link, a relative path
@@ -108,14 +108,14 @@ pub trait StoreExt: Store {
     /// # futures_executor::block_on(async {
     /// let fs = MemFs::new(InlineRuntime);
     /// fs.insert("/notes/a.md", "# A\n")?;
-    /// let refused = fs.read_notes_for_export("/notes", "/notes/./", &Options::default()).await;
+    /// let refused = fs.read_notes_for_export_with("/notes", "/notes/./", &Options::default()).await;
     /// assert!(matches!(refused, Err(Error::Overlap { .. })));
-    /// let notes = fs.read_notes_for_export("/notes", "/out", &Options::default()).await?;
+    /// let notes = fs.read_notes_for_export_with("/notes", "/out", &Options::default()).await?;
     /// let report = fs.export("/out", notes).await?;
     /// assert_eq!(report.exported.len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
-    fn read_notes_for_export(
+    fn read_notes_for_export_with(
         &self,
         src: impl AsRef<Path>,
         dest: impl AsRef<Path>,
@@ -153,11 +153,11 @@ pub trait StoreExt: Store {
     /// fs.insert("/notes/a.md", "# A\n")?;
     /// fs.insert("/notes/b.md", "# B\n")?;
     /// let paths = vec!["/notes/b.md".into(), "/notes/a.md".into()];
-    /// let notes: Vec<_> = fs.read_files(paths, &Options::default()).try_collect().await?;
+    /// let notes: Vec<_> = fs.read_files_with(paths, &Options::default()).try_collect().await?;
     /// assert_eq!((notes[0].note.title.as_str(), notes[1].note.title.as_str()), ("B", "A"));
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
-    fn read_files(&self, paths: Vec<PathBuf>, opts: &Options) -> NoteStream {
+    fn read_files_with(&self, paths: Vec<PathBuf>, opts: &Options) -> NoteStream {
         crate::read::read_files(self, paths, opts)
     }
 
@@ -264,7 +264,7 @@ pub trait StoreExt: Store {
     ///     Ok(NoteFile::new("a", Note::new("Same", "one", ["x"]))),
     ///     Ok(NoteFile::new("b", Note::new("Same", "two", ["x"]))),
     /// ]);
-    /// let mut outcomes = fs.export_stream("/out", notes, &Options::default());
+    /// let mut outcomes = fs.export_stream_with("/out", notes, &Options::default());
     /// while let Some(outcome) = outcomes.next().await {
     ///     match outcome? {
     ///         Outcome::Exported(e) => println!("{} -> {}", e.source.display(), e.path.display()),
@@ -276,7 +276,7 @@ pub trait StoreExt: Store {
     /// assert!(fs.get("/out/same-2.md").is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
-    fn export_stream<'a, S>(
+    fn export_stream_with<'a, S>(
         &self,
         dest: impl AsRef<Path>,
         notes: S,
@@ -292,7 +292,7 @@ pub trait StoreExt: Store {
     ///
     /// It streams: notes are written while later ones are still being read, and memory is
     /// bounded by the strategy's window, not by the number of notes. It never writes into its
-    /// source: see [`read_notes_for_export`](StoreExt::read_notes_for_export) for what is
+    /// source: see [`read_notes_for_export_with`](StoreExt::read_notes_for_export_with) for what is
     /// refused, and for a `dest` inside `src` ([`Report::in_dest`] counts the notes already
     /// there, which a recursive walk leaves out).
     ///
@@ -321,7 +321,7 @@ pub trait StoreExt: Store {
         src: impl AsRef<Path>,
         dest: impl AsRef<Path>,
     ) -> impl Future<Output = Result<Report, Error>> + Send {
-        self.pipeline_stream(src, dest, &Options::default())
+        self.pipeline_stream_with(src, dest, &Options::default())
             .report()
     }
 
@@ -349,7 +349,7 @@ pub trait StoreExt: Store {
         dest: impl AsRef<Path>,
         opts: &Options,
     ) -> impl Future<Output = Result<Report, Error>> + Send {
-        self.pipeline_stream(src, dest, opts).report()
+        self.pipeline_stream_with(src, dest, opts).report()
     }
 
     /// [`pipeline_with`](StoreExt::pipeline_with) as a stream of [`Outcome`]s, one per note
@@ -367,13 +367,13 @@ pub trait StoreExt: Store {
     /// fs.insert("/notes/a.md", "# A\n")?;
     /// fs.insert("/notes/b.md", "# B\n")?;
     /// let exported = fs
-    ///     .pipeline_stream("/notes", "/out", &Options::default())
+    ///     .pipeline_stream_with("/notes", "/out", &Options::default())
     ///     .try_fold(0, |n, outcome| async move { Ok(n + matches!(outcome, Outcome::Exported(_)) as usize) })
     ///     .await?;
     /// assert_eq!(exported, 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
-    fn pipeline_stream(
+    fn pipeline_stream_with(
         &self,
         src: impl AsRef<Path>,
         dest: impl AsRef<Path>,
@@ -425,6 +425,30 @@ pub trait StoreExt: Store {
     /// # Examples
     /// ```
     /// use futures_util::TryStreamExt;
+    /// use smartnotes_io::StoreExt;
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/app.log", "ERROR a\nINFO b\nERROR c\n")?;
+    /// let last = fs.scan_matching("/app.log", "ERROR").try_collect::<Vec<_>>().await?.pop();
+    /// assert_eq!(last.map(|r| (r.done, r.matching_lines)), Some((true, 2)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn scan_matching(
+        &self,
+        path: impl AsRef<Path>,
+        needle: impl AsRef<[u8]>,
+    ) -> BoxStream<'static, Result<ScanProgress, Error>> {
+        self.scan_matching_with(path, needle, &ScanOptions::default())
+    }
+
+    /// [`scan_matching`](StoreExt::scan_matching) with [`ScanOptions`] (buffer, job size,
+    /// workers).
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::TryStreamExt;
     /// use smartnotes_io::{ScanOptions, StoreExt};
     /// use smartnotes_io::testing::{InlineRuntime, MemFs};
     ///
@@ -432,20 +456,20 @@ pub trait StoreExt: Store {
     /// let fs = MemFs::new(InlineRuntime);
     /// fs.insert("/app.log", "ERROR a\nINFO b\nERROR c\n")?;
     /// let reports: Vec<_> = fs
-    ///     .scan_matching("/app.log", "ERROR", ScanOptions::default().with_buffer(4).with_job(8))
+    ///     .scan_matching_with("/app.log", "ERROR", &ScanOptions::default().with_buffer(4).with_job(8))
     ///     .try_collect()
     ///     .await?;
     /// let last = reports.last().unwrap();
     /// assert!(last.done && last.matching_lines == 2 && reports.len() > 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
-    fn scan_matching(
+    fn scan_matching_with(
         &self,
         path: impl AsRef<Path>,
         needle: impl AsRef<[u8]>,
-        opts: ScanOptions,
+        opts: &ScanOptions,
     ) -> BoxStream<'static, Result<ScanProgress, Error>> {
-        crate::scan::scan_matching(self, path.as_ref(), needle.as_ref(), opts)
+        crate::scan::scan_matching(self, path.as_ref(), needle.as_ref(), *opts)
     }
 
     /// The lines of a file as a stream of batches (`async for line in f`, a batch at a time),
@@ -461,26 +485,47 @@ pub trait StoreExt: Store {
     /// # Examples
     /// ```
     /// use futures_util::TryStreamExt;
-    /// use smartnotes_io::{ScanOptions, StoreExt};
+    /// use smartnotes_io::StoreExt;
     /// use smartnotes_io::testing::{InlineRuntime, MemFs};
     ///
     /// # futures_executor::block_on(async {
     /// let fs = MemFs::new(InlineRuntime);
     /// fs.insert("/app.log", "GET /\r\nERROR disk\nlast")?;
     /// let mut lines = Vec::new();
-    /// let mut batches = fs.read_lines("/app.log", ScanOptions::default());
+    /// let mut batches = fs.read_lines("/app.log");
     /// while let Some(batch) = batches.try_next().await? {
     ///     lines.extend(batch.iter().map(|(_, line)| String::from_utf8_lossy(line).into_owned()));
     /// }
     /// assert_eq!(lines, ["GET /", "ERROR disk", "last"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
-    fn read_lines(
+    fn read_lines(&self, path: impl AsRef<Path>) -> BoxStream<'static, Result<Lines, Error>> {
+        self.read_lines_with(path, &ScanOptions::default())
+    }
+
+    /// [`read_lines`](StoreExt::read_lines) with [`ScanOptions`] (the longest line, the batch
+    /// size).
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::StreamExt;
+    /// use smartnotes_io::{Error, ScanOptions, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/app.log", "short\nthis line is too long\nok")?;
+    /// let opts = ScanOptions::default().with_max_line(8);
+    /// let items: Vec<_> = fs.read_lines_with("/app.log", &opts).collect::<Vec<_>>().await;
+    /// assert!(items.iter().any(|item| matches!(item, Err(Error::LineTooLong { line: 2, .. }))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    fn read_lines_with(
         &self,
         path: impl AsRef<Path>,
-        opts: ScanOptions,
+        opts: &ScanOptions,
     ) -> BoxStream<'static, Result<Lines, Error>> {
-        crate::scan::read_lines(self, path.as_ref(), opts)
+        crate::scan::read_lines(self, path.as_ref(), *opts)
     }
 }
 

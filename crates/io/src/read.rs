@@ -87,7 +87,7 @@ impl NoteStream {
 
     /// The notes already in the export's destination that the walk leaves out, when the
     /// destination lies inside the source of a recursive
-    /// [`read_notes_for_export`](crate::StoreExt::read_notes_for_export) (counted before
+    /// [`read_notes_for_export_with`](crate::StoreExt::read_notes_for_export_with) (counted before
     /// anything is written, so they are never silently dropped); 0 otherwise.
     ///
     /// # Examples
@@ -101,7 +101,7 @@ impl NoteStream {
     /// fs.insert("/notes/a.md", "# A\n")?;
     /// fs.insert("/notes/out/old.md", "# Old\n")?;
     /// let opts = Options::default().with_recursive(true);
-    /// let notes = fs.read_notes_for_export("/notes", "/notes/out", &opts).await?;
+    /// let notes = fs.read_notes_for_export_with("/notes", "/notes/out", &opts).await?;
     /// assert_eq!(notes.in_dest().get(), 1);
     /// assert_eq!(notes.count().await, 1); // a.md only
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
@@ -202,7 +202,7 @@ pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteSt
 }
 
 /// The notes of the files `paths` names, in that order
-/// ([`StoreExt::read_files`](crate::StoreExt::read_files) documents it).
+/// ([`StoreExt::read_files_with`](crate::StoreExt::read_files_with) documents it).
 pub(crate) fn read_files<S: Store>(fs: &S, paths: Vec<PathBuf>, opts: &Options) -> NoteStream {
     let first = paths.first().map_or(Path::new(""), PathBuf::as_path);
     let plan = match Plan::new(fs, opts, first) {

@@ -312,7 +312,7 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Where `inner` lies relative to `outer`: `Some(rest)` when `inner` is the folder `outer`
     /// (`rest` empty) or lies inside it (`outer.join(rest)` is `inner`), however either is
     /// spelled; `None` otherwise. Neither need exist. An export uses it to never write into
-    /// its own source ([`StoreExt::read_notes_for_export`](crate::StoreExt::read_notes_for_export)).
+    /// its own source ([`StoreExt::read_notes_for_export_with`](crate::StoreExt::read_notes_for_export_with)).
     ///
     /// The default compares the paths as written, with `.` dropped and `..` taking back the
     /// component before it: right for a store whose paths are keys (an object store, the

@@ -434,7 +434,7 @@ async fn server_stopped_mid_export<R: Runtime>(mut w: World<R>) {
         .with_names(Names::Keep)
         .with_strategy(Strategy::Concurrent { limit: 8 });
     let notes = w.local.read_notes_with(w.src(), &opts);
-    let mut outcomes = w.bucket.export_stream("out", notes, &opts);
+    let mut outcomes = w.bucket.export_stream_with("out", notes, &opts);
     let (mut exported, mut skipped) = (Vec::new(), Vec::new());
     while let Some(outcome) = outcomes.next().await {
         match outcome.unwrap() {
@@ -527,7 +527,7 @@ async fn reads_and_scans<R: Runtime>(w: World<R>) {
         .unwrap();
     let expected = log.lines().filter(|l| l.contains("ERROR")).count() as u64;
     let opts = ScanOptions::default().with_job(64 << 10); // several ranged reads
-    let mut reports = w.bucket.scan_matching("logs/app.log", "ERROR", opts);
+    let mut reports = w.bucket.scan_matching_with("logs/app.log", "ERROR", &opts);
     let mut last = None;
     let mut count = 0;
     while let Some(report) = reports.next().await {
@@ -543,7 +543,7 @@ async fn reads_and_scans<R: Runtime>(w: World<R>) {
     );
     let lines: Vec<_> = w
         .bucket
-        .read_lines("logs/app.log", ScanOptions::default())
+        .read_lines("logs/app.log")
         .try_collect()
         .await
         .unwrap();

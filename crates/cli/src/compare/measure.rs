@@ -80,7 +80,7 @@ impl StoreJob for Reading<'_> {
             loop {
                 // Notes that parsed, as the baseline counts them.
                 read += fs
-                    .read_files(paths.to_vec(), opts)
+                    .read_files_with(paths.to_vec(), opts)
                     .filter(|note| std::future::ready(note.is_ok()))
                     .count()
                     .await;
@@ -108,7 +108,7 @@ impl StoreJob for Exporting<'_> {
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
         let start = Instant::now();
-        let notes = fs.read_files(self.paths.to_vec(), self.opts);
+        let notes = fs.read_files_with(self.paths.to_vec(), self.opts);
         let report = fs.export_with(self.dest, notes, self.opts).await?;
         Ok(ui::rate(
             report.exported.len() as f64,

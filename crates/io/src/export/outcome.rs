@@ -106,8 +106,8 @@ pub enum Outcome {
 }
 
 /// The outcomes of an export as they happen, one per input, in input order
-/// ([`StoreExt::export_stream`](crate::StoreExt::export_stream),
-/// [`StoreExt::pipeline_stream`](crate::StoreExt::pipeline_stream)).
+/// ([`StoreExt::export_stream_with`](crate::StoreExt::export_stream_with),
+/// [`StoreExt::pipeline_stream_with`](crate::StoreExt::pipeline_stream_with)).
 ///
 /// An `Err` item is fatal (the destination could not be created, the source folder could not
 /// be listed, the strategy is not supported by the store) and is the only item. Consuming the
@@ -134,7 +134,7 @@ impl ExportStream<'_> {
     /// # futures_executor::block_on(async {
     /// let fs = MemFs::new(InlineRuntime);
     /// fs.insert("/notes/.draft.md", "# Draft\n")?;
-    /// let export = fs.pipeline_stream("/notes", "/out", &Options::default());
+    /// let export = fs.pipeline_stream_with("/notes", "/out", &Options::default());
     /// let hidden = export.hidden();
     /// assert!(export.report().await?.is_complete());
     /// assert_eq!(hidden.get(), 1);
@@ -158,7 +158,7 @@ impl ExportStream<'_> {
     /// fs.insert("/notes/a.md", "# A\n")?;
     /// fs.insert("/notes/out/mine.md", "# Mine\n")?;
     /// let opts = Options::default().with_recursive(true);
-    /// let export = fs.pipeline_stream("/notes", "/notes/out", &opts);
+    /// let export = fs.pipeline_stream_with("/notes", "/notes/out", &opts);
     /// let in_dest = export.in_dest();
     /// assert_eq!(export.report().await?.exported.len(), 1);
     /// assert_eq!(in_dest.get(), 1);
@@ -183,7 +183,7 @@ impl ExportStream<'_> {
     /// # futures_executor::block_on(async {
     /// let fs = MemFs::new(InlineRuntime);
     /// let notes = stream::iter([Ok(NoteFile::new("mem", Note::new("Hi", "body", ["x"])))]);
-    /// let report = fs.export_stream("/out", notes, &Options::default()).report().await?;
+    /// let report = fs.export_stream_with("/out", notes, &Options::default()).report().await?;
     /// assert_eq!(report.exported.len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```

@@ -13,7 +13,7 @@ use crate::strategy::Plan;
 use crate::{Count, Error, Layout, Options};
 
 /// Reads the notes of `src` and exports them to `dest`, as a stream of outcomes
-/// ([`StoreExt::pipeline_stream`](crate::StoreExt::pipeline_stream) documents it).
+/// ([`StoreExt::pipeline_stream_with`](crate::StoreExt::pipeline_stream_with) documents it).
 pub(crate) fn pipeline_stream<F: Store>(
     fs: &F,
     src: &Path,

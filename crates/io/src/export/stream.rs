@@ -14,7 +14,7 @@ use crate::strategy::{Plan, in_batches};
 use crate::{Count, Error, NoteFile, Options};
 
 /// The outcomes of writing each note of `notes` to `dest`, as a stream
-/// ([`StoreExt::export_stream`](crate::StoreExt::export_stream) documents it).
+/// ([`StoreExt::export_stream_with`](crate::StoreExt::export_stream_with) documents it).
 pub(crate) fn export_stream<'a, F, S>(
     fs: &F,
     dest: &Path,

@@ -51,7 +51,7 @@ impl ScanOptions {
     /// let fs = MemFs::new(InlineRuntime);
     /// fs.insert("/app.log", "ERROR a\nINFO b\nERROR c\n")?;
     /// let opts = ScanOptions::default().with_buffer(3); // "ERROR" spans reads: still found
-    /// let reports: Vec<_> = fs.scan_matching("/app.log", "ERROR", opts).try_collect().await?;
+    /// let reports: Vec<_> = fs.scan_matching_with("/app.log", "ERROR", &opts).try_collect().await?;
     /// assert_eq!(reports.last().map(|r| r.matching_lines), Some(2));
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
@@ -73,7 +73,7 @@ impl ScanOptions {
     /// let fs = MemFs::new(InlineRuntime);
     /// fs.insert("/app.log", "ERROR a\nINFO b\nERROR c\n")?; // 23 bytes
     /// let opts = ScanOptions::default().with_buffer(8).with_job(8);
-    /// let reports: Vec<_> = fs.scan_matching("/app.log", "ERROR", opts).try_collect().await?;
+    /// let reports: Vec<_> = fs.scan_matching_with("/app.log", "ERROR", &opts).try_collect().await?;
     /// let bytes: Vec<u64> = reports.iter().map(|r| r.bytes).collect();
     /// assert_eq!(bytes, [8, 16, 23]); // one report per job of 8 bytes
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
@@ -122,7 +122,7 @@ impl ScanOptions {
     /// let fs = MemFs::new(InlineRuntime);
     /// fs.insert("/app.log", "ok\nfar too long\nok")?;
     /// let opts = ScanOptions::default().with_max_line(4);
-    /// let lines: Vec<_> = fs.read_lines("/app.log", opts).collect().await;
+    /// let lines: Vec<_> = fs.read_lines_with("/app.log", &opts).collect().await;
     /// assert!(matches!(lines[1], Err(Error::LineTooLong { line: 2, limit: 4, .. })));
     /// assert_eq!(lines.len(), 3); // the stream goes on after a long line
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
