@@ -48,6 +48,11 @@ pub(crate) struct Args {
     /// Also read hidden files and folders (names starting with `.`), skipped by default.
     #[arg(long)]
     hidden: bool,
+    /// Give each exported note its source's modification time (static-site generators date
+    /// pages by it), also an unchanged one. Local DEST only: a bucket sets an object's
+    /// Last-Modified itself; from a bucket, each object's Last-Modified (one HEAD request).
+    #[arg(long)]
+    preserve_mtime: bool,
     /// Export only notes with this tag (repeat for any of several tags; case-insensitive; `a`
     /// also matches the nested `a/b`).
     #[arg(short, long = "tag", value_name = "TAG")]
@@ -155,6 +160,14 @@ struct Summary {
 
 pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     let (read, write) = args.strategies()?;
+    if args.preserve_mtime && args.dest.is_remote() {
+        return Err(format!(
+            "{}: --preserve-mtime needs a local DEST (a bucket sets an object's Last-Modified \
+             itself when it is written)",
+            args.dest
+        )
+        .into());
+    }
     if let Location::Local(src) = &args.src {
         crate::notes_folder(src)?;
     }
@@ -170,6 +183,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
             NamesArg::Slug => Names::Slug,
             NamesArg::Keep => Names::Keep,
         })
+        .with_preserve_mtime(args.preserve_mtime)
         .with_write_mode(if args.replace {
             WriteMode::Replace
         } else {

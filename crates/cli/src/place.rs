@@ -8,7 +8,7 @@ use std::future::Future;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use futures_util::future::Either;
 use smartnotes::object_store::client::RetryConfig;
@@ -329,6 +329,18 @@ impl<R: Runtime> Store for Place<R> {
 
     fn create_dir_all(&self, dir: &Path) -> impl Future<Output = io::Result<()>> + Send {
         on_store!(either self, |fs| fs.create_dir_all(dir))
+    }
+
+    fn modified(&self, path: &Path) -> impl Future<Output = io::Result<SystemTime>> + Send {
+        on_store!(either self, |fs| fs.modified(path))
+    }
+
+    fn set_modified(
+        &self,
+        path: &Path,
+        time: SystemTime,
+    ) -> impl Future<Output = io::Result<()>> + Send {
+        on_store!(either self, |fs| fs.set_modified(path, time))
     }
 
     fn write_atomic(

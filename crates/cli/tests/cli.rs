@@ -838,3 +838,37 @@ fn skip_tag_leaves_notes_out_and_counts_them() {
     assert_eq!(only_skip.status.code(), Some(0));
     assert!(text(&only_skip.stdout).contains("left out 2 by --tag or --skip-tag"));
 }
+
+/// `--preserve-mtime` gives each exported note its source's time; a bucket DEST is refused with
+/// the reason, before anything is done.
+#[test]
+fn preserve_mtime_keeps_the_sources_time() {
+    let root = tempfile::tempdir().unwrap();
+    let notes = root.path().join("notes");
+    write(&notes, "a.md", b"# A\n");
+    let then = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(notes.join("a.md"))
+        .unwrap()
+        .set_modified(then)
+        .unwrap();
+    let out = root.path().join("out");
+    let run = smartnotes(&[
+        "export",
+        "--preserve-mtime",
+        "--names",
+        "keep",
+        s(&notes),
+        s(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let time = std::fs::metadata(out.join("a.md"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(time, then);
+    let bucket = smartnotes(&["export", "--preserve-mtime", s(&notes), "s3://b/x"]);
+    assert_eq!(bucket.status.code(), Some(2));
+    assert!(text(&bucket.stderr).contains("--preserve-mtime needs a local DEST"));
+}

@@ -25,6 +25,9 @@ pub struct NoteFile {
     pub folder: PathBuf,
     /// The note.
     pub note: Note,
+    /// When the file was last modified, when the read was asked for it
+    /// ([`Options::preserve_mtime`](crate::Options::preserve_mtime)) and the store keeps times.
+    pub modified: Option<std::time::SystemTime>,
 }
 
 impl NoteFile {
@@ -41,6 +44,7 @@ impl NoteFile {
             path: path.into(),
             folder: PathBuf::new(),
             note,
+            modified: None,
         }
     }
 
@@ -196,7 +200,7 @@ pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteSt
     };
     let hidden = Count::default();
     let listed = list_notes(fs, dir, opts, &plan, hidden.clone());
-    let mut notes = load_notes(fs, listed, opts.max_note_bytes, plan);
+    let mut notes = with_times(fs, load_notes(fs, listed, opts.max_note_bytes, plan), opts);
     notes.hidden = hidden;
     notes
 }
@@ -210,7 +214,32 @@ pub(crate) fn read_files<S: Store>(fs: &S, paths: Vec<PathBuf>, opts: &Options) 
         Err(error) => return NoteStream::new(stream::iter([Err(error)]).boxed()),
     };
     let listed = stream::iter(paths).map(|path| Ok(Listed::top(path)));
-    load_notes(fs, listed, opts.max_note_bytes, plan)
+    with_times(fs, load_notes(fs, listed, opts.max_note_bytes, plan), opts)
+}
+
+/// `notes` with each file's modification time, when the options ask for it
+/// ([`Options::preserve_mtime`]); a store that cannot tell leaves it `None`. Up to 64 asked at
+/// once, in order.
+pub(crate) fn with_times<S: Store>(fs: &S, notes: NoteStream, opts: &Options) -> NoteStream {
+    if !opts.preserve_mtime {
+        return notes;
+    }
+    let (hidden, in_dest) = (notes.hidden(), notes.in_dest());
+    let fs = fs.clone();
+    let inner = notes
+        .map(move |item| {
+            let fs = fs.clone();
+            async move {
+                let mut file = item?;
+                file.modified = fs.modified(&file.path).await.ok();
+                Ok(file)
+            }
+        })
+        .buffered(64)
+        .boxed();
+    let mut timed = NoteStream::new(inner).with_in_dest(in_dest);
+    timed.hidden = hidden;
+    timed
 }
 
 /// The note files under `dir` as a stream, in sorted path order; the first step of

@@ -7,6 +7,7 @@ use std::future::{Future, ready};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
 
 use futures_util::future::Either;
 
@@ -177,6 +178,32 @@ pub trait BlockingStore: Clone + Send + Sync + 'static {
     /// Whatever removing fails with (`NotFound` included).
     fn remove_file(&self, path: &Path) -> io::Result<()>;
 
+    /// When the file at `path` was last modified (for
+    /// [`Options::preserve_mtime`](crate::Options::preserve_mtime)).
+    ///
+    /// # Errors
+    /// Whatever reading its metadata fails with; `Unsupported` by default.
+    fn modified(&self, path: &Path) -> io::Result<SystemTime> {
+        let _ = path;
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "this store keeps no modification times",
+        ))
+    }
+
+    /// Sets the modification time of the file at `path` (never of what a symbolic link there
+    /// points to).
+    ///
+    /// # Errors
+    /// Whatever setting it fails with; `Unsupported` by default.
+    fn set_modified(&self, path: &Path, time: SystemTime) -> io::Result<()> {
+        let _ = (path, time);
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "this store keeps no modification times",
+        ))
+    }
+
     /// The bytes of each file of `paths` (at most `limit` each), one result per path, in
     /// order: what [`Strategy::Uring`] reads a batch with. The default
     /// [reads](Self::read) each in turn (so on such a store `Uring` is `Blocking`); a store
@@ -298,6 +325,30 @@ pub trait Store: Clone + Send + Sync + 'static {
             reader.take(len as u64).read_to_end(&mut bytes)?;
             Ok(bytes)
         })
+    }
+
+    /// When the file at `path` was last modified; by default the blocking twin's answer.
+    ///
+    /// # Errors
+    /// Whatever reading its metadata fails with; `Unsupported` for a store that keeps no times.
+    fn modified(&self, path: &Path) -> impl Future<Output = io::Result<SystemTime>> + Send {
+        let path = path.to_owned();
+        on_blocking(self, move |fs| fs.modified(&path))
+    }
+
+    /// Sets the modification time of the file at `path` (never of what a symbolic link there
+    /// points to); by default on the blocking twin.
+    ///
+    /// # Errors
+    /// Whatever setting it fails with; `Unsupported` for a store whose times are its own (an
+    /// object store sets `Last-Modified` itself).
+    fn set_modified(
+        &self,
+        path: &Path,
+        time: SystemTime,
+    ) -> impl Future<Output = io::Result<()>> + Send {
+        let path = path.to_owned();
+        on_blocking(self, move |fs| fs.set_modified(&path, time))
     }
 
     /// Whether folders are things of their own (a directory that may also be a symbolic

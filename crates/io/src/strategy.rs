@@ -225,6 +225,11 @@ pub struct Options {
     pub layout: Layout,
     /// How exported files are named: from the title (the default), or the source's own name.
     pub names: Names,
+    /// Give each exported note its source's modification time (off by default: a written
+    /// note has the export's time). Needs a source that keeps times and a destination that can
+    /// set them ([`Store::set_modified`](crate::Store::set_modified)); an unchanged note gets
+    /// it too.
+    pub preserve_mtime: bool,
 }
 
 /// Where an export puts each note.
@@ -265,6 +270,7 @@ impl Default for Options {
             hidden: false,
             layout: Layout::Mirror,
             names: Names::Slug,
+            preserve_mtime: false,
         }
     }
 }
@@ -413,6 +419,19 @@ impl Options {
     #[must_use]
     pub fn with_names(mut self, names: Names) -> Self {
         self.names = names;
+        self
+    }
+
+    /// The same with [`Options::preserve_mtime`] set to `preserve`.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::Options;
+    /// assert!(Options::default().with_preserve_mtime(true).preserve_mtime);
+    /// ```
+    #[must_use]
+    pub fn with_preserve_mtime(mut self, preserve: bool) -> Self {
+        self.preserve_mtime = preserve;
         self
     }
 }

@@ -92,6 +92,45 @@ pub(crate) fn write_file<B: BlockingStore>(
     write_via_temp(fs, path, bytes, mode)
 }
 
+/// Sets the modification time of the entry at `path` itself: on Linux one `utimensat` that
+/// never follows a symbolic link (the access time omitted); elsewhere only on a regular file
+/// that is not a link (checked, then opened: a link swapped in between is followed there).
+pub(crate) fn set_modified(path: &Path, time: std::time::SystemTime) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{AtFlags, CWD, Timespec, Timestamps, UTIME_OMIT};
+        let since = time
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let times = Timestamps {
+            last_access: Timespec {
+                tv_sec: 0,
+                tv_nsec: UTIME_OMIT,
+            },
+            last_modification: Timespec {
+                tv_sec: i64::try_from(since.as_secs())
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?,
+                tv_nsec: i64::from(since.subsec_nanos()),
+            },
+        };
+        rustix::fs::utimensat(CWD, path, &times, AtFlags::SYMLINK_NOFOLLOW)?;
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        if !std::fs::symlink_metadata(path)?.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file: its time is left as it is",
+            ));
+        }
+        std::fs::File::options()
+            .write(true)
+            .open(path)?
+            .set_modified(time)
+    }
+}
+
 #[cfg(target_os = "linux")]
 mod linux {
     use std::collections::HashSet;

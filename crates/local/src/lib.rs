@@ -36,6 +36,7 @@ mod uring {
 use std::future::Future;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
 
 use smartnotes_io::Runtime;
 use smartnotes_io::store::{BlockingStore, Entry, EntryKind, Store, WriteMode};
@@ -148,6 +149,16 @@ impl BlockingStore for StdFs {
 
     fn write_file(&self, path: &Path, bytes: &[u8], mode: WriteMode) -> io::Result<()> {
         fast_path::write_file(self, path, bytes, mode)
+    }
+
+    fn modified(&self, path: &Path) -> io::Result<SystemTime> {
+        std::fs::metadata(path)?.modified()
+    }
+
+    /// One `utimensat` on Linux, on the entry itself (a symbolic link's own time, never its
+    /// target's); the access time is left as it is.
+    fn set_modified(&self, path: &Path, time: SystemTime) -> io::Result<()> {
+        fast_path::set_modified(path, time)
     }
 
     /// Through this thread's io_uring ring (feature `uring`, Linux): per 32 files one

@@ -70,6 +70,7 @@ use std::future::Future;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use object_store::path::Path as Key;
 use object_store::{
@@ -470,6 +471,19 @@ impl<R: Runtime> Store for ObjectFs<R> {
                     },
                     Err(e) => Err(to_io(e)),
                 }
+            })
+        });
+        async move { request?.await }
+    }
+
+    /// The object's `Last-Modified`, from one `HEAD` request. (Setting it is not possible: the
+    /// service sets it when an object is written, so `set_modified` is `Unsupported`.)
+    fn modified(&self, path: &Path) -> impl Future<Output = io::Result<SystemTime>> + Send {
+        let store = self.store.clone();
+        let request = key(path).map(|key| {
+            self.on_io(async move {
+                let meta = store.head(&key).await.map_err(to_io)?;
+                Ok(SystemTime::from(meta.last_modified))
             })
         });
         async move { request?.await }

@@ -113,7 +113,12 @@ impl Folders {
     }
 
     fn name(&mut self, folder: PathBuf, file: NoteFile) -> Job {
-        let NoteFile { path, note, .. } = file;
+        let NoteFile {
+            path,
+            note,
+            modified,
+            ..
+        } = file;
         let dest = self.dest.join(&folder);
         let unique = self.open.entry(folder).or_default();
         let name = name_in(unique, self.names, &path, &note);
@@ -121,6 +126,7 @@ impl Folders {
             dest: dest.join(name),
             source: path,
             note: Box::new(note),
+            modified,
         }
     }
 

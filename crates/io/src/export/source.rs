@@ -7,7 +7,7 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use super::outcome::ExportStream;
 use super::stream::export_stream;
-use crate::read::{list_notes, load_notes};
+use crate::read::{list_notes, load_notes, with_times};
 use crate::store::Store;
 use crate::strategy::Plan;
 use crate::{Count, Error, Layout, Options};
@@ -43,7 +43,8 @@ pub(crate) fn pipeline_stream<F: Store>(
                 return Err(error);
             }
         }
-        let notes = load_notes(&fs, listed, read.opts.max_note_bytes, plan);
+        let loaded = load_notes(&fs, listed, read.opts.max_note_bytes, plan);
+        let notes = with_times(&fs, loaded, &read.opts);
         Ok(export_stream(&fs, &dest, notes, &opts).inner)
     })
     .try_flatten()

@@ -51,7 +51,7 @@ where
 {
     let (fs, writing, dest) = (
         fs.clone(),
-        Writing::new(opts.write_mode),
+        Writing::new(opts.write_mode, opts.preserve_mtime),
         dest.to_path_buf(),
     );
     let setup = {

@@ -10,6 +10,7 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, Waker};
+use std::time::SystemTime;
 
 use smartnotes_core::Note;
 
@@ -23,6 +24,8 @@ pub(super) enum Job {
         source: PathBuf,
         dest: PathBuf,
         note: Box<Note>,
+        /// The source's modification time, to give the written file when asked.
+        modified: Option<SystemTime>,
     },
     Failed {
         /// The note, when it was read and could not be placed; else the error's own path.
@@ -38,13 +41,16 @@ pub(super) enum Job {
 #[derive(Clone, Debug)]
 pub(super) struct Writing {
     mode: WriteMode,
+    /// Give each written (or unchanged) file its source's modification time.
+    preserve_mtime: bool,
     occupied: Arc<AtomicBool>,
 }
 
 impl Writing {
-    pub(super) fn new(mode: WriteMode) -> Self {
+    pub(super) fn new(mode: WriteMode, preserve_mtime: bool) -> Self {
         Self {
             mode,
+            preserve_mtime,
             occupied: Arc::default(),
         }
     }
@@ -65,6 +71,11 @@ pub(super) trait Writes {
         mode: WriteMode,
     ) -> impl Future<Output = io::Result<()>> + Send;
     fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send;
+    fn set_modified(
+        &self,
+        path: &Path,
+        time: SystemTime,
+    ) -> impl Future<Output = io::Result<()>> + Send;
     /// Whether reading is cheap here (a store with a blocking twin: files), so that looking at
     /// a destination before writing costs less than a failed write. A store of requests (an
     /// object store) always writes first, conditionally, and reads only when something was there.
@@ -86,6 +97,14 @@ impl<F: Store> Writes for OnStore<'_, F> {
 
     fn read(&self, path: &Path, limit: u64) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
         self.0.read(path, limit)
+    }
+
+    fn set_modified(
+        &self,
+        path: &Path,
+        time: SystemTime,
+    ) -> impl Future<Output = io::Result<()>> + Send {
+        self.0.set_modified(path, time)
     }
 
     fn reads_cheaply(&self) -> bool {
@@ -110,6 +129,14 @@ impl<B: BlockingStore> Writes for OnTwin<'_, B> {
         ready(self.0.read(path, limit))
     }
 
+    fn set_modified(
+        &self,
+        path: &Path,
+        time: SystemTime,
+    ) -> impl Future<Output = io::Result<()>> + Send {
+        ready(self.0.set_modified(path, time))
+    }
+
     fn reads_cheaply(&self) -> bool {
         true
     }
@@ -124,7 +151,12 @@ impl Job {
     pub(super) async fn write<W: Writes>(self, on: &W, writing: &Writing) -> Outcome {
         let mode = writing.mode;
         let result = match &self {
-            Job::Write { dest, note, .. } => {
+            Job::Write {
+                dest,
+                note,
+                modified,
+                ..
+            } => {
                 let bytes = note.render().into_bytes();
                 let limit = bytes.len() as u64;
                 let looked = if on.reads_cheaply() && writing.occupied.load(Ordering::Relaxed) {
@@ -132,7 +164,7 @@ impl Job {
                 } else {
                     Err(io::ErrorKind::NotFound.into())
                 };
-                match looked {
+                let written = match looked {
                     // Nothing there (or nothing readable: the write says why): a new file, or
                     // if one appeared meanwhile, settled as one that was there.
                     Err(e) if e.kind() != io::ErrorKind::FileTooLarge => {
@@ -146,6 +178,19 @@ impl Job {
                         }
                     }
                     there => Self::settle(on, dest, &bytes, mode, there).await,
+                };
+                match (written, modified) {
+                    (Ok(done), Some(time)) if writing.preserve_mtime => on
+                        .set_modified(dest, *time)
+                        .await
+                        .map(|()| done)
+                        .map_err(|e| {
+                            io::Error::new(
+                                e.kind(),
+                                format!("written, but its modification time was not set: {e}"),
+                            )
+                        }),
+                    (written, _) => written,
                 }
             }
             Job::Failed { .. } => Ok(Written::New),

@@ -327,4 +327,10 @@ impl<B: BlockingStore> BlockingStore for FailingBlockingFs<B> {
     fn remove_file(&self, path: &Path) -> io::Result<()> {
         self.inner.remove_file(path)
     }
+    fn modified(&self, path: &Path) -> io::Result<std::time::SystemTime> {
+        self.inner.modified(path)
+    }
+    fn set_modified(&self, path: &Path, time: std::time::SystemTime) -> io::Result<()> {
+        self.inner.set_modified(path, time)
+    }
 }
