@@ -48,6 +48,14 @@ pub(crate) struct Args {
     /// Also read hidden files and folders (names starting with `.`), skipped by default.
     #[arg(long)]
     hidden: bool,
+    /// Do not honour ignore files (by default `.export-ignore` in any folder, and `.gitignore`
+    /// and `.ignore` in a git repository, gitignore syntax, as ripgrep does).
+    #[arg(long)]
+    no_ignore: bool,
+    /// Leave out the files and folders that match this glob (gitignore syntax, from SRC;
+    /// repeatable; wins over the ignore files). Counted as ignored.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
     /// Give each exported note its source's modification time (static-site generators date
     /// pages by it), also an unchanged one. Local DEST only: a bucket sets an object's
     /// Last-Modified itself; from a bucket, each object's Last-Modified (one HEAD request).
@@ -144,6 +152,8 @@ struct Summary {
     unchanged: usize,
     /// Hidden files and folders passed over (see --hidden).
     hidden: usize,
+    /// Files and folders left out by an ignore file or --exclude.
+    ignored: usize,
     /// Notes already in DEST, not read: DEST lies inside SRC, and the walk leaves it out.
     in_dest: usize,
     /// Notes read but left out by `--tag` or `--skip-tag`.
@@ -184,6 +194,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
             NamesArg::Keep => Names::Keep,
         })
         .with_preserve_mtime(args.preserve_mtime)
+        .with_ignore_files(!args.no_ignore)
         .with_write_mode(if args.replace {
             WriteMode::Replace
         } else {
@@ -200,6 +211,10 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     } else {
         format!("{} reads, {} writes", label(read), label(write))
     };
+    let opts = args
+        .exclude
+        .iter()
+        .fold(opts, |opts, glob| opts.with_exclude_glob(glob));
     let (read_opts, write_opts) = (opts.clone().with_strategy(read), opts.with_strategy(write));
     let start = Instant::now();
     let mut out = Writer::new(args.json)?;
@@ -217,6 +232,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         skipped_count: counts.skipped,
         unchanged: counts.unchanged,
         hidden: tally.hidden,
+        ignored: tally.ignored,
         in_dest: tally.in_dest,
         filtered_out: tally.filtered_out,
         processed: tally.processed,
@@ -258,6 +274,8 @@ struct Tally {
     filtered_out: usize,
     /// Hidden entries passed over.
     hidden: usize,
+    /// Entries left out by an ignore file or --exclude.
+    ignored: usize,
     /// Notes already in DEST that the walk left out (DEST inside SRC).
     in_dest: usize,
 }
@@ -401,7 +419,7 @@ impl StoreJob for Export<'_> {
             args.json,
         );
         let (processed, filtered) = (AtomicUsize::new(0), AtomicUsize::new(0));
-        let (hidden, in_dest) = (notes.hidden(), notes.in_dest());
+        let (hidden, ignored, in_dest) = (notes.hidden(), notes.ignored(), notes.in_dest());
         let notes = notes
             .take_while(|_| ready(!ui::interrupted()))
             .inspect(|_| {
@@ -451,6 +469,7 @@ impl StoreJob for Export<'_> {
             processed: processed.into_inner(),
             filtered_out: filtered.into_inner(),
             hidden: hidden.get(),
+            ignored: ignored.get(),
             in_dest: in_dest.get(),
         })
     }
@@ -484,6 +503,9 @@ fn print_summary(s: &Summary) {
         println!("left out {} by --tag or --skip-tag", s.filtered_out);
     }
     if let Some(line) = ui::hidden_line(s.hidden) {
+        println!("{line}");
+    }
+    if let Some(line) = ui::ignored_line(s.ignored) {
         println!("{line}");
     }
     if s.in_dest > 0 {

@@ -21,6 +21,10 @@ pub(crate) struct Args {
     /// Also read hidden files and folders (names starting with `.`), skipped by default.
     #[arg(long)]
     hidden: bool,
+    /// Do not honour ignore files (`.export-ignore`; `.gitignore` and `.ignore` in a git
+    /// repository), honoured by default as `export` does.
+    #[arg(long)]
+    no_ignore: bool,
     /// The async runtime: tokio or smol.
     #[arg(long, default_value = "tokio")]
     runtime: RuntimeKind,
@@ -56,6 +60,8 @@ struct Summary {
     skipped: Vec<SkippedJson>,
     /// Hidden files and folders passed over (see --hidden).
     hidden: usize,
+    /// Files and folders left out by ignore files (see --no-ignore).
+    ignored: usize,
 }
 
 pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
@@ -65,6 +71,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     let opts = Options::default()
         .with_recursive(args.recursive)
         .with_hidden(args.hidden)
+        .with_ignore_files(!args.no_ignore)
         .with_strategy(args.src.strategy(args.strategy, None, None)?);
     let summary = args.runtime.block_on(Count {
         args: &args,
@@ -87,6 +94,9 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
             if summary.notes == 1 { "" } else { "s" },
         );
         if let Some(line) = crate::ui::hidden_line(summary.hidden) {
+            println!("{line}");
+        }
+        if let Some(line) = crate::ui::ignored_line(summary.ignored) {
             println!("{line}");
         }
     }
@@ -120,7 +130,7 @@ async fn count<F: Store>(fs: &F, src: &Path, opts: &Options) -> Summary {
     let mut skipped = Vec::new();
     let mut notes = 0;
     let mut stream = fs.read_notes_with(src, opts);
-    let hidden = stream.hidden();
+    let (hidden, ignored) = (stream.hidden(), stream.ignored());
     while let Some(item) = stream.next().await {
         match item {
             Ok(file) => {
@@ -146,5 +156,6 @@ async fn count<F: Store>(fs: &F, src: &Path, opts: &Options) -> Summary {
         tags,
         skipped,
         hidden: hidden.get(),
+        ignored: ignored.get(),
     }
 }

@@ -89,3 +89,14 @@ pub(crate) fn hidden_line(hidden: usize) -> Option<String> {
         )
     })
 }
+
+/// The line that says how many entries ignore files or `--exclude` left out, or `None` for none.
+pub(crate) fn ignored_line(ignored: usize) -> Option<String> {
+    let s = if ignored == 1 { "" } else { "s" };
+    (ignored > 0).then(|| {
+        format!(
+            "left out {ignored} file{s} or folder{s} by ignore files or --exclude (--no-ignore \
+             reads the ignored ones)"
+        )
+    })
+}

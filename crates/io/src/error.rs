@@ -115,6 +115,17 @@ pub enum Error {
         /// Why, and what to do instead.
         reason: &'static str,
     },
+    /// A glob given to leave files out of a walk ([`Options::exclude_globs`](crate::Options::exclude_globs))
+    /// is not valid gitignore syntax.
+    #[error("cannot walk {}: the exclude glob {glob:?} is not valid: {reason}", path.display())]
+    Glob {
+        /// The folder walked.
+        path: PathBuf,
+        /// The glob.
+        glob: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A note could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -147,6 +158,7 @@ impl Error {
             | Error::Pattern { path, .. }
             | Error::Unsupported { path, .. }
             | Error::Overlap { path, .. }
+            | Error::Glob { path, .. }
             | Error::Write { path, .. } => path,
         }
     }

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::stream::{self, BoxStream, StreamExt};
+use ignore::Match;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use smartnotes_core::{HasTags, Note};
 
 use crate::retry::{retry_async, retry_blocking};
@@ -77,6 +79,7 @@ impl HasTags for NoteFile {
 pub struct NoteStream {
     inner: BoxStream<'static, Result<NoteFile, Error>>,
     hidden: Count,
+    ignored: Count,
     in_dest: Count,
 }
 
@@ -85,6 +88,7 @@ impl NoteStream {
         Self {
             inner,
             hidden: Count::default(),
+            ignored: Count::default(),
             in_dest: Count::default(),
         }
     }
@@ -112,6 +116,31 @@ impl NoteStream {
     /// ```
     pub fn in_dest(&self) -> Count {
         self.in_dest.clone()
+    }
+
+    /// A handle on how many entries (note files, and folders as one each) the listing left out
+    /// by an ignore file or an exclude glob ([`Options::ignore_files`](crate::Options::ignore_files),
+    /// [`Options::exclude_globs`](crate::Options::exclude_globs)): final once the stream has ended.
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_util::StreamExt;
+    /// use smartnotes_io::{Options, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// fs.insert("/notes/draft.md", "# Draft\n")?;
+    /// fs.insert("/notes/.export-ignore", "draft.md\n")?;
+    /// let notes = fs.read_notes("/notes");
+    /// let ignored = notes.ignored();
+    /// assert_eq!(notes.count().await, 1);
+    /// assert_eq!(ignored.get(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    pub fn ignored(&self) -> Count {
+        self.ignored.clone()
     }
 
     pub(crate) fn with_in_dest(mut self, in_dest: Count) -> Self {
@@ -148,6 +177,7 @@ impl std::fmt::Debug for NoteStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NoteStream")
             .field("hidden", &self.hidden.get())
+            .field("ignored", &self.ignored.get())
             .field("in_dest", &self.in_dest.get())
             .finish_non_exhaustive()
     }
@@ -198,10 +228,11 @@ pub(crate) fn read_notes<S: Store>(fs: &S, dir: &Path, opts: &Options) -> NoteSt
         Ok(plan) => plan,
         Err(error) => return NoteStream::new(stream::iter([Err(error)]).boxed()),
     };
-    let hidden = Count::default();
-    let listed = list_notes(fs, dir, opts, &plan, hidden.clone());
+    let counts = WalkCounts::default();
+    let listed = list_notes(fs, dir, opts, &plan, counts.clone());
     let mut notes = with_times(fs, load_notes(fs, listed, opts.max_note_bytes, plan), opts);
-    notes.hidden = hidden;
+    notes.hidden = counts.hidden;
+    notes.ignored = counts.ignored;
     notes
 }
 
@@ -224,7 +255,7 @@ pub(crate) fn with_times<S: Store>(fs: &S, notes: NoteStream, opts: &Options) ->
     if !opts.preserve_mtime {
         return notes;
     }
-    let (hidden, in_dest) = (notes.hidden(), notes.in_dest());
+    let (hidden, ignored, in_dest) = (notes.hidden(), notes.ignored(), notes.in_dest());
     let fs = fs.clone();
     let inner = notes
         .map(move |item| {
@@ -239,6 +270,7 @@ pub(crate) fn with_times<S: Store>(fs: &S, notes: NoteStream, opts: &Options) ->
         .boxed();
     let mut timed = NoteStream::new(inner).with_in_dest(in_dest);
     timed.hidden = hidden;
+    timed.ignored = ignored;
     timed
 }
 
@@ -256,17 +288,23 @@ pub(crate) fn list_notes<F: Store>(
     dir: &Path,
     opts: &Options,
     plan: &Plan<F::Blocking>,
-    hidden: Count,
+    counts: WalkCounts,
 ) -> BoxStream<'static, Result<Listed, Error>> {
     let blocking = match plan {
         Plan::Batched(batches) => Some(batches.twin.clone()),
         Plan::Sequential | Plan::Concurrent(_) => None,
     };
+    let walk = match Walk::new(dir, opts) {
+        Ok(walk) => walk,
+        Err(error) => return stream::iter([Err(error)]).boxed(),
+    };
     let walker = Walker {
         fs: fs.clone(),
         blocking,
-        walk: Walk::new(dir, opts),
-        hidden,
+        walk,
+        counts,
+        ignore_files: opts.ignore_files,
+        git: None,
     };
     stream::unfold(walker, |mut walker| async move {
         let item = walker.next().await?;
@@ -275,19 +313,38 @@ pub(crate) fn list_notes<F: Store>(
     .boxed()
 }
 
+/// What a walk counts as it goes: the hidden entries and the ignored ones it passed over.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WalkCounts {
+    pub(crate) hidden: Count,
+    pub(crate) ignored: Count,
+}
+
 /// A [`Walk`] and the store that lists its directories.
 struct Walker<F: Store> {
     fs: F,
     blocking: Option<F::Blocking>,
     walk: Walk,
-    hidden: Count,
+    counts: WalkCounts,
+    ignore_files: bool,
+    /// Whether the walk is in a git repository (so `.gitignore` and `.ignore` count), once
+    /// known.
+    git: Option<bool>,
 }
+
+/// The ignore files of a folder, honoured in every walk.
+const IGNORE_FILES: [&str; 1] = [".export-ignore"];
+/// The ignore files honoured in a git repository, as ripgrep does.
+const GIT_IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+/// The most of an ignore file that is read.
+const IGNORE_FILE_LIMIT: u64 = 1 << 20;
 
 impl<F: Store> Walker<F> {
     async fn next(&mut self) -> Option<Result<Listed, Error>> {
         loop {
             let step = self.walk.step();
-            self.hidden.set(self.walk.passed_hidden);
+            self.counts.hidden.set(self.walk.passed_hidden);
+            self.counts.ignored.set(self.walk.passed_ignored);
             let dir = match step {
                 Step::Found(listed) => return Some(Ok(listed)),
                 Step::Done => return None,
@@ -313,11 +370,80 @@ impl<F: Store> Walker<F> {
                     })
                 }
             };
-            if let Err(error) = self.walk.visit(dir, listed) {
+            let rules = match &listed {
+                Ok(entries) if self.ignore_files => self.rules(&dir, entries).await,
+                _ => None,
+            };
+            if let Err(error) = self.walk.visit(dir, listed, rules) {
                 return Some(Err(error));
             }
         }
     }
+
+    /// The rules of `dir`'s own ignore files among its `entries`, if it has any. A line that
+    /// is not valid gitignore syntax is passed over, as git does; an ignore file that cannot be
+    /// read counts as empty.
+    async fn rules(&mut self, dir: &Path, entries: &[Entry]) -> Option<Gitignore> {
+        let has = |name: &str| {
+            let file = dir.join(name);
+            entries
+                .iter()
+                .any(|e| e.kind == EntryKind::File && e.path == file)
+        };
+        // Whether the walk is in a git repository is asked once, and only when a folder has a
+        // `.gitignore` or an `.ignore` (a vault without them costs no look above it).
+        let git = match self.git {
+            Some(git) => git,
+            None if GIT_IGNORE_FILES.iter().any(|name| has(name)) => {
+                let git = in_git_repository(&self.fs, dir).await;
+                self.git = Some(git);
+                git
+            }
+            None => false,
+        };
+        // Later rules win: `.gitignore`, then `.ignore`, then `.export-ignore`, as ripgrep
+        // ranks them (a custom ignore file over `.ignore` over `.gitignore`).
+        let git_files: &[&str] = if git { &GIT_IGNORE_FILES } else { &[] };
+        let names = git_files.iter().chain(IGNORE_FILES.iter());
+        let mut rules: Option<GitignoreBuilder> = None;
+        for name in names {
+            if !has(name) {
+                continue;
+            }
+            let file = dir.join(name);
+            let Ok(bytes) = self.fs.read(&file, IGNORE_FILE_LIMIT).await else {
+                continue;
+            };
+            let builder = rules.get_or_insert_with(|| GitignoreBuilder::new(dir));
+            for line in String::from_utf8_lossy(&bytes).lines() {
+                let _ = builder.add_line(Some(file.clone()), line);
+            }
+        }
+        rules.and_then(|builder| builder.build().ok())
+    }
+}
+
+/// Whether `dir` is in a git repository: a `.git` (folder, or file of a worktree) in it or in a
+/// folder above it. On a store of keys, only the keys above it (the walk's own path) are looked
+/// at; on a file system, the folders above its absolute path.
+async fn in_git_repository<F: Store>(fs: &F, dir: &Path) -> bool {
+    let start = if fs.has_directories() {
+        std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned())
+    } else {
+        dir.to_owned()
+    };
+    for folder in start.ancestors() {
+        let git = folder.join(".git");
+        let found = match fs.list(&git).await {
+            // A store of keys lists a prefix with nothing under it as empty.
+            Ok(entries) => !entries.is_empty() || fs.has_directories(),
+            Err(_) => fs.read(&git, 4096).await.is_ok(),
+        };
+        if found {
+            return true;
+        }
+    }
+    false
 }
 
 /// Entries in name order: a depth-first walk over sorted directories yields paths in sorted
@@ -361,25 +487,81 @@ struct Walk {
     recursive: bool,
     hidden: bool,
     excluded: Vec<PathBuf>,
+    /// The options' exclude globs, rooted at the walk's root (they win over ignore files).
+    exclude_globs: Option<Gitignore>,
     /// The folder (relative to the root) of the directory [`Walk::visit`] takes next.
     next_folder: PathBuf,
-    /// Entries still to visit, one sorted iterator per open directory, with its folder.
-    stack: Vec<(PathBuf, std::vec::IntoIter<Entry>)>,
+    /// Entries still to visit, one sorted iterator per open directory, with its folder and the
+    /// rules of its own ignore files.
+    stack: Vec<Frame>,
     /// Hidden entries passed over.
     passed_hidden: usize,
+    /// Entries left out by an ignore file or an exclude glob.
+    passed_ignored: usize,
+}
+
+/// An open directory of a [`Walk`].
+struct Frame {
+    folder: PathBuf,
+    entries: std::vec::IntoIter<Entry>,
+    rules: Option<Gitignore>,
 }
 
 impl Walk {
-    fn new(root: &Path, opts: &Options) -> Self {
-        Self {
+    /// # Errors
+    /// [`Error::Glob`] for an exclude glob that is not valid gitignore syntax.
+    fn new(root: &Path, opts: &Options) -> Result<Self, Error> {
+        let exclude_globs = if opts.exclude_globs.is_empty() {
+            None
+        } else {
+            let mut rules = GitignoreBuilder::new(root);
+            for glob in &opts.exclude_globs {
+                let refused = |reason: String| Error::Glob {
+                    path: root.to_owned(),
+                    glob: glob.clone(),
+                    reason,
+                };
+                rules
+                    .add_line(None, glob)
+                    .map_err(|e| refused(e.to_string()))?;
+            }
+            Some(rules.build().map_err(|e| Error::Glob {
+                path: root.to_owned(),
+                glob: opts.exclude_globs.join(" "),
+                reason: e.to_string(),
+            })?)
+        };
+        Ok(Self {
             root: Some(root.to_path_buf()),
             recursive: opts.recursive,
             hidden: opts.hidden,
             excluded: opts.exclude.iter().map(|p| lexical(p)).collect(),
+            exclude_globs,
             next_folder: PathBuf::new(),
             stack: Vec::new(),
             passed_hidden: 0,
+            passed_ignored: 0,
+        })
+    }
+
+    /// Whether the exclude globs or an ignore file of an open directory leave `path` out: the
+    /// globs first, then the nearest directory's rules that say anything (a `!` rule keeps).
+    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
+        if let Some(globs) = &self.exclude_globs {
+            if globs.matched(path, is_dir).is_ignore() {
+                return true;
+            }
         }
+        for frame in self.stack.iter().rev() {
+            if let Some(rules) = &frame.rules {
+                match rules.matched(path, is_dir) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
+            }
+        }
+        false
     }
 
     /// The next note file, or the next directory to list.
@@ -387,11 +569,12 @@ impl Walk {
         if let Some(root) = self.root.take() {
             return Step::List(root);
         }
-        while let Some((folder, entries)) = self.stack.last_mut() {
-            let Some(entry) = entries.next() else {
+        while let Some(frame) = self.stack.last_mut() {
+            let Some(entry) = frame.entries.next() else {
                 self.stack.pop();
                 continue;
             };
+            let is_dir = entry.kind == EntryKind::Dir;
             let wanted = match entry.kind {
                 EntryKind::File => is_note_path(&entry.path),
                 EntryKind::Dir => self.recursive && !self.excluded.contains(&lexical(&entry.path)),
@@ -404,16 +587,24 @@ impl Walk {
                 self.passed_hidden += 1;
                 continue;
             }
-            if entry.kind == EntryKind::Dir {
+            if self.ignored(&entry.path, is_dir) {
+                self.passed_ignored += 1;
+                continue;
+            }
+            let folder = self
+                .stack
+                .last()
+                .map_or(Path::new(""), |f| f.folder.as_path());
+            if is_dir {
                 self.next_folder = match entry.path.file_name() {
                     Some(name) => folder.join(name),
-                    None => folder.clone(),
+                    None => folder.to_path_buf(),
                 };
                 return Step::List(entry.path);
             }
             return Step::Found(Listed {
                 path: entry.path,
-                folder: folder.clone(),
+                folder: folder.to_path_buf(),
             });
         }
         Step::Done
@@ -424,11 +615,20 @@ impl Walk {
     /// # Errors
     /// [`Error::List`] when it could not be listed (nothing of it is walked: for the root, the
     /// walk is then over).
-    fn visit(&mut self, dir: PathBuf, listed: std::io::Result<Vec<Entry>>) -> Result<(), Error> {
+    fn visit(
+        &mut self,
+        dir: PathBuf,
+        listed: std::io::Result<Vec<Entry>>,
+        rules: Option<Gitignore>,
+    ) -> Result<(), Error> {
         match listed {
             Ok(entries) => {
                 let folder = std::mem::take(&mut self.next_folder);
-                self.stack.push((folder, entries.into_iter()));
+                self.stack.push(Frame {
+                    folder,
+                    entries: entries.into_iter(),
+                    rules,
+                });
                 Ok(())
             }
             Err(source) => Err(Error::List { path: dir, source }),

@@ -230,6 +230,14 @@ pub struct Options {
     /// set them ([`Store::set_modified`](crate::Store::set_modified)); an unchanged note gets
     /// it too.
     pub preserve_mtime: bool,
+    /// Honour ignore files (gitignore syntax), as ripgrep and fd do: `.export-ignore` in any
+    /// folder, and `.gitignore` and `.ignore` when the folder walked is in a git repository (a
+    /// `.git` in it or above it). On by default; what they leave out is counted
+    /// ([`NoteStream::ignored`](crate::NoteStream::ignored)).
+    pub ignore_files: bool,
+    /// Globs (gitignore syntax, matched from the folder walked) whose files and folders the
+    /// walk leaves out, counted as ignored; they win over the ignore files.
+    pub exclude_globs: Vec<String>,
 }
 
 /// Where an export puts each note.
@@ -271,6 +279,8 @@ impl Default for Options {
             layout: Layout::Mirror,
             names: Names::Slug,
             preserve_mtime: false,
+            ignore_files: true,
+            exclude_globs: Vec::new(),
         }
     }
 }
@@ -432,6 +442,33 @@ impl Options {
     #[must_use]
     pub fn with_preserve_mtime(mut self, preserve: bool) -> Self {
         self.preserve_mtime = preserve;
+        self
+    }
+
+    /// The same with [`Options::ignore_files`] set to `honour`.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::Options;
+    /// assert!(!Options::default().with_ignore_files(false).ignore_files);
+    /// ```
+    #[must_use]
+    pub fn with_ignore_files(mut self, honour: bool) -> Self {
+        self.ignore_files = honour;
+        self
+    }
+
+    /// The same with `glob` added to [`Options::exclude_globs`].
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::Options;
+    /// let opts = Options::default().with_exclude_glob("drafts/").with_exclude_glob("*.tmp.md");
+    /// assert_eq!(opts.exclude_globs, ["drafts/", "*.tmp.md"]);
+    /// ```
+    #[must_use]
+    pub fn with_exclude_glob(mut self, glob: impl Into<String>) -> Self {
+        self.exclude_globs.push(glob.into());
         self
     }
 }

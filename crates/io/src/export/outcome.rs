@@ -62,6 +62,9 @@ pub struct Report {
     /// inside the source of a recursive [`pipeline`](crate::StoreExt::pipeline) (see
     /// [`NoteStream::in_dest`](crate::NoteStream::in_dest)).
     pub in_dest: usize,
+    /// Entries the listing left out by an ignore file or an exclude glob (a pipeline only; see
+    /// [`Options::ignore_files`](crate::Options::ignore_files)).
+    pub ignored: usize,
 }
 
 impl Report {
@@ -119,6 +122,7 @@ pub enum Outcome {
 pub struct ExportStream<'a> {
     pub(super) inner: BoxStream<'a, Result<Outcome, Error>>,
     pub(super) hidden: Count,
+    pub(super) ignored: Count,
     pub(super) in_dest: Count,
 }
 
@@ -168,6 +172,30 @@ impl ExportStream<'_> {
         self.in_dest.clone()
     }
 
+    /// A handle on how many entries the listing left out by an ignore file or an exclude glob
+    /// (a pipeline only; see [`NoteStream::ignored`](crate::NoteStream::ignored)): final once
+    /// the stream has ended.
+    ///
+    /// # Examples
+    /// ```
+    /// use smartnotes_io::{Options, StoreExt};
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// # futures_executor::block_on(async {
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/notes/a.md", "# A\n")?;
+    /// fs.insert("/notes/b.md", "# B\n")?;
+    /// let opts = Options::default().with_exclude_glob("b.md");
+    /// let export = fs.pipeline_stream_with("/notes", "/out", &opts);
+    /// let ignored = export.ignored();
+    /// assert_eq!(export.report().await?.exported.len(), 1);
+    /// assert_eq!(ignored.get(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    pub fn ignored(&self) -> Count {
+        self.ignored.clone()
+    }
+
     /// Every outcome, collected into a [`Report`] (its lists in input order).
     ///
     /// # Errors
@@ -194,6 +222,7 @@ impl ExportStream<'_> {
         }
         report.hidden = self.hidden.get();
         report.in_dest = self.in_dest.get();
+        report.ignored = self.ignored.get();
         Ok(report)
     }
 }
@@ -202,6 +231,7 @@ impl std::fmt::Debug for ExportStream<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExportStream")
             .field("hidden", &self.hidden.get())
+            .field("ignored", &self.ignored.get())
             .field("in_dest", &self.in_dest.get())
             .finish_non_exhaustive()
     }

@@ -7,7 +7,7 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use super::outcome::ExportStream;
 use super::stream::export_stream;
-use crate::read::{list_notes, load_notes, with_times};
+use crate::read::{WalkCounts, list_notes, load_notes, with_times};
 use crate::store::Store;
 use crate::strategy::Plan;
 use crate::{Count, Error, Layout, Options};
@@ -20,22 +20,23 @@ pub(crate) fn pipeline_stream<F: Store>(
     dest: &Path,
     opts: &Options,
 ) -> ExportStream<'static> {
-    let (hidden, in_dest) = (Count::default(), Count::default());
+    let (walked, in_dest) = (WalkCounts::default(), Count::default());
     let (fs, src, dest, opts) = (
         fs.clone(),
         src.to_path_buf(),
         dest.to_path_buf(),
         opts.clone(),
     );
-    let counts = (hidden.clone(), in_dest.clone());
+    let counts = (walked.clone(), in_dest.clone());
     let inner = stream::once(async move {
         let read = source_for(&fs, &src, &dest, &opts).await?;
         counts.1.set(read.in_dest);
         let plan = Plan::new(&fs, &read.opts, &src)?;
         let mut listed = list_notes(&fs, &src, &read.opts, &plan, counts.0).peekable();
-        // The source folder that cannot be listed is fatal.
+        // The source folder that cannot be listed is fatal, as is a glob that is not valid.
         let fatal = match Pin::new(&mut listed).peek().await {
             Some(Err(Error::List { path, .. })) => *path == src,
+            Some(Err(Error::Glob { .. })) => true,
             _ => false,
         };
         if fatal {
@@ -51,7 +52,8 @@ pub(crate) fn pipeline_stream<F: Store>(
     .boxed();
     ExportStream {
         inner,
-        hidden,
+        hidden: walked.hidden,
+        ignored: walked.ignored,
         in_dest,
     }
 }
@@ -115,7 +117,7 @@ pub(crate) async fn source_for<F: Store>(
         0
     } else {
         let plan = Plan::new(fs, opts, &inside)?;
-        list_notes(fs, &inside, opts, &plan, Count::default())
+        list_notes(fs, &inside, opts, &plan, WalkCounts::default())
             .filter(|item| std::future::ready(item.is_ok()))
             .count()
             .await

@@ -32,6 +32,7 @@ where
     ExportStream {
         inner,
         hidden: Count::default(),
+        ignored: Count::default(),
         in_dest: Count::default(),
     }
 }
