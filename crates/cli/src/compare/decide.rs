@@ -113,6 +113,31 @@ impl Decision {
         )
     }
 
+    /// When the plain `std::fs` loop (`base`, on `threads` threads) reads clearly faster than
+    /// every strategy (each one's whole interval of its ratio to it below 1): a sentence naming
+    /// it the winner, with the best strategy's ratio, so that the recommendation is never read
+    /// as "faster than your loop".
+    pub(super) fn baseline_wins(&self, base: &[f64], threads: usize) -> Option<String> {
+        let ratios: Vec<(&str, _)> = self
+            .strategies
+            .iter()
+            .map(|(name, read)| (*name, paired_ratio(read, base)))
+            .collect();
+        if ratios.is_empty() || ratios.iter().any(|(_, r)| r.high >= 1.0) {
+            return None;
+        }
+        let (best, interval) = ratios
+            .iter()
+            .max_by(|a, b| a.1.estimate.total_cmp(&b.1.estimate))?;
+        Some(format!(
+            "a plain std::fs loop on {threads} threads beats every strategy here by {:.2}x \
+             (the best, {best}, reads at {} of it): on these notes, that loop is the faster way \
+             to read them",
+            1.0 / interval.estimate,
+            with_interval(*interval, ratio),
+        ))
+    }
+
     /// When a recommended strategy keeps the loop late by clearly more than
     /// [`RESPONSIVE_MS`] over idle while reading: the recommended ones that do not (or, if
     /// none, the fastest-reading ones that do not). Judged on the heartbeat over its idle
@@ -191,5 +216,55 @@ impl Decision {
             rate(high),
         );
         why
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row read at `rate` notes/s in every repetition, with a little noise.
+    fn row(config: Option<(RuntimeKind, &'static str)>, rate: f64) -> Row {
+        let read: Vec<f64> = (0..6).map(|i| rate * (1.0 + 0.01 * f64::from(i))).collect();
+        Row {
+            config: config.map(|(k, name)| {
+                let strategy = strategies()
+                    .into_iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, s)| s)
+                    .unwrap();
+                (k, name, strategy)
+            }),
+            pipeline: read.clone(),
+            p99: vec![1.0; 6],
+            idle: vec![1.0; 6],
+            over_idle: vec![0.0; 6],
+            read,
+        }
+    }
+
+    fn rows(strategy_rate: impl Fn(&str) -> f64) -> Vec<Row> {
+        let mut rows = vec![row(None, 100.0)];
+        for &kind in RuntimeKind::ALL {
+            for (name, _) in strategies() {
+                rows.push(row(Some((kind, name)), strategy_rate(name)));
+            }
+        }
+        rows
+    }
+
+    #[test]
+    fn the_plain_loop_is_named_when_it_beats_every_strategy() {
+        let slower = rows(|name| if name == "blocking" { 60.0 } else { 30.0 });
+        let said = Decision::of(&slower).baseline_wins(&slower[0].read, 2);
+        let said = said.expect("the loop wins");
+        assert!(said.contains("beats every strategy here by 1.6"), "{said}");
+        assert!(said.contains("the best, blocking"), "{said}");
+
+        let one_faster = rows(|name| if name == "blocking" { 120.0 } else { 30.0 });
+        assert_eq!(
+            Decision::of(&one_faster).baseline_wins(&one_faster[0].read, 2),
+            None
+        );
     }
 }

@@ -90,6 +90,9 @@ pub(super) fn report(
     );
     let decision = Decision::of(rows);
     let _ = writeln!(out, "\n{}", decision.recommendation());
+    if let Some(winner) = decision.baseline_wins(&base.read, threads) {
+        let _ = writeln!(out, "{winner}");
+    }
     if let Some(hint) = decision.responsive_hint(rows) {
         let _ = writeln!(out, "{hint}");
     }
