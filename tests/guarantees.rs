@@ -320,6 +320,88 @@ async fn hidden_files_and_folders_are_passed_over_by_default_and_counted<F: Stor
     }
 }
 
+/// "Ignore files are honoured as ripgrep and fd honour them ...; what they leave out is
+/// counted (`ignored`), like hidden entries."
+async fn ignore_files_are_honoured_and_what_they_leave_out_is_counted<F: Store>(fs: F) {
+    for strategy in strategies() {
+        let (root, out) = (temp(), temp());
+        let vault = root.path().join("vault");
+        write_files(
+            &vault,
+            &[
+                ("a.md", b"# A\n"),
+                ("drafts/d.md", b"# D\n"),
+                ("sub/tmp.md", b"# T\n"),
+                ("sub/b.md", b"# B\n"),
+                (".export-ignore", b"drafts/\n"),
+                ("sub/.gitignore", b"tmp.md\n"),
+            ],
+        );
+        let opts = with(strategy).with_recursive(true);
+        // Not a git repository: `.gitignore` is not read.
+        let report = fs.pipeline_with(&vault, out.path(), &opts).await.unwrap();
+        assert_eq!(
+            (report.exported.len(), report.ignored),
+            (3, 1),
+            "{strategy}"
+        );
+        // In one, it is.
+        std::fs::create_dir_all(root.path().join(".git")).unwrap();
+        let out = temp();
+        let report = fs.pipeline_with(&vault, out.path(), &opts).await.unwrap();
+        assert_eq!(
+            (report.exported.len(), report.ignored),
+            (2, 2),
+            "{strategy}"
+        );
+        let off = opts
+            .clone()
+            .with_ignore_files(false)
+            .with_exclude_glob("a.md");
+        let out = temp();
+        let report = fs.pipeline_with(&vault, out.path(), &off).await.unwrap();
+        assert_eq!(
+            (report.exported.len(), report.ignored),
+            (3, 1),
+            "{strategy}"
+        );
+    }
+}
+
+/// "The source is never written to", in a bucket (any `object_store`; here its in-memory
+/// store): a prefix exported into itself is refused, three runs in a row, and a destination
+/// prefix inside a recursive source has its notes counted.
+async fn the_source_is_never_written_to_in_a_bucket<F: Store>(fs: F) {
+    use smartnotes::object_store::{IoThread, ObjectFs, client};
+    let io = IoThread::start().unwrap();
+    let bucket = ObjectFs::new(
+        std::sync::Arc::new(client::memory::InMemory::new()),
+        fs.runtime().clone(),
+        io.handle(),
+    );
+    let notes = stream::iter([
+        Ok(NoteFile::new("a.md", Note::new("A", "", ["x"]))),
+        Ok(NoteFile::new("s.md", Note::new("S", "", ["x"])).with_folder("sub")),
+    ]);
+    let up = bucket.export("vault", notes).await.unwrap();
+    assert_eq!(up.exported.len(), 2);
+    let opts = Options::default().with_recursive(true);
+    for run in 0..3 {
+        for dest in ["vault", "./vault", "vault/sub/.."] {
+            let refused = bucket.pipeline_with("vault", dest, &opts).await;
+            assert!(
+                matches!(refused, Err(Error::Overlap { .. })),
+                "run {run}, {dest}: {refused:?}"
+            );
+        }
+    }
+    let inside = bucket
+        .pipeline_with("vault", "vault/sub", &opts)
+        .await
+        .unwrap();
+    assert_eq!((inside.exported.len(), inside.in_dest), (1, 1));
+}
+
 // ---- Folders mirrored, names safe ----
 
 /// "A recursive export recreates the source's folders under DEST (`--flat` for one folder)."
@@ -580,6 +662,8 @@ on_both_runtimes!(
     the_source_is_never_written_to_from_inside_the_destination,
     notes_already_in_a_destination_inside_the_source_are_counted,
     hidden_files_and_folders_are_passed_over_by_default_and_counted,
+    ignore_files_are_honoured_and_what_they_leave_out_is_counted,
+    the_source_is_never_written_to_in_a_bucket,
     a_recursive_export_recreates_the_sources_folders,
     names_come_from_titles_made_safe_and_unique,
     an_existing_file_is_never_replaced_unless_you_ask,
