@@ -8,7 +8,8 @@ use std::thread;
 
 use smartnotes_core::{Note, UniqueNames};
 
-/// The `*.md` files directly in `dir`, sorted.
+/// The `*.md` files directly in `dir`, sorted, listed as a careful user lists them: by each
+/// entry's own file type, without a `stat` per note (a symbolic link is not followed).
 ///
 /// # Errors
 /// If `dir` cannot be listed.
@@ -30,8 +31,11 @@ use smartnotes_core::{Note, UniqueNames};
 pub fn note_paths(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "md") && path.is_file() {
+        // The careful loop: the entry's own type (`d_type`, no `stat` per note), as the
+        // library's listing does.
+        let entry = entry?;
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "md") && entry.file_type()?.is_file() {
             paths.push(path);
         }
     }
