@@ -124,7 +124,7 @@ pub(crate) fn run(out: &Path, quick: bool) -> Result<Run, String> {
     let mut build = Command::new(&cargo);
     build
         .current_dir(root())
-        .args(["bench", "--no-run", "--quiet"]);
+        .args(["bench", "--no-run", "--quiet", "--features", "testing"]);
     for bench in BENCHES {
         build.args(["--bench", bench]);
     }
@@ -144,7 +144,14 @@ pub(crate) fn run(out: &Path, quick: bool) -> Result<Run, String> {
         let start = Instant::now();
         let mut child = Command::new(&cargo)
             .current_dir(root())
-            .args(["bench", "--quiet", "--bench", bench])
+            .args([
+                "bench",
+                "--quiet",
+                "--features",
+                "testing",
+                "--bench",
+                bench,
+            ])
             .env("CRITERION_HOME", &criterion)
             .env("SMARTNOTES_BENCH_OUT", &raw)
             .env("SMARTNOTES_BENCH_QUICK", if quick { "1" } else { "0" })
