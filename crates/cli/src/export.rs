@@ -410,7 +410,13 @@ impl StoreJob for Export<'_> {
         let notes = if args.src.same_store(&args.dest) {
             src.read_notes_for_export_with(args.src.path(), args.dest.path(), self.read)
                 .await
-                .map_err(|e| fatal(&args.src, e))?
+                .map_err(|e| match e {
+                    // Named as the user gave them (a bucket's `s3://` URL, not its key).
+                    smartnotes::Error::Overlap { reason, .. } => {
+                        format!("cannot export {} into {}: {reason}", args.src, args.dest).into()
+                    }
+                    e => fatal(&args.src, e),
+                })?
         } else {
             src.read_notes_with(args.src.path(), self.read)
         };

@@ -293,7 +293,8 @@ fn an_export_into_the_same_prefix_is_refused() {
         assert_eq!(output.status.code(), Some(2), "run {run}");
         let said = stderr(&output);
         assert!(
-            said.contains("cannot export vault into vault") && said.lines().count() == 1,
+            said.contains("cannot export s3://notes/vault into s3://notes/vault:")
+                && said.lines().count() == 1,
             "run {run}: {said}"
         );
         assert_eq!(files(&w.path("server/notes")), before, "run {run}");
