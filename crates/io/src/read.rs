@@ -1,6 +1,6 @@
 //! Reading notes: [`read_notes`](crate::StoreExt::read_notes) and the steps it is made of.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,7 +11,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use smartnotes_core::{HasTags, Note};
 
 use crate::retry::{retry_async, retry_blocking};
-use crate::store::{BlockingStore, Entry, EntryKind, Store};
+use crate::store::{BlockingStore, Entry, EntryKind, Store, lexical};
 use crate::strategy::{Plan, in_batches, in_whole_batches};
 use crate::{Error, Options, Runtime};
 
@@ -577,7 +577,11 @@ impl Walk {
             let is_dir = entry.kind == EntryKind::Dir;
             let wanted = match entry.kind {
                 EntryKind::File => is_note_path(&entry.path),
-                EntryKind::Dir => self.recursive && !self.excluded.contains(&lexical(&entry.path)),
+                EntryKind::Dir => {
+                    self.recursive
+                        && (self.excluded.is_empty()
+                            || !self.excluded.contains(&lexical(&entry.path)))
+                }
                 _ => false,
             };
             if !wanted {
@@ -757,11 +761,4 @@ fn is_hidden(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with('.'))
-}
-
-/// `path` without `.` components, for comparing paths as written.
-fn lexical(path: &Path) -> PathBuf {
-    path.components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .collect()
 }

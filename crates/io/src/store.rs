@@ -404,8 +404,9 @@ pub trait Store: Clone + Send + Sync + 'static {
     }
 }
 
-/// `path` as written, with `.` dropped and `..` taking back the component before it.
-fn lexical(path: &Path) -> PathBuf {
+/// `path` as written, with `.` dropped and `..` taking back the component before it: how paths
+/// are compared as written (a walk's excluded folders, [`Store::locate`]'s default).
+pub(crate) fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
