@@ -1,13 +1,14 @@
 //! memory: the peak resident memory of `smartnotes export`, a real process, by the number of
-//! notes: 10,000, 100,000 and 1,000,000 (quick: the first two), text and `--json` output,
-//! on tokio and on smol.
+//! notes: 10,000, 100,000 and 1,000,000 (quick: the first two), in two layouts (folders of
+//! 1,000 notes; every note in ONE folder, the seed tutorials' flat `notes/`), text and
+//! `--json` output, on tokio and on smol.
 //!
 //! The vaults are generated once into tmpfs (`/dev/shm`, else `target/bench-data`) and kept
-//! between runs: notes of about 1 KiB in folders of 1,000 (a vault of a million notes in one
-//! folder is not a vault anyone keeps; a folder's listing is held while it is read, so memory
-//! grows with the largest folder, not with the vault). Each export goes to a new folder,
-//! removed after it. Peak memory is `/usr/bin/time -f %M` (GNU time), the kernel's own
-//! high-water mark for the child; without it the bench says so and measures nothing.
+//! between runs: notes of about 1 KiB. A tmpfs holds about 3 million files, so only one
+//! layout's million-note vault is kept at a time (the other is removed before it is written).
+//! Each export goes to a new folder, removed after it. Peak memory is `/usr/bin/time -f %M`
+//! (GNU time), the kernel's own high-water mark for the child; without it the bench says so
+//! and measures nothing.
 //!
 //! `cargo bench --bench memory` (`-- --max N` to stop at N notes).
 
@@ -21,7 +22,10 @@ use smartnotes_bench_support::results::{MemoryBench, MemoryRow};
 /// One export under `/usr/bin/time`: (peak MiB, seconds, notes exported).
 fn export(cli: &Path, src: &Path, dest: &Path, runtime: &str, json: bool) -> (f64, f64, usize) {
     let mut cmd = Command::new(cli);
-    cmd.args(["export", "--recursive", "--runtime", runtime]);
+    cmd.args(["export", "--runtime", runtime]);
+    if !src.ends_with(FLAT) {
+        cmd.arg("--recursive");
+    }
     if json {
         cmd.arg("--json");
     }
@@ -60,7 +64,7 @@ fn main() {
     };
     std::fs::create_dir_all(&base).expect("bench dir");
     let layout = format!(
-        "notes of about 1 KiB in folders of {}, under {}",
+        "notes of about 1 KiB in folders of {} (`folders`) or all in one folder (`flat`), under {}",
         common::FOLDER,
         base.display()
     );
@@ -78,13 +82,23 @@ fn main() {
     }
     let cli = common::cli_binary();
     let mut rows = Vec::new();
-    println!("\n| notes | runtime | output | peak RSS (MiB) | seconds |");
-    println!("|---:|---|---|---:|---:|");
-    for n in [10_000, 100_000, 1_000_000]
+    println!("\n| layout | notes | runtime | output | peak RSS (MiB) | seconds |");
+    println!("|---|---:|---|---|---:|---:|");
+    let sizes = [10_000, 100_000, 1_000_000]
         .into_iter()
-        .filter(|&n| n <= max)
-    {
-        let src = common::vault(&base, n);
+        .filter(|&n| n <= max);
+    for (layout, n) in sizes.flat_map(|n| [("folders", n), ("flat", n)]) {
+        let src = if layout == "flat" {
+            if n >= 1_000_000 {
+                remove_vault(&base.join(format!("vault-{n}")));
+            }
+            flat_vault(&base, n)
+        } else {
+            if n >= 1_000_000 {
+                remove_vault(&base.join(format!("flat-{n}")));
+            }
+            common::vault(&base, n)
+        };
         for runtime in ["tokio", "smol"] {
             for json in [false, true] {
                 let dest = base.join("export");
@@ -95,11 +109,12 @@ fn main() {
                 assert_eq!(exported, n, "every note exported");
                 std::fs::remove_dir_all(&dest).expect("remove the export");
                 println!(
-                    "| {n} | {runtime} | {} | {peak_mib:.1} | {seconds:.1} |",
+                    "| {layout} | {n} | {runtime} | {} | {peak_mib:.1} | {seconds:.1} |",
                     if json { "json" } else { "text" }
                 );
                 rows.push(MemoryRow {
                     notes: n,
+                    layout: layout.into(),
                     runtime: runtime.into(),
                     json,
                     peak_mib,
@@ -117,4 +132,42 @@ fn main() {
             skipped: None,
         },
     );
+}
+
+/// The name of a flat vault's one folder: exported without `--recursive`.
+const FLAT: &str = "notes";
+
+/// A vault of `n` notes all in one folder, `flat-N/notes` (as `corpus::sample_note`s, the
+/// same notes as [`common::vault`]'s), written once and marked complete.
+fn flat_vault(base: &Path, n: usize) -> std::path::PathBuf {
+    let dir = base.join(format!("flat-{n}"));
+    let notes = dir.join(FLAT);
+    let done = dir.join(".complete");
+    if done.exists() {
+        return notes;
+    }
+    remove_vault(&dir);
+    eprintln!("writing {n} notes into {} ...", notes.display());
+    std::fs::create_dir_all(&notes).expect("flat vault folder");
+    std::thread::scope(|s| {
+        for part in 0..2 {
+            let notes = &notes;
+            s.spawn(move || {
+                for i in (part..n).step_by(2) {
+                    let (name, text) =
+                        smartnotes_bench_support::corpus::sample_note(i, common::SEED, 900);
+                    std::fs::write(notes.join(name), text).expect("write note");
+                }
+            });
+        }
+    });
+    std::fs::write(&done, b"").expect("mark the vault complete");
+    notes
+}
+
+/// Removes a kept vault, if there is one (a tmpfs holds about 3 million files).
+fn remove_vault(dir: &Path) {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).expect("remove a kept vault");
+    }
 }

@@ -179,6 +179,7 @@ fn export_from_bucket(
     assert_eq!(doc["exported"].as_u64(), Some(files as u64));
     MemoryRow {
         notes: n,
+        layout: "folders".into(),
         runtime: runtime.into(),
         json: true,
         peak_mib,

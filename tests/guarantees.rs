@@ -472,6 +472,50 @@ async fn names_come_from_titles_made_safe_and_unique<F: Store>(fs: F) {
     }
 }
 
+/// "A folder of any size exports in bounded memory, with the same names": a folder larger
+/// than what the walk and the names keep in memory (so its listing is sorted in runs on
+/// temporary files, and its names are looked up there) gets exactly the names a set in memory
+/// gives, in source order, and a re-run finds every note unchanged.
+async fn a_folder_larger_than_memory_keeps_its_names<F: Store>(fs: F) {
+    let src = temp();
+    let n = 9_000; // more than two runs of 4,096
+    let mut expected = smartnotes_core::UniqueNames::new();
+    let mut names = Vec::with_capacity(n);
+    for i in 0..n {
+        // "Same" repeats; "Same K" takes the names "Same"'s repeats would take next.
+        let title = match i % 10 {
+            9 => "Same".to_owned(),
+            8 => format!("Same {}", i / 10),
+            _ => format!("Note {i}"),
+        };
+        std::fs::write(
+            src.path().join(format!("n{i:05}.md")),
+            format!("# {title}\n"),
+        )
+        .unwrap();
+        names.push(PathBuf::from(expected.assign(&title)));
+    }
+    names.sort();
+    for strategy in strategies() {
+        let out = temp();
+        let first = fs
+            .pipeline_with(src.path(), out.path(), &with(strategy))
+            .await
+            .unwrap();
+        assert_eq!(first.exported.len(), n, "{strategy}");
+        let got: Vec<PathBuf> = tree(out.path()).into_keys().collect();
+        assert!(
+            got == names,
+            "{strategy}: the names differ from a set in memory's"
+        );
+        let again = fs
+            .pipeline_with(src.path(), out.path(), &with(strategy))
+            .await
+            .unwrap();
+        assert_eq!(again.unchanged.len(), n, "{strategy}");
+    }
+}
+
 // ---- Nothing overwritten, nothing outside ----
 
 /// "An existing file is never replaced unless you ask (`--replace`, `WriteMode::Replace`)."
@@ -666,6 +710,7 @@ on_both_runtimes!(
     the_source_is_never_written_to_in_a_bucket,
     a_recursive_export_recreates_the_sources_folders,
     names_come_from_titles_made_safe_and_unique,
+    a_folder_larger_than_memory_keeps_its_names,
     an_existing_file_is_never_replaced_unless_you_ask,
     a_symbolic_link_in_dest_file_or_folder_is_never_followed,
     re_running_an_export_writes_nothing,

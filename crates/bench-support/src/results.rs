@@ -271,6 +271,10 @@ pub struct MemoryBench {
 pub struct MemoryRow {
     /// Notes in the vault.
     pub notes: usize,
+    /// How the vault is laid out: `folders` (of 1,000 notes) or `flat` (every note in one
+    /// folder).
+    #[serde(default = "folders")]
+    pub layout: String,
     /// The runtime's name.
     pub runtime: String,
     /// Whether the export wrote its `--json` document.
@@ -347,4 +351,9 @@ pub struct SyscallRow {
     pub per_note: f64,
     /// Each counted call per note, by name.
     pub calls: Vec<(String, f64)>,
+}
+
+/// The layout of the memory bench's vaults before it had a flat one.
+fn folders() -> String {
+    "folders".to_owned()
 }

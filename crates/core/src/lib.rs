@@ -31,8 +31,8 @@ pub mod scan;
 pub mod stream;
 
 pub use name::{
-    EXTENSION, FALLBACK_STEM, MAX_FILE_NAME_BYTES, MAX_KEPT_NAME_BYTES, UniqueNames, file_stem,
-    is_safe_file_name, slug,
+    EXTENSION, FALLBACK_STEM, MAX_FILE_NAME_BYTES, MAX_KEPT_NAME_BYTES, NameSet, UniqueNames,
+    file_stem, is_safe_file_name, slug,
 };
 pub use note::{
     FrontMatter, FrontMatterError, Note, ParseError, TitleSource, UNTITLED, tag_matches,

@@ -106,10 +106,42 @@ fn is_reserved(stem: &str) -> bool {
 /// assert_eq!(names.assign("my note"), "my-note-2.md");
 /// assert_eq!(names.assign("My-Note-2"), "my-note-2-2.md");
 /// ```
+///
+/// Where the taken names are kept is a [`NameSet`]: a `HashSet<String>` by default; an export of
+/// a folder of a million notes keeps them in sorted runs on temporary files instead
+/// ([`with_set`](UniqueNames::with_set)), with the same names handed out.
 #[derive(Clone, Debug, Default)]
-pub struct UniqueNames {
-    taken: HashSet<String>,
+pub struct UniqueNames<S = HashSet<String>> {
+    taken: S,
+    /// Where the search for a free suffix of a stem starts: an optimisation only (every
+    /// suffix below it is taken), so it is cleared when it grows past [`SUFFIX_HINTS`].
     next_suffix: HashMap<String, u64>,
+}
+
+/// The most stems whose next free suffix [`UniqueNames`] remembers (a search from `-2` gives
+/// the same name, only later).
+const SUFFIX_HINTS: usize = 4096;
+
+/// A set of taken names, for [`UniqueNames`]: names are only ever added.
+pub trait NameSet {
+    /// Adds `name`; false if it was there already.
+    fn insert(&mut self, name: String) -> bool;
+    /// How many names it holds.
+    fn len(&self) -> usize;
+    /// True when it holds none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl NameSet for HashSet<String> {
+    fn insert(&mut self, name: String) -> bool {
+        HashSet::insert(self, name)
+    }
+
+    fn len(&self) -> usize {
+        HashSet::len(self)
+    }
 }
 
 impl UniqueNames {
@@ -122,6 +154,35 @@ impl UniqueNames {
     /// ```
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<S: NameSet> UniqueNames<S> {
+    /// Names kept in `taken` (which should be empty: what it holds counts as taken).
+    ///
+    /// # Examples
+    /// ```
+    /// use std::collections::HashSet;
+    /// let mut names = smartnotes_core::UniqueNames::with_set(HashSet::from(["a.md".to_owned()]));
+    /// assert_eq!(names.assign("A"), "a-2.md");
+    /// ```
+    pub fn with_set(taken: S) -> Self {
+        Self {
+            taken,
+            next_suffix: HashMap::new(),
+        }
+    }
+
+    /// The set of taken names.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut names = smartnotes_core::UniqueNames::new();
+    /// names.assign("A");
+    /// assert!(names.into_set().contains("a.md"));
+    /// ```
+    pub fn into_set(self) -> S {
+        self.taken
     }
 
     /// Marks `file_name` as taken, so it is never handed out. Returns false if it already was.
@@ -213,6 +274,9 @@ impl UniqueNames {
             let candidate = format!("{base}{suffix}");
             n += 1;
             if self.taken.insert(candidate.clone()) {
+                if self.next_suffix.len() >= SUFFIX_HINTS && !self.next_suffix.contains_key(stem) {
+                    self.next_suffix.clear();
+                }
                 self.next_suffix.insert(stem.to_owned(), n);
                 return candidate;
             }

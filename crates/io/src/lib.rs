@@ -44,6 +44,7 @@ mod ext;
 mod read;
 mod retry;
 mod scan;
+mod spill;
 pub mod store;
 mod strategy;
 pub mod testing;

@@ -11,7 +11,8 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use smartnotes_core::{HasTags, Note};
 
 use crate::retry::{retry_async, retry_blocking};
-use crate::store::{BlockingStore, Entry, EntryKind, Store, lexical};
+use crate::spill::SortedEntries;
+use crate::store::{BlockingStore, EntryKind, Store, lexical};
 use crate::strategy::{Plan, in_batches, in_whole_batches};
 use crate::{Error, Options, Runtime};
 
@@ -290,9 +291,11 @@ pub(crate) fn list_notes<F: Store>(
     plan: &Plan<F::Blocking>,
     counts: WalkCounts,
 ) -> BoxStream<'static, Result<Listed, Error>> {
+    // Listed on the blocking twin whenever there is one (what `Store::list` does by default),
+    // entry by entry, so a huge folder is sorted in bounded runs.
     let blocking = match plan {
         Plan::Batched(batches) => Some(batches.twin.clone()),
-        Plan::Sequential | Plan::Concurrent(_) => None,
+        Plan::Sequential | Plan::Concurrent(_) => fs.blocking(),
     };
     let walk = match Walk::new(dir, opts) {
         Ok(walk) => walk,
@@ -347,6 +350,7 @@ impl<F: Store> Walker<F> {
             self.counts.ignored.set(self.walk.passed_ignored);
             let dir = match step {
                 Step::Found(listed) => return Some(Ok(listed)),
+                Step::Failed(error) => return Some(Err(error)),
                 Step::Done => return None,
                 Step::List(dir) => dir,
             };
@@ -356,19 +360,13 @@ impl<F: Store> Walker<F> {
                     self.fs
                         .runtime()
                         .spawn_blocking(move || {
-                            let mut entries = retry_blocking(|| twin.list(&path))?;
-                            sort_entries(&mut entries);
-                            Ok(entries)
+                            retry_blocking(|| SortedEntries::list(&twin, &path))
                         })
                         .await
                 }
-                None => {
-                    let listed = retry_async(self.fs.runtime(), || self.fs.list(&dir)).await;
-                    listed.map(|mut entries| {
-                        sort_entries(&mut entries);
-                        entries
-                    })
-                }
+                None => retry_async(self.fs.runtime(), || self.fs.list(&dir))
+                    .await
+                    .map(|entries| SortedEntries::from_vec(&dir, entries)),
             };
             let rules = match &listed {
                 Ok(entries) if self.ignore_files => self.rules(&dir, entries).await,
@@ -383,13 +381,10 @@ impl<F: Store> Walker<F> {
     /// The rules of `dir`'s own ignore files among its `entries`, if it has any. A line that
     /// is not valid gitignore syntax is passed over, as git does; an ignore file that cannot be
     /// read counts as empty.
-    async fn rules(&mut self, dir: &Path, entries: &[Entry]) -> Option<Gitignore> {
-        let has = |name: &str| {
-            let file = dir.join(name);
-            entries
-                .iter()
-                .any(|e| e.kind == EntryKind::File && e.path == file)
-        };
+    async fn rules(&mut self, dir: &Path, entries: &SortedEntries) -> Option<Gitignore> {
+        // A folder listed in runs cannot be searched: its ignore files are looked for by
+        // reading them (one that is not there reads as an error and is passed over).
+        let has = |name: &str| entries.has_file(name).unwrap_or(true);
         // Whether the walk is in a git repository is asked once, and only when a folder has a
         // `.gitignore` or an `.ignore` (a vault without them costs no look above it).
         let git = match self.git {
@@ -446,12 +441,6 @@ async fn in_git_repository<F: Store>(fs: &F, dir: &Path) -> bool {
     false
 }
 
-/// Entries in name order: a depth-first walk over sorted directories yields paths in sorted
-/// (component-wise) order without ever sorting whole paths.
-fn sort_entries(entries: &mut [Entry]) {
-    entries.sort_unstable_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
-}
-
 /// A listed note file and its folder relative to the walk's root.
 pub(crate) struct Listed {
     path: PathBuf,
@@ -472,6 +461,9 @@ impl Listed {
 enum Step {
     /// A note file.
     Found(Listed),
+    /// A listing that could not be read on (its temporary run failed): the rest of that
+    /// directory is not walked.
+    Failed(Error),
     /// The listing of this directory, sorted by name, for [`Walk::visit`].
     List(PathBuf),
     /// Nothing more.
@@ -503,7 +495,7 @@ struct Walk {
 /// An open directory of a [`Walk`].
 struct Frame {
     folder: PathBuf,
-    entries: std::vec::IntoIter<Entry>,
+    entries: SortedEntries,
     rules: Option<Gitignore>,
 }
 
@@ -570,9 +562,17 @@ impl Walk {
             return Step::List(root);
         }
         while let Some(frame) = self.stack.last_mut() {
-            let Some(entry) = frame.entries.next() else {
-                self.stack.pop();
-                continue;
+            let entry = match frame.entries.next_entry() {
+                Some(Ok(entry)) => entry,
+                Some(Err(source)) => {
+                    let path = frame.entries.dir().to_owned();
+                    self.stack.pop();
+                    return Step::Failed(Error::List { path, source });
+                }
+                None => {
+                    self.stack.pop();
+                    continue;
+                }
             };
             let is_dir = entry.kind == EntryKind::Dir;
             let wanted = match entry.kind {
@@ -622,7 +622,7 @@ impl Walk {
     fn visit(
         &mut self,
         dir: PathBuf,
-        listed: std::io::Result<Vec<Entry>>,
+        listed: std::io::Result<SortedEntries>,
         rules: Option<Gitignore>,
     ) -> Result<(), Error> {
         match listed {
@@ -630,7 +630,7 @@ impl Walk {
                 let folder = std::mem::take(&mut self.next_folder);
                 self.stack.push(Frame {
                     folder,
-                    entries: entries.into_iter(),
+                    entries,
                     rules,
                 });
                 Ok(())

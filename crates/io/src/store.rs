@@ -136,6 +136,19 @@ pub trait BlockingStore: Clone + Send + Sync + 'static {
     /// # Errors
     /// Whatever listing `dir` fails with (`NotFound`, `PermissionDenied`, ...).
     fn list(&self, dir: &Path) -> io::Result<Vec<Entry>>;
+    /// Calls `each` with every entry of `dir`, in no particular order, as they are listed: what
+    /// the walk uses, so that a folder of a million notes is never held whole (it sorts the
+    /// entries in bounded runs). The default calls [`list`](Self::list); a store that can list
+    /// entry by entry overrides it (the local store does).
+    ///
+    /// # Errors
+    /// Whatever listing `dir` fails with.
+    fn list_each(&self, dir: &Path, each: &mut dyn FnMut(Entry)) -> io::Result<()> {
+        for entry in self.list(dir)? {
+            each(entry);
+        }
+        Ok(())
+    }
     /// The bytes of the file at `path`.
     ///
     /// # Errors

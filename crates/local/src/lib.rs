@@ -104,6 +104,17 @@ impl BlockingStore for StdFs {
         Ok(out)
     }
 
+    /// Entry by entry, as `read_dir` yields them: nothing of the folder is held here.
+    fn list_each(&self, dir: &Path, each: &mut dyn FnMut(Entry)) -> io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            let kind = entry_kind(entry.file_type()?, &path);
+            each(Entry { path, kind });
+        }
+        Ok(())
+    }
+
     /// Lean: open, read into this thread's reused buffer until a short read, close (three
     /// system calls for a note that fits the buffer; no `stat`), then one allocation of the
     /// note's exact size. The size limit is enforced by the read itself: at most `limit + 1`

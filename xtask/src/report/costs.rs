@@ -24,12 +24,13 @@ pub(super) fn memory_section(md: &mut String, r: &Results) {
     }
     let _ = writeln!(
         md,
-        "| notes | runtime | output | peak RSS (MiB) | seconds |\n|---:|---|---|---:|---:|"
+        "| layout | notes | runtime | output | peak RSS (MiB) | seconds |\n|---|---:|---|---|---:|---:|"
     );
     for row in &memory.rows {
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {:.1} | {:.1} |",
+            "| {} | {} | {} | {} | {:.1} | {:.1} |",
+            row.layout,
             thousands(row.notes),
             row.runtime,
             if row.json { "json" } else { "text" },

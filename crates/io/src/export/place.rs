@@ -7,9 +7,10 @@ use std::path::{Component, Path, PathBuf};
 
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
-use smartnotes_core::{Note, UniqueNames};
+use smartnotes_core::{NameSet, Note, UniqueNames};
 
 use super::write::Job;
+use crate::spill::SpilledNames;
 use crate::store::{EntryKind, Store};
 use crate::{Error, Layout, Names, NoteFile, Options};
 
@@ -30,7 +31,10 @@ struct Folders {
     dest: PathBuf,
     layout: Layout,
     names: Names,
-    open: HashMap<PathBuf, UniqueNames>,
+    /// The names given in each open folder: beyond a few thousand, most of them are kept in
+    /// sorted runs on temporary files ([`SpilledNames`]), so one folder of a million notes
+    /// costs a couple of MiB.
+    open: HashMap<PathBuf, UniqueNames<SpilledNames>>,
     refused: HashMap<PathBuf, String>,
     /// Folders the input has left (their names forgotten): one path per folder, never a name.
     left: HashSet<PathBuf>,
@@ -120,7 +124,8 @@ impl Folders {
             ..
         } = file;
         let dest = self.dest.join(&folder);
-        let unique = self.open.entry(folder).or_default();
+        let unique = (self.open.entry(folder))
+            .or_insert_with(|| UniqueNames::with_set(SpilledNames::default()));
         let name = name_in(unique, self.names, &path, &note);
         Job::Write {
             dest: dest.join(name),
@@ -167,7 +172,12 @@ where
 }
 
 /// The file name `note` (read from `path`) takes among `unique`.
-fn name_in(unique: &mut UniqueNames, names: Names, path: &Path, note: &Note) -> String {
+fn name_in<S: NameSet>(
+    unique: &mut UniqueNames<S>,
+    names: Names,
+    path: &Path,
+    note: &Note,
+) -> String {
     match (names, path.file_name().and_then(|n| n.to_str())) {
         (Names::Keep, Some(file_name)) => unique.assign_kept(file_name),
         _ => unique.assign(&note.title),
