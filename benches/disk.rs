@@ -12,7 +12,11 @@
 //! it, outside the timings, so every case meets the same create-after-delete conditions in
 //! turn.
 //!
-//! `cargo bench --bench disk [-- --reps N] [-- FILTER]` (a group name part: `read`, `tmpfs`,
+//! On tmpfs, the largest corpus also has an unchanged re-run group per runtime: the first
+//! export into a fresh folder, then the same export again into it (every note unchanged,
+//! nothing written), both timed in each repetition.
+//!
+//! `cargo bench --bench disk [-- --reps N] [-- FILTER]` (a group name part: `read`, `tmpfs`, `rerun`,
 //! `10000`). A quick run (`SMARTNOTES_BENCH_QUICK=1`) benches 1,000 notes with four strategies,
 //! reads and tmpfs exports only, 5 repetitions.
 
@@ -104,6 +108,55 @@ fn group(
         notes: n,
         baseline,
         cases: cases.into_iter().map(|(c, _)| c).collect(),
+    }
+}
+
+/// An unchanged re-run beside the first export, on one runtime with the default strategy: each
+/// repetition exports into a fresh folder (`{runtime}-first`, the baseline), then exports the
+/// same notes into it again (`{runtime}-rerun`: every note found unchanged, nothing written).
+fn rerun_group(
+    executor: &Executor,
+    (src, base): (&Path, &Path),
+    n: usize,
+    reps: usize,
+) -> RatioGroup {
+    let runtime = executor.kind().name().to_owned();
+    let name = format!("tmpfs-rerun-{n}-{runtime}");
+    let case = |what: &str| RatioCase {
+        id: format!("{runtime}-{what}"),
+        runtime: Some(runtime.clone()),
+        strategy: Some("default".into()),
+        seconds: Vec::new(),
+    };
+    let (mut first, mut rerun) = (case("first"), case("rerun"));
+    let strategy = smartnotes::Strategy::default();
+    for rep in 0..=reps {
+        let out = base.join(format!("{name}-rep{rep}"));
+        let start = Instant::now();
+        let done = common::export_counts(executor, src, &out, strategy);
+        let took = start.elapsed().as_secs_f64();
+        assert_eq!(done, (n, 0), "{name}: first export");
+        let start = Instant::now();
+        let again = common::export_counts(executor, src, &out, strategy);
+        let took_again = start.elapsed().as_secs_f64();
+        assert_eq!(again, (0, n), "{name}: re-run");
+        clean(base, &name);
+        if rep > 0 {
+            // The first repetition is the warm-up.
+            first.seconds.push(took);
+            rerun.seconds.push(took_again);
+        }
+    }
+    let cases = vec![first, rerun];
+    let baseline = format!("{runtime}-first");
+    print_group(&name, n, &baseline, cases.iter());
+    RatioGroup {
+        name,
+        work: Work::Pipeline,
+        medium: "tmpfs".into(),
+        notes: n,
+        baseline,
+        cases,
     }
 }
 
@@ -217,6 +270,15 @@ fn main() {
                     reps,
                     &executors,
                 ));
+            }
+            if n == *sizes.last().unwrap_or(&n) {
+                for executor in &executors {
+                    let name = format!("tmpfs-rerun-{n}-{}", executor.kind().name());
+                    if wanted(&name) {
+                        let src: PathBuf = corpus_dir(tmpfs, n);
+                        groups.push(rerun_group(executor, (&src, tmpfs), n, reps));
+                    }
+                }
             }
         }
     }

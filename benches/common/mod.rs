@@ -110,14 +110,22 @@ pub(crate) fn read_on(executor: &Executor, dir: &Path, strategy: Strategy) -> us
 
 /// The full pipeline on the executor's runtime; the number of notes exported.
 pub(crate) fn export_on(executor: &Executor, src: &Path, dest: &Path, strategy: Strategy) -> usize {
+    export_counts(executor, src, dest, strategy).0
+}
+
+/// Exports `src` to `dest` on `executor`: how many notes were (exported, unchanged).
+pub(crate) fn export_counts(
+    executor: &Executor,
+    src: &Path,
+    dest: &Path,
+    strategy: Strategy,
+) -> (usize, usize) {
     struct ExportAll<'a>(&'a Path, &'a Path, Strategy);
     impl StoreJob for ExportAll<'_> {
-        type Output = usize;
-        async fn run<S: Store>(self, store: S) -> usize {
-            export_all(&store, self.0, self.1, self.2)
-                .await
-                .exported
-                .len()
+        type Output = (usize, usize);
+        async fn run<S: Store>(self, store: S) -> (usize, usize) {
+            let report = export_all(&store, self.0, self.1, self.2).await;
+            (report.exported.len(), report.unchanged.len())
         }
     }
     executor.block_on(ExportAll(src, dest, strategy))

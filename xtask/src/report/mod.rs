@@ -292,6 +292,15 @@ fn group_title(group: &str, n: usize) -> String {
         "pipeline on tmpfs (`/dev/shm`)"
     } else if group.starts_with("disk-pipeline-") {
         "pipeline on the real disk"
+    } else if let Some(runtime) = group
+        .strip_prefix("tmpfs-rerun-")
+        .and_then(|rest| rest.split_once('-'))
+        .map(|(_, runtime)| runtime)
+    {
+        return format!(
+            "unchanged re-run on tmpfs beside the first export ({runtime}, default strategy), {} notes",
+            thousands(n)
+        );
     } else {
         group
     };
