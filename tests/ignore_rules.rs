@@ -234,7 +234,10 @@ fn the_obsidian_help_vault_reads_what_ripgreps_walker_lists() {
         // A publisher leaving out the release notes and one language, but not its Bases.
         (".export-ignore", "Release notes/\n/ja/*\n!/ja/Bases/\n"),
         // Inside a language: a folder, with one note kept, and a file pattern.
-        ("en/.gitignore", "Obsidian Publish/*\n!Obsidian Publish/Introduction*\n*Sync*.md\n"),
+        (
+            "en/.gitignore",
+            "Obsidian Publish/*\n!Obsidian Publish/Introduction*\n*Sync*.md\n",
+        ),
         ("de/Erweiterungen/.export-ignore", "*.md\n!Canvas.md\n"),
     ];
     for (file, text) in rules {
@@ -291,8 +294,7 @@ fn the_obsidian_help_vault_reads_what_ripgreps_walker_lists() {
         }
     }
     let out = dir.path().join("published");
-    let (exported, skipped, ignored) =
-        RuntimeKind::ALL[0].block_on(Export(&root, &out, &globs));
+    let (exported, skipped, ignored) = RuntimeKind::ALL[0].block_on(Export(&root, &out, &globs));
     assert_eq!((exported, skipped), (expected.len(), 0));
     assert!(ignored > 0);
 }
