@@ -330,6 +330,26 @@ impl Note {
     /// ```
     #[must_use]
     pub fn render(&self) -> String {
+        edit::render(self).into_owned()
+    }
+
+    /// What [`render`](Self::render) writes, borrowed from the note's source when the note was
+    /// parsed and not edited (nothing copied: what an export of unedited notes writes and
+    /// compares), owned otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    /// use smartnotes_core::Note;
+    /// let mut note = Note::parse("# Title\n\nBody.\n")?;
+    /// assert!(matches!(note.rendered(), Cow::Borrowed("# Title\n\nBody.\n")));
+    /// note.title = "New".into();
+    /// assert_eq!(note.rendered(), "# New\n\nBody.\n");
+    /// # Ok::<(), smartnotes_core::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn rendered(&self) -> std::borrow::Cow<'_, str> {
         edit::render(self)
     }
 

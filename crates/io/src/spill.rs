@@ -111,20 +111,27 @@ impl SortedEntries {
     /// Whatever listing fails with, or writing a run (then nothing of it is kept).
     pub(crate) fn list<B: BlockingStore>(twin: &B, dir: &Path) -> io::Result<Self> {
         let mut memory = Vec::new();
-        let mut runs = Vec::new();
+        let mut runs: Vec<(File, usize)> = Vec::new();
         let mut spill = true;
         twin.list_each(dir, &mut |entry| {
             memory.push(entry);
             if spill && memory.len() >= RUN {
                 match spill_entries(&mut memory) {
-                    Ok(Some(run)) => runs.push(run),
+                    Ok(Some(run)) => {
+                        runs.push(run);
+                        merge_listing(&mut runs);
+                    }
                     Ok(None) => {}
                     // No temporary file: keep everything in memory, as before.
                     Err(_) => spill = false,
                 }
             }
         })?;
-        Ok(Self::new(dir, memory, runs))
+        Ok(Self::new(
+            dir,
+            memory,
+            runs.into_iter().map(|(file, _)| file).collect(),
+        ))
     }
 
     /// The entries of a listing already in memory, sorted.
@@ -215,9 +222,30 @@ fn read_head(from: &mut impl Read, run: usize) -> io::Result<Option<Head>> {
     }))
 }
 
+/// Merges the last [`MERGE`] runs of a listing when they are of one size, as
+/// [`SpilledNames`] does: a folder of a million entries is merged from about 20 runs, not 250
+/// (a buffer and an open file each).
+fn merge_listing(runs: &mut Vec<(File, usize)>) {
+    while runs.len() >= MERGE {
+        let tail = runs.len() - MERGE;
+        let size = runs[tail].1;
+        if runs[tail..].iter().any(|(_, count)| *count != size) {
+            return;
+        }
+        let files = runs[tail..].iter_mut().map(|(file, _)| file);
+        match merge_files(files, 1, |_| {}) {
+            Ok((file, _)) => {
+                runs.truncate(tail);
+                runs.push((file, size * MERGE));
+            }
+            Err(_) => return, // the runs stay as they are: still right, only more of them
+        }
+    }
+}
+
 /// Writes the entries of `memory` whose names are bytes as one sorted run (kind, then name),
-/// keeping the others in memory. `None` when none could go.
-fn spill_entries(memory: &mut Vec<Entry>) -> io::Result<Option<File>> {
+/// keeping the others in memory, and how many went. `None` when none could go.
+fn spill_entries(memory: &mut Vec<Entry>) -> io::Result<Option<(File, usize)>> {
     let mut records: Vec<Vec<u8>> = Vec::with_capacity(memory.len());
     let mut kept = Vec::new();
     for entry in memory.drain(..) {
@@ -242,7 +270,7 @@ fn spill_entries(memory: &mut Vec<Entry>) -> io::Result<Option<File>> {
     }
     records.sort_unstable_by(|a, b| a[1..].cmp(&b[1..]));
     let (file, _) = write_run(records.iter().map(Vec::as_slice))?;
-    Ok(Some(file))
+    Ok(Some((file, records.len())))
 }
 
 /// A Bloom filter over one run's names: "surely not there" for most names never handed out,
@@ -308,42 +336,67 @@ const MERGE: usize = 16;
 /// Reading a run back or writing the merged one failed (the runs are left as they were).
 fn merge_runs(runs: &mut [NameRun]) -> io::Result<NameRun> {
     let count = runs.iter().map(|run| run.count).sum();
-    let mut readers = Vec::with_capacity(runs.len());
-    for run in runs.iter_mut() {
-        run.file.seek(SeekFrom::Start(0))?;
-        readers.push(BufReader::with_capacity(2048, &mut run.file));
-    }
-    let mut heads = BinaryHeap::new();
-    for (i, reader) in readers.iter_mut().enumerate() {
-        if let Some(record) = read_record(reader)? {
-            heads.push(Reverse((record, i)));
-        }
-    }
     let mut bloom = Bloom::with_capacity(count);
-    let mut failed = None;
-    let merged = std::iter::from_fn(|| {
-        let Reverse((record, i)) = heads.pop()?;
-        match read_record(&mut readers[i]) {
-            Ok(Some(next)) => heads.push(Reverse((next, i))),
-            Ok(None) => {}
-            Err(e) => {
-                failed = Some(e);
-                return None;
-            }
-        }
-        bloom.insert(hash_of(&record));
-        Some(record)
-    });
-    let (file, index) = write_run(merged)?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
+    let files = runs.iter_mut().map(|run| &mut run.file);
+    let (file, index) = merge_files(files, 0, |record| bloom.insert(hash_of(record)))?;
     Ok(NameRun {
         file,
         index,
         bloom,
         count,
     })
+}
+
+/// The sorted runs in `files` merged into one new run, records compared from byte `key` on
+/// (a listing's records start with the entry's kind); `each` sees every record as it goes.
+///
+/// # Errors
+/// Reading a run back or writing the merged one failed (the runs are left as they were).
+fn merge_files<'a>(
+    files: impl Iterator<Item = &'a mut File>,
+    key: usize,
+    mut each: impl FnMut(&[u8]),
+) -> io::Result<(File, Index)> {
+    let mut readers = Vec::new();
+    for file in files {
+        file.seek(SeekFrom::Start(0))?;
+        readers.push(BufReader::with_capacity(2048, file));
+    }
+    let mut heads = BinaryHeap::new();
+    for (i, reader) in readers.iter_mut().enumerate() {
+        if let Some(record) = read_record(reader)? {
+            heads.push(Reverse((
+                record.get(key..).unwrap_or_default().to_vec(),
+                i,
+                record,
+            )));
+        }
+    }
+    let mut failed = None;
+    let merged = std::iter::from_fn(|| {
+        let Reverse((_, i, record)) = heads.pop()?;
+        match read_record(&mut readers[i]) {
+            Ok(Some(next)) => {
+                heads.push(Reverse((
+                    next.get(key..).unwrap_or_default().to_vec(),
+                    i,
+                    next,
+                )));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                failed = Some(e);
+                return None;
+            }
+        }
+        each(&record);
+        Some(record)
+    });
+    let written = write_run(merged)?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(written),
+    }
 }
 
 impl NameRun {
@@ -487,7 +540,7 @@ mod tests {
     #[test]
     fn a_folder_larger_than_a_run_comes_out_sorted_and_whole() {
         let fs = MemFs::new(InlineRuntime);
-        let n = RUN * 2 + 123;
+        let n = RUN * (MERGE + 2) + 123; // runs, and a merge of runs
         // Inserted in a scrambled order, with folders among the files.
         for i in (0..n).map(|i| (i * 7919) % n) {
             let path = if i % 1000 == 0 {
@@ -500,6 +553,7 @@ mod tests {
         let twin = fs.clone();
         let mut sorted = SortedEntries::list(&twin, Path::new("/d")).unwrap();
         assert!(sorted.runs.len() >= 2, "the listing went to runs");
+        assert!(sorted.runs.len() < n / RUN, "and runs were merged");
         let mut names = Vec::new();
         while let Some(entry) = sorted.next_entry() {
             let entry = entry.unwrap();

@@ -1,6 +1,7 @@
 //! Rendering: the source as it was, with only the edited parts spliced in, each in the note's
 //! own convention; or, for a note built through the API, the seed format.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use saphyr_parser::ScalarStyle;
@@ -11,9 +12,9 @@ use super::tags::{self, Fences, TagSet};
 use super::{Note, UNTITLED};
 
 /// What [`Note::render`] writes.
-pub(crate) fn render(note: &Note) -> String {
+pub(crate) fn render(note: &Note) -> Cow<'_, str> {
     let Some(origin) = &note.origin else {
-        return seed(note);
+        return Cow::Owned(seed(note));
     };
     let source = origin.source.as_str();
     let fm_changed = match &origin.front_matter {
@@ -26,7 +27,11 @@ pub(crate) fn render(note: &Note) -> String {
     let body_changed = note.body != source[origin.body.clone()];
     // Tags left as parsed are taken as they are (a tag read from the note may hold what a
     // caller's tag would be split on); changed ones are cleaned and compared as sets.
-    let (removed, wanted, tags_changed) = if note.tags == origin.tags {
+    let tags_same = note.tags == origin.tags;
+    if tags_same && !(fm_changed || title_changed || body_changed) {
+        return Cow::Borrowed(&origin.source); // unedited: its source, not even copied
+    }
+    let (removed, wanted, tags_changed) = if tags_same {
         (Vec::new(), origin.tags.clone(), false)
     } else {
         let wanted = tags::from_fields(&note.tags);
@@ -45,7 +50,7 @@ pub(crate) fn render(note: &Note) -> String {
         (removed, wanted, changed)
     };
     if !(fm_changed || title_changed || body_changed || tags_changed) {
-        return origin.source.clone();
+        return Cow::Borrowed(&origin.source);
     }
     let mut text = origin.source.clone();
     if fm_changed {
@@ -57,7 +62,7 @@ pub(crate) fn render(note: &Note) -> String {
     if body_changed {
         text = set_body(&text, &note.body);
     }
-    edit_tags(&text, &removed, &wanted)
+    Cow::Owned(edit_tags(&text, &removed, &wanted))
 }
 
 /// A note built through the API, in the seed format.

@@ -92,7 +92,10 @@ pub(crate) fn inline_tags(line: &str) -> Vec<(usize, &str)> {
     let mut found = Vec::new();
     let bytes = line.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
+    // Only a `#` or a backtick can start anything: jump to the next one (a vectorised search;
+    // most of a line is plain text).
+    while let Some(skip) = memchr::memchr2(b'#', b'`', &bytes[i..]) {
+        i += skip;
         match bytes[i] {
             b'`' => {
                 let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();

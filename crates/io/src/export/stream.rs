@@ -10,7 +10,7 @@ use super::outcome::{ExportStream, Outcome};
 use super::place;
 use super::write::{Job, OnStore, Writing};
 use crate::store::Store;
-use crate::strategy::{Plan, in_batches};
+use crate::strategy::{Plan, in_whole_batches};
 use crate::{Count, Error, NoteFile, Options};
 
 /// The outcomes of writing each note of `notes` to `dest`, as a stream
@@ -75,8 +75,9 @@ where
         Plan::Concurrent(limit) => jobs.map(write).buffered(limit).boxed(),
         // Both batched plans write the same way (a batch's reads are what `many` changes).
         Plan::Batched(b) => {
-            let write = move |twin: &F::Blocking, job: Job| job.write_blocking(twin, &writing);
-            in_batches(jobs, runtime, b.twin, (b.batch, b.in_flight), write).boxed()
+            let write =
+                move |twin: &F::Blocking, jobs: Vec<Job>| Job::write_batch(jobs, twin, &writing);
+            in_whole_batches(jobs, runtime, b.twin, (b.batch, b.in_flight), write).boxed()
         }
     };
     stream::once(async move { setup.await.map(|()| written.map(Ok)) })

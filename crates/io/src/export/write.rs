@@ -149,6 +149,17 @@ impl Job {
     /// other bytes it is replaced only when `mode` asks, else the note is skipped (nothing is
     /// overwritten).
     pub(super) async fn write<W: Writes>(self, on: &W, writing: &Writing) -> Outcome {
+        self.write_looked(on, writing, None).await
+    }
+
+    /// [`write`](Self::write), with what is at the destination already read when `looked` is
+    /// `Some` (a batch's destinations read together).
+    async fn write_looked<W: Writes>(
+        self,
+        on: &W,
+        writing: &Writing,
+        looked: Option<io::Result<Vec<u8>>>,
+    ) -> Outcome {
         let mode = writing.mode;
         let result = match &self {
             Job::Write {
@@ -157,27 +168,30 @@ impl Job {
                 modified,
                 ..
             } => {
-                let bytes = note.render().into_bytes();
+                let rendered = note.rendered();
+                let bytes = rendered.as_bytes();
                 let limit = bytes.len() as u64;
-                let looked = if on.reads_cheaply() && writing.occupied.load(Ordering::Relaxed) {
-                    on.read(dest, limit).await
-                } else {
-                    Err(io::ErrorKind::NotFound.into())
+                let looked = match looked {
+                    Some(looked) => looked,
+                    None if on.reads_cheaply() && writing.occupied.load(Ordering::Relaxed) => {
+                        on.read(dest, limit).await
+                    }
+                    None => Err(io::ErrorKind::NotFound.into()),
                 };
                 let written = match looked {
                     // Nothing there (or nothing readable: the write says why): a new file, or
                     // if one appeared meanwhile, settled as one that was there.
                     Err(e) if e.kind() != io::ErrorKind::FileTooLarge => {
-                        match on.write(dest, &bytes, WriteMode::CreateNew).await {
+                        match on.write(dest, bytes, WriteMode::CreateNew).await {
                             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                                 writing.occupied.store(true, Ordering::Relaxed);
                                 let there = on.read(dest, limit).await;
-                                Self::settle(on, dest, &bytes, mode, there).await
+                                Self::settle(on, dest, bytes, mode, there).await
                             }
                             other => other.map(|()| Written::New),
                         }
                     }
-                    there => Self::settle(on, dest, &bytes, mode, there).await,
+                    there => Self::settle(on, dest, bytes, mode, there).await,
                 };
                 match (written, modified) {
                     (Ok(done), Some(time)) if writing.preserve_mtime => on
@@ -217,11 +231,53 @@ impl Job {
         }
     }
 
+    /// The jobs of a batch on a blocking twin, inside a blocking job. Once a file was found at
+    /// a name this export writes (a re-run), the batch's destinations are read together first
+    /// ([`BlockingStore::read_many`]: io_uring on local files), each up to the largest note of
+    /// the batch, so an unchanged note costs no call of its own beyond its source's.
+    pub(super) fn write_batch<B: BlockingStore>(
+        jobs: Vec<Self>,
+        twin: &B,
+        writing: &Writing,
+    ) -> Vec<Outcome> {
+        if !writing.occupied.load(Ordering::Relaxed) {
+            return (jobs.into_iter())
+                .map(|job| job.write_blocking(twin, writing, None))
+                .collect();
+        }
+        let dests: Vec<(&Path, usize)> = jobs
+            .iter()
+            .filter_map(|job| match job {
+                Job::Write { dest, note, .. } => Some((dest.as_path(), note.rendered().len())),
+                Job::Failed { .. } => None,
+            })
+            .collect();
+        let limit = dests.iter().map(|(_, len)| *len).max().unwrap_or(0) as u64;
+        let paths: Vec<&Path> = dests.iter().map(|(path, _)| *path).collect();
+        let mut looked = twin.read_many(&paths, limit).into_iter();
+        drop(paths);
+        drop(dests);
+        (jobs.into_iter())
+            .map(|job| {
+                let pre = match &job {
+                    Job::Write { .. } => looked.next(),
+                    Job::Failed { .. } => None,
+                };
+                job.write_blocking(twin, writing, pre)
+            })
+            .collect()
+    }
+
     /// [`Job::write`] on a blocking twin, inside a blocking job. Its futures are ready when
     /// made ([`OnTwin`]), so the first poll completes it; the loop only satisfies the type.
-    pub(super) fn write_blocking<B: BlockingStore>(self, twin: &B, writing: &Writing) -> Outcome {
+    fn write_blocking<B: BlockingStore>(
+        self,
+        twin: &B,
+        writing: &Writing,
+        looked: Option<io::Result<Vec<u8>>>,
+    ) -> Outcome {
         let on = OnTwin(twin);
-        let mut write = pin!(self.write(&on, writing));
+        let mut write = pin!(self.write_looked(&on, writing, looked));
         let mut cx = Context::from_waker(Waker::noop());
         loop {
             if let Poll::Ready(outcome) = write.as_mut().poll(&mut cx) {
