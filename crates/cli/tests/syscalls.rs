@@ -94,8 +94,9 @@ fn reads_cost_three_calls_a_note_and_exports_seven() {
         let n = export_large.get(never).copied().unwrap_or(0);
         assert!(n < 20, "{never}: {n} calls over {LARGE} notes");
     }
-    // Run again, every note unchanged: the source's three calls and the destination's three
-    // (open, read, close), no write and no link (the first note's failed link aside).
+    // Run again, every note unchanged: the source's three calls and the destinations read
+    // together (a batch's through io_uring, a few calls a batch; without io_uring three a note:
+    // open, read, close), no write and no link (the first note's failed link aside).
     let (again, detail) = per_note(&again_small, &again_large);
     println!("unchanged re-run: {again:.2} file calls per note: {detail}");
     assert!(
