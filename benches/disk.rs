@@ -37,6 +37,11 @@ const SIZES: [usize; 2] = [1_000, 10_000];
 /// One case: the `std::fs` loop on some threads, or the library on a runtime and a strategy.
 enum Case<'a> {
     Std(usize),
+    /// The lean limit on threads (reads only).
+    Lean(usize),
+    /// An async peer (reads only).
+    TokioFs,
+    AsyncFs,
     Lib(&'a Executor, smartnotes::Strategy),
 }
 
@@ -46,6 +51,9 @@ impl Case<'_> {
         match (self, work) {
             (Case::Std(threads), Work::Read) => std_read(src, *threads),
             (Case::Std(threads), Work::Pipeline) => std_pipeline(src, out, *threads),
+            (Case::Lean(threads), _) => common::lean_read(src, *threads),
+            (Case::TokioFs, _) => common::peers::tokio_fs(src),
+            (Case::AsyncFs, _) => common::peers::async_fs(src),
             (Case::Lib(executor, strategy), Work::Read) => read_on(executor, src, *strategy),
             (Case::Lib(executor, strategy), Work::Pipeline) => {
                 export_on(executor, src, out, *strategy)
@@ -71,6 +79,15 @@ fn group(
             Case::Std(cores()),
         ),
     ];
+    if work == Work::Read {
+        cases.push((
+            std_case(format!("lean-{}-threads", cores())),
+            Case::Lean(cores()),
+        ));
+        let limit = common::peers::LIMIT;
+        cases.push((std_case(format!("tokio-fs-{limit}")), Case::TokioFs));
+        cases.push((std_case(format!("async-fs-{limit}")), Case::AsyncFs));
+    }
     for executor in executors {
         for (label, strategy) in strategies() {
             let case = RatioCase {

@@ -280,3 +280,80 @@ pub(crate) fn peak(command: &std::process::Command) -> (std::process::Output, f6
         .unwrap_or_else(|| panic!("no peak in {stderr}"));
     (out, kib / 1024.0, seconds)
 }
+
+/// The async peers a user would pick instead of the library, each in its natural style: list
+/// the folder with the runtime's `read_dir` (by each entry's own type), then read each note
+/// with the runtime's `read_to_string`, 64 at a time, and parse it where it lands. Bench code.
+pub(crate) mod peers {
+    use std::path::{Path, PathBuf};
+    use std::sync::OnceLock;
+
+    use futures_util::stream::{self, StreamExt};
+    use smartnotes::Note;
+
+    /// Reads in flight at once.
+    pub(crate) const LIMIT: usize = 64;
+
+    fn is_note(path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == "md")
+    }
+
+    fn parse(text: Option<String>) -> bool {
+        std::hint::black_box(text.and_then(|t| Note::parse(&t).ok())).is_some()
+    }
+
+    /// `tokio::fs` on tokio's multi-thread runtime (what `#[tokio::main]` builds).
+    pub(crate) fn tokio_fs(dir: &Path) -> usize {
+        static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+        let runtime = RUNTIME.get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("tokio")
+        });
+        runtime.block_on(async {
+            let mut listing = tokio::fs::read_dir(dir).await.expect("list");
+            let mut paths: Vec<PathBuf> = Vec::new();
+            while let Some(entry) = listing.next_entry().await.expect("list") {
+                let path = entry.path();
+                if is_note(&path) && entry.file_type().await.is_ok_and(|t| t.is_file()) {
+                    paths.push(path);
+                }
+            }
+            paths.sort();
+            stream::iter(paths)
+                .map(|path| async move { parse(tokio::fs::read_to_string(path).await.ok()) })
+                .buffer_unordered(LIMIT)
+                .filter(|&note| std::future::ready(note))
+                .count()
+                .await
+        })
+    }
+
+    /// `async-fs` (smol's file system crate, on `blocking`'s pool) under `smol`'s `block_on`.
+    pub(crate) fn async_fs(dir: &Path) -> usize {
+        smartnotes::smol::block_on(async {
+            let mut listing = async_fs::read_dir(dir).await.expect("list");
+            let mut paths: Vec<PathBuf> = Vec::new();
+            while let Some(entry) = listing.next().await {
+                let entry = entry.expect("list");
+                let path = entry.path();
+                if is_note(&path) && entry.file_type().await.is_ok_and(|t| t.is_file()) {
+                    paths.push(path);
+                }
+            }
+            paths.sort();
+            stream::iter(paths)
+                .map(|path| async move { parse(async_fs::read_to_string(path).await.ok()) })
+                .buffer_unordered(LIMIT)
+                .filter(|&note| std::future::ready(note))
+                .count()
+                .await
+        })
+    }
+}
+
+/// The lean limit ([`baseline::lean_read`]).
+pub(crate) fn lean_read(dir: &Path, threads: usize) -> usize {
+    baseline::lean_read(dir, threads).expect("lean read")
+}

@@ -744,7 +744,8 @@ fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<NoteFile, Error> {
         .file_stem()
         .map(|s| s.to_string_lossy())
         .unwrap_or_default();
-    match Note::parse_named(&text, &stem) {
+    // By value: the note keeps the text as its source without a copy.
+    match Note::parse_owned(text, &stem) {
         Ok(note) => Ok(NoteFile::new(path, note)),
         Err(source) => Err(Error::Parse { path, source }),
     }

@@ -2,11 +2,12 @@
 //! in bounded memory, both its sorted listing ([`SortedEntries`]) and the names its export has
 //! handed out ([`SpilledNames`]).
 //!
-//! A run is [`RUN`] names, sorted and written to a temporary file of its own (`tempfile`: on
-//! Linux an `O_TMPFILE` that has no name and vanishes when closed, elsewhere a file removed
-//! as soon as it is made), so nothing is ever left behind, whatever ends the process. A folder
-//! of up to [`RUN`] entries never touches one. When no temporary file can be made, everything
-//! stays in memory, as before: the result is the same, only the memory grows.
+//! A run is [`RUN`] names ([`LISTING_RUN`] entries of a listing), sorted and written to a
+//! temporary file of its own (`tempfile`: on Linux an `O_TMPFILE` that has no name and vanishes
+//! when closed, elsewhere a file removed as soon as it is made), so nothing is ever left
+//! behind, whatever ends the process. A folder of up to [`LISTING_RUN`] entries never touches
+//! one. When no temporary file can be made, everything stays in memory, as before: the result
+//! is the same, only the memory grows.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashSet};
@@ -20,8 +21,14 @@ use smartnotes_core::NameSet;
 
 use crate::store::{BlockingStore, Entry, EntryKind};
 
-/// How many names a run holds: what is kept in memory before a run is written out.
+/// How many names a run of handed-out names holds: what is kept in memory before a run is
+/// written out.
 pub(crate) const RUN: usize = 4096;
+
+/// How many entries a listing sorts in memory before it writes a run: a folder of up to this
+/// many (a vault of ten thousand notes in one folder included) is listed without a temporary
+/// file, as fast as before.
+pub(crate) const LISTING_RUN: usize = 16_384;
 
 /// Every how many records of a run its index keeps one (name and offset).
 const INDEX_EVERY: usize = 256;
@@ -90,9 +97,10 @@ fn read_record(from: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     Ok(Some(record))
 }
 
-/// A directory's entries in name order, whatever their number, holding at most [`RUN`] of
-/// them in memory (plus a small buffer per run): up to [`RUN`] entries are sorted in memory;
-/// beyond, each [`RUN`] is sorted and written to a temporary file, and the runs are merged as
+/// A directory's entries in name order, whatever their number, holding at most
+/// [`LISTING_RUN`] of them in memory (plus a small buffer per run): up to [`LISTING_RUN`]
+/// entries are sorted in memory; beyond, each [`LISTING_RUN`] is sorted and written to a
+/// temporary file, and the runs are merged as
 /// the entries are taken.
 pub(crate) struct SortedEntries {
     dir: PathBuf,
@@ -110,12 +118,17 @@ impl SortedEntries {
     /// # Errors
     /// Whatever listing fails with, or writing a run (then nothing of it is kept).
     pub(crate) fn list<B: BlockingStore>(twin: &B, dir: &Path) -> io::Result<Self> {
+        Self::list_in_runs(twin, dir, LISTING_RUN)
+    }
+
+    /// [`list`](Self::list) with runs of `run` entries.
+    fn list_in_runs<B: BlockingStore>(twin: &B, dir: &Path, run: usize) -> io::Result<Self> {
         let mut memory = Vec::new();
         let mut runs: Vec<(File, usize)> = Vec::new();
         let mut spill = true;
         twin.list_each(dir, &mut |entry| {
             memory.push(entry);
-            if spill && memory.len() >= RUN {
+            if spill && memory.len() >= run {
                 match spill_entries(&mut memory) {
                     Ok(Some(run)) => {
                         runs.push(run);
@@ -540,7 +553,8 @@ mod tests {
     #[test]
     fn a_folder_larger_than_a_run_comes_out_sorted_and_whole() {
         let fs = MemFs::new(InlineRuntime);
-        let n = RUN * (MERGE + 2) + 123; // runs, and a merge of runs
+        let run = 256; // small runs, so that a few thousand entries make many, and merges
+        let n = run * (MERGE + 2) + 123;
         // Inserted in a scrambled order, with folders among the files.
         for i in (0..n).map(|i| (i * 7919) % n) {
             let path = if i % 1000 == 0 {
@@ -551,9 +565,9 @@ mod tests {
             fs.insert(&path, "# x\n").unwrap();
         }
         let twin = fs.clone();
-        let mut sorted = SortedEntries::list(&twin, Path::new("/d")).unwrap();
+        let mut sorted = SortedEntries::list_in_runs(&twin, Path::new("/d"), run).unwrap();
         assert!(sorted.runs.len() >= 2, "the listing went to runs");
-        assert!(sorted.runs.len() < n / RUN, "and runs were merged");
+        assert!(sorted.runs.len() < n / run, "and runs were merged");
         let mut names = Vec::new();
         while let Some(entry) = sorted.next_entry() {
             let entry = entry.unwrap();

@@ -99,6 +99,102 @@ pub fn std_read(paths: &[PathBuf], threads: usize) -> usize {
     .sum()
 }
 
+/// The limit beside the baseline: [`std_read`]'s work with the leanest calls and no async
+/// machinery. `dir` is opened once and listed by each entry's own type (`d_type`); each note is
+/// opened relative to the folder's descriptor (one name to resolve, not a whole path), read
+/// into the thread's reused buffer (until a short read), closed: three calls a note; then
+/// parsed as [`std_read`] parses it. On `threads` threads (contiguous slices of the sorted
+/// names), the listing inside the timing as for the others. Returns how many were notes.
+///
+/// # Errors
+/// If `dir` cannot be opened or listed.
+///
+/// # Panics
+/// If the OS cannot start a thread.
+///
+/// # Examples
+/// ```
+/// use smartnotes_local::StdFs;
+/// use smartnotes_measure::{baseline, corpus};
+///
+/// let dir = std::env::temp_dir().join(format!("smartnotes-doc-lean-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// corpus::write_corpus(&StdFs, &dir, 10, 1)?;
+/// std::fs::write(dir.join("notes.txt"), "not a note")?;
+/// assert_eq!(baseline::lean_read(&dir, 2)?, 10);
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn lean_read(dir: &Path, threads: usize) -> io::Result<usize> {
+    use rustix::fs::{FileType, Mode, OFlags};
+    let folder = rustix::fs::open(
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let mut names = Vec::new();
+    let mut listing = rustix::fs::Dir::read_from(&folder)?;
+    while let Some(entry) = listing.read() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name.to_bytes().ends_with(b".md") && entry.file_type() == FileType::RegularFile {
+            names.push(name.to_owned());
+        }
+    }
+    names.sort();
+    let chunk = names.len().div_ceil(threads.max(1)).max(1);
+    let counts: Vec<usize> = thread::scope(|s| {
+        let folder = &folder;
+        let handles: Vec<_> = names
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    let mut buf = vec![0u8; 64 << 10];
+                    let mut notes = 0;
+                    for name in part {
+                        let Ok(file) = rustix::fs::openat(
+                            folder,
+                            name.as_c_str(),
+                            OFlags::RDONLY | OFlags::CLOEXEC,
+                            Mode::empty(),
+                        ) else {
+                            continue;
+                        };
+                        let mut filled = 0;
+                        let whole = loop {
+                            if filled == buf.len() {
+                                buf.resize(buf.len() * 2, 0);
+                            }
+                            match rustix::io::read(&file, &mut buf[filled..]) {
+                                Ok(n) => {
+                                    filled += n;
+                                    if filled < buf.len() {
+                                        break true; // a short read: the end of a local file
+                                    }
+                                }
+                                Err(rustix::io::Errno::INTR) => {}
+                                Err(_) => break false,
+                            }
+                        };
+                        drop(file);
+                        let note = whole
+                            .then(|| std::str::from_utf8(&buf[..filled]).ok())
+                            .flatten()
+                            .and_then(|text| Note::parse(text).ok());
+                        notes += usize::from(std::hint::black_box(note).is_some());
+                    }
+                    notes
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    Ok(counts.into_iter().sum())
+}
+
 /// The pipeline in plain `std::fs`: read and parse `paths` on `threads` threads, name the notes
 /// ([`UniqueNames`]), then render and write each to `dest` (temporary file, then `rename`) on
 /// `threads` threads. Returns how many notes were written.
