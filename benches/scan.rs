@@ -8,6 +8,7 @@
 //!   read with `read_at`), the loop a user would write to use them all.
 //! * `rg -c ERROR` (ripgrep, a real process, when installed: `apt-get install ripgrep`; the
 //!   bench says so when it is not).
+//! * `smartnotes scan FILE`, the CLI as a user runs it (a real process, start-up included).
 //! * `count_matching` on tokio (current-thread) and on smol (`async_io::block_on`), each with a
 //!   heartbeat task beside it; its lateness is compared with the heartbeat alone (idle).
 //! * `read_lines` (batches of lines, the `async for line in f` shape, a batch at a time), with
@@ -111,6 +112,24 @@ fn std_scan_threads(path: &Path, threads: u64) -> u64 {
             .map(|w| w.join().expect("scan thread"))
             .sum()
     })
+}
+
+/// `smartnotes scan path` (the CLI, a real process, its default pattern `ERROR`): (seconds,
+/// matching lines).
+fn cli_scan(cli: &Path, path: &Path) -> (f64, u64) {
+    let start = Instant::now();
+    let out = std::process::Command::new(cli)
+        .args(["scan", "--json"])
+        .arg(path)
+        .output()
+        .expect("run smartnotes scan");
+    let seconds = start.elapsed().as_secs_f64();
+    assert!(out.status.success(), "smartnotes scan failed: {out:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    (
+        seconds,
+        doc["matching_lines"].as_u64().expect("matching_lines"),
+    )
 }
 
 /// `rg -c NEEDLE path` (ripgrep, a real process): (seconds, count), or why it did not run.
@@ -242,7 +261,9 @@ fn main() {
         works.push(("read_lines (batched) + memmem per line", Work::Lines));
     }
     let threads = smartnotes_bench_support::cores() as u64;
+    let cli = common::cli_binary();
     let (mut std_gbps, mut threads_gbps, mut rg_gbps) = (Vec::new(), Vec::new(), Vec::new());
+    let mut cli_gbps = Vec::new();
     let mut rg_note = None;
     // results[runtime][work] = (GB/s per rep, pooled lateness)
     let mut results: Vec<Vec<(Vec<f64>, Vec<Duration>)>> = executors
@@ -256,6 +277,9 @@ fn main() {
         let start = Instant::now();
         assert_eq!(std_scan_threads(&big, threads), big_errors);
         threads_gbps.push(bytes as f64 / start.elapsed().as_secs_f64() / 1e9);
+        let (seconds, count) = cli_scan(&cli, &big);
+        assert_eq!(count, big_errors, "smartnotes scan counts the same lines");
+        cli_gbps.push(bytes as f64 / seconds / 1e9);
         if rg_note.is_none() {
             match ripgrep(&big) {
                 Ok((seconds, count)) => {
@@ -283,9 +307,11 @@ fn main() {
     let std_gbps = median(&std_gbps);
     let threads_gbps = median(&threads_gbps);
     let rg_gbps = (!rg_gbps.is_empty()).then(|| median(&rg_gbps));
+    let cli_gbps = median(&cli_gbps);
     println!(
-        "\nlog: {:.0} MiB, {big_errors} matching lines; std + memmem (1 MiB reads): {std_gbps:.2} GB/s on one thread, {threads_gbps:.2} GB/s on {threads}; rg -c: {} (medians of {reps})\n",
+        "\nlog: {:.0} MiB, {big_errors} matching lines; std + memmem (1 MiB reads): {std_gbps:.2} GB/s on one thread, {threads_gbps:.2} GB/s on {threads}; smartnotes scan (process): {cli_gbps:.2} GB/s, {:.0}% of the {threads}-thread loop; rg -c: {} (medians of {reps})\n",
         bytes as f64 / (1 << 20) as f64,
+        100.0 * cli_gbps / threads_gbps,
         rg_gbps.map_or_else(
             || rg_note.clone().unwrap_or_default(),
             |g| format!("{g:.2} GB/s")
@@ -337,6 +363,7 @@ fn main() {
             std_threads_gbps: threads_gbps,
             rg_gbps,
             rg_note,
+            cli_gbps: Some(cli_gbps),
             rows,
             rss_mib: Rss {
                 start: rss_start,

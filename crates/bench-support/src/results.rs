@@ -219,6 +219,10 @@ pub struct ScanBench {
     /// Why `rg` was not measured.
     #[serde(default)]
     pub rg_note: Option<String>,
+    /// `smartnotes scan FILE` as a user runs it (a real process, start-up included, its
+    /// default runtime), GB/s (median).
+    #[serde(default)]
+    pub cli_gbps: Option<f64>,
     /// One row per runtime and workload.
     pub rows: Vec<ScanRow>,
     /// Peak resident memory of the process.

@@ -1,9 +1,10 @@
-//! The log scan on every core: [`scan_matching`] splits the file into one byte range per
-//! worker and scans the ranges at once, each on the runtime's blocking pool.
+//! The log scan on every core: [`scan_matching`] splits the file into byte ranges (a few per
+//! worker) and scans them a worker's worth at once, each on the runtime's blocking pool; a
+//! worker done with its range takes the next, so all finish together.
 //!
 //! # Exact counts at range edges
 //!
-//! A worker owns the lines that *start* in its range. It reads one byte before its range to
+//! A share owns the lines that *start* in its range. It reads one byte before its range to
 //! see whether a line starts exactly there; if not, the partial line it lands in belongs to the
 //! previous worker, and it skips to the next `\n`. At the end of its range it reads on to the
 //! end of the line it is in (the first `\n` at or after its end), so that line is counted once,
@@ -27,6 +28,10 @@ use smartnotes_core::LineMatcher;
 
 use super::options::{ScanOptions, ScanProgress};
 use crate::{BlockingStore, Error, Runtime};
+
+/// Shares a file is split into per worker: a worker whose share is done takes the next, so
+/// the workers finish together.
+const SHARES_PER_WORKER: usize = 4;
 
 /// Where a worker is in its range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +57,10 @@ struct Share<B: BlockingStore> {
     pos: u64,
     phase: Phase,
     matcher: LineMatcher,
+    /// The read buffer, allocated at the share's first job (only running shares hold one).
     buffer: Vec<u8>,
+    /// Its size.
+    buffer_size: usize,
 }
 
 impl<B: BlockingStore> Share<B> {
@@ -64,6 +72,9 @@ impl<B: BlockingStore> Share<B> {
     /// Reads and scans up to about `job` bytes; stops at [`Phase::Done`].
     fn step(&mut self, job: u64) -> Result<(), Error> {
         let error = |e: io::Error, path: &PathBuf| Error::read(path.clone(), e);
+        if self.buffer.len() < self.buffer_size {
+            self.buffer.resize(self.buffer_size, 0);
+        }
         if self.reader.is_none() {
             let mut reader = self.fs.open(&self.path).map_err(|e| error(e, &self.path))?;
             // From the byte before the range: it says whether a line starts at `start`.
@@ -170,15 +181,15 @@ where
     };
     stream::once(shares)
         .map(move |shares| match shares {
-            Ok(shares) => rounds(runtime.clone(), shares, opts.job).boxed(),
+            Ok(shares) => rounds(runtime.clone(), shares, (opts.job, opts.workers)).boxed(),
             Err(e) => stream::iter([Err(e)]).boxed(),
         })
         .flatten()
         .boxed()
 }
 
-/// The file's length, split into one share per worker (fewer for a small file: at least
-/// [`ScanOptions::min_range`] bytes each).
+/// The file's length, split into [`SHARES_PER_WORKER`] shares per worker (fewer for a small
+/// file: at least [`ScanOptions::min_range`] bytes each).
 fn split<B: BlockingStore>(
     fs: B,
     path: PathBuf,
@@ -190,9 +201,9 @@ fn split<B: BlockingStore>(
         .and_then(|mut reader| reader.seek(SeekFrom::End(0)))
         .map_err(|e| Error::read(path.clone(), e))?;
     let by_size = usize::try_from(len / opts.min_range.max(1)).unwrap_or(usize::MAX);
-    let workers = opts.workers.clamp(1, by_size.max(1));
-    let size = len.div_ceil(workers as u64).max(1);
-    Ok((0..workers as u64)
+    let shares = (opts.workers.max(1) * SHARES_PER_WORKER).clamp(1, by_size.max(1));
+    let size = len.div_ceil(shares as u64).max(1);
+    Ok((0..shares as u64)
         .map(|i| {
             let start = (i * size).min(len);
             Share {
@@ -204,60 +215,92 @@ fn split<B: BlockingStore>(
                 pos: start,
                 phase: Phase::Skipping,
                 matcher: matcher.clone(),
-                buffer: vec![0; opts.buffer.max(1)],
+                buffer: Vec::new(),
+                buffer_size: opts.buffer.max(1),
             }
         })
         .collect())
 }
 
-/// One progress report per round; in a round every unfinished share scans about `job` bytes,
-/// all at once on the blocking pool. The state moves into the jobs and back: nothing shared.
+/// The shares scanned `workers` at once, each on the blocking pool in jobs of about `job`
+/// bytes, each going on as soon as its own job is done, and the next share starting as soon as
+/// one is finished (no worker waits for another: a barrier per round, or one range per worker,
+/// would leave a core idle whenever one ran longer). One progress report after every job, with
+/// the sums of all shares; the last one, once every share is done, has `done: true`. The state
+/// moves into the jobs and back: nothing shared.
 fn rounds<B, R>(
     runtime: R,
     shares: Vec<Share<B>>,
-    job: u64,
+    (job, workers): (u64, usize),
 ) -> impl futures_core::Stream<Item = Result<ScanProgress, Error>> + Send
 where
     B: BlockingStore,
     R: Runtime,
 {
-    stream::unfold(Some(shares), move |state| {
+    let count = shares.len();
+    let each = shares.into_iter().enumerate().map(move |(i, share)| {
         let runtime = runtime.clone();
-        async move {
-            let shares = state?;
-            let jobs = shares.into_iter().map(|mut share| {
-                runtime.spawn_blocking(move || {
-                    let result = if share.phase == Phase::Done {
-                        Ok(())
-                    } else {
-                        share.step(job)
-                    };
-                    (share, result)
-                })
-            });
-            let mut shares = Vec::new();
-            for (share, result) in futures_util::future::join_all(jobs).await {
-                if let Err(e) = result {
-                    return Some((Err(e), None));
-                }
-                shares.push(share);
-            }
-            let bytes = shares.iter().map(Share::covered).sum();
-            if shares.iter().all(|s| s.phase == Phase::Done) {
-                let matching_lines = shares.into_iter().map(|s| s.matcher.finish()).sum();
-                let done = ScanProgress {
-                    bytes,
-                    matching_lines,
-                    done: true,
+        stream::unfold(Some(share), move |state| {
+            let runtime = runtime.clone();
+            async move {
+                let share = state?;
+                let (share, result) = runtime
+                    .spawn_blocking(move || {
+                        let mut share = share;
+                        let result = if share.phase == Phase::Done {
+                            Ok(())
+                        } else {
+                            share.step(job)
+                        };
+                        (share, result)
+                    })
+                    .await;
+                let done = share.phase == Phase::Done;
+                let lines = if done {
+                    share.matcher.clone().finish()
+                } else {
+                    share.matcher.matching_lines()
                 };
-                return Some((Ok(done), None));
+                let report = result.map(|()| Report {
+                    share: i,
+                    bytes: share.covered(),
+                    lines,
+                    done,
+                });
+                let next = (report.is_ok() && !done).then_some(share);
+                Some((report, next))
             }
-            let progress = ScanProgress {
-                bytes,
-                matching_lines: shares.iter().map(|s| s.matcher.matching_lines()).sum(),
-                done: false,
-            };
-            Some((Ok(progress), Some(shares)))
-        }
+        })
+        .boxed()
+    });
+    let sums = (vec![Report::default(); count], false);
+    let running = stream::iter(each).flatten_unordered(workers.max(1));
+    running.scan(sums, |(reports, failed), report| {
+        let item = match report {
+            _ if *failed => None,
+            Err(e) => {
+                *failed = true;
+                Some(Err(e))
+            }
+            Ok(report) => {
+                let i = report.share;
+                reports[i] = report;
+                Some(Ok(ScanProgress {
+                    bytes: reports.iter().map(|r| r.bytes).sum(),
+                    matching_lines: reports.iter().map(|r| r.lines).sum(),
+                    done: reports.iter().all(|r| r.done),
+                }))
+            }
+        };
+        std::future::ready(item)
     })
+}
+
+/// Where one share is, after a job.
+#[derive(Clone, Copy, Debug, Default)]
+struct Report {
+    share: usize,
+    bytes: u64,
+    lines: u64,
+    done: bool,
 }
