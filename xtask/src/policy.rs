@@ -41,6 +41,16 @@ pub(crate) const EXPORT_CALLS: f64 = 7.0;
 pub(crate) const SYSCALL_SLACK: f64 = 0.05;
 /// Lag: the heartbeat p99 over idle that counts as calm, ms.
 pub(crate) const LAG_LATENESS_MS: f64 = 1.0;
+/// Read: the default strategy as a share of the multi-thread `std::fs` loop (issue #24).
+pub(crate) const DEFAULT_READ_SHARE: f64 = 1.05;
+/// Read: the default strategy as a share of the lean limit (issue #24).
+pub(crate) const LIMIT_SHARE: f64 = 0.95;
+/// Read: the default strategy over each async peer's rate, at least (issue #24).
+pub(crate) const OVER_PEERS: f64 = 2.0;
+/// Scan: `smartnotes scan` as a process, as a share of the `std` loop on every core (#24).
+pub(crate) const CLI_SCAN_SHARE: f64 = 0.90;
+/// Export: an unchanged re-run at least this many times faster than the first export (#25).
+pub(crate) const RERUN_SPEEDUP: f64 = 3.0;
 
 /// `0.05` as `5%`.
 fn pct(share: f64) -> String {
@@ -166,6 +176,8 @@ pub(crate) fn targets(r: &Results) -> Vec<Target> {
             result: figures,
         });
     }
+    default_read_targets(r, &mut out);
+    rerun_target(r, &mut out);
     scan_targets(r, &mut out);
     memory_targets(r, &mut out);
     object_store_targets(r, &mut out);
@@ -218,6 +230,150 @@ pub(crate) fn targets(r: &Results) -> Vec<Target> {
     out
 }
 
+/// The default strategy's reading (issue #24): against the baseline, the lean limit and the
+/// async peers, in the largest read group.
+fn default_read_targets(r: &Results, out: &mut Vec<Target>) {
+    let label = smartnotes_bench_support::results::label(smartnotes::Strategy::default());
+    let whats = [
+        format!(
+            "read: default strategy (`{label}`) >= {} of the multi-thread `std::fs` loop",
+            pct(DEFAULT_READ_SHARE)
+        ),
+        format!(
+            "read: default strategy >= {} of the lean limit (`lean-N-threads`)",
+            pct(LIMIT_SHARE)
+        ),
+        format!(
+            "read: default strategy >= {OVER_PEERS}x every async peer (`tokio::fs`, `async-fs`)"
+        ),
+    ];
+    let Some((group, notes)) = largest_group(r, "disk-read-") else {
+        out.extend(whats.iter().map(|w| missing(w)));
+        return;
+    };
+    let table = throughput(r, &group);
+    let find = |f: &dyn Fn(&str) -> bool| table.iter().find(|row| f(&row.id));
+    let ours: Vec<&ThroughputRow> = smartnotes::RuntimeKind::ALL
+        .iter()
+        .filter_map(|kind| find(&|id| id == format!("{}-{label}", kind.name())))
+        .collect();
+    let lean = find(&|id| id.starts_with("lean-"));
+    let peers: Vec<&ThroughputRow> = table
+        .iter()
+        .filter(|row| row.id.starts_with("tokio-fs-") || row.id.starts_with("async-fs-"))
+        .collect();
+    let n = thousands(notes);
+    if ours.is_empty() {
+        out.extend(whats.iter().map(|w| missing(w)));
+        return;
+    }
+    out.push(Target {
+        target: format!("{} ({n} notes)", whats[0]),
+        holds: Some(ours.iter().all(|row| row.share >= DEFAULT_READ_SHARE)),
+        result: ours
+            .iter()
+            .map(|row| {
+                format!(
+                    "`{}`: {:.1}% [{:.1}, {:.1}]",
+                    row.id,
+                    row.share * 100.0,
+                    row.share_low * 100.0,
+                    row.share_high * 100.0
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    });
+    out.push(match lean {
+        None => missing(&whats[1]),
+        Some(lean) => Target {
+            target: format!("{} ({n} notes)", whats[1]),
+            holds: Some(ours.iter().all(|row| row.share / lean.share >= LIMIT_SHARE)),
+            result: format!(
+                "{}; `{}` at {:.1}% of the baseline",
+                ours.iter()
+                    .map(|row| format!("`{}`: {:.1}%", row.id, 100.0 * row.share / lean.share))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                lean.id,
+                lean.share * 100.0
+            ),
+        },
+    });
+    out.push(if peers.is_empty() {
+        missing(&whats[2])
+    } else {
+        let slowest_lead = |row: &ThroughputRow| {
+            peers
+                .iter()
+                .map(|peer| row.per_s / peer.per_s)
+                .fold(f64::INFINITY, f64::min)
+        };
+        Target {
+            target: format!("{} ({n} notes)", whats[2]),
+            holds: Some(ours.iter().all(|row| slowest_lead(row) >= OVER_PEERS)),
+            result: format!(
+                "{}; peers: {}",
+                ours.iter()
+                    .map(|row| format!("`{}`: {:.1}x the fastest peer", row.id, slowest_lead(row)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                peers
+                    .iter()
+                    .map(|peer| format!("`{}` {:.1}% of the baseline", peer.id, peer.share * 100.0))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    });
+}
+
+/// An unchanged re-run against the first export, per runtime (issue #25).
+fn rerun_target(r: &Results, out: &mut Vec<Target>) {
+    let what = format!(
+        "export: an unchanged re-run >= {RERUN_SPEEDUP}x faster than the first export (tmpfs)"
+    );
+    let mut parts = Vec::new();
+    let mut holds = true;
+    let mut notes = 0;
+    for kind in smartnotes::RuntimeKind::ALL {
+        let Some(group) = r.disk.as_ref().and_then(|d| {
+            d.groups
+                .iter()
+                .filter(|g| {
+                    g.name.starts_with("tmpfs-rerun-")
+                        && g.name.ends_with(&format!("-{}", kind.name()))
+                })
+                .max_by_key(|g| g.notes)
+        }) else {
+            continue;
+        };
+        notes = group.notes;
+        if let Some(row) = throughput(r, &group.name)
+            .into_iter()
+            .find(|row| row.id.ends_with("-rerun"))
+        {
+            holds &= row.share >= RERUN_SPEEDUP;
+            parts.push(format!(
+                "{}: {:.2}x [{:.2}, {:.2}]",
+                kind.name(),
+                row.share,
+                row.share_low,
+                row.share_high
+            ));
+        }
+    }
+    out.push(if parts.is_empty() {
+        missing(&what)
+    } else {
+        Target {
+            target: format!("{what} ({} notes)", thousands(notes)),
+            holds: Some(holds),
+            result: parts.join(", "),
+        }
+    });
+}
+
 fn missing(what: &str) -> Target {
     Target {
         target: what.into(),
@@ -266,6 +422,22 @@ fn scan_targets(r: &Results, out: &mut Vec<Target>) {
     let all = |ok: &dyn Fn(f64) -> bool| !counts.is_empty() && counts.iter().all(|c| ok(c.1));
     let [share_name, rg_name, late_name, rss_name, lines_name] = names;
     let threads = scan.std_threads_gbps;
+    let cli_name = format!(
+        "scan: `smartnotes scan` (the process, start-up included) >= {} of the `std` loop on every core",
+        pct(CLI_SCAN_SHARE)
+    );
+    out.push(match scan.cli_gbps {
+        Some(cli) if threads > 0.0 => Target {
+            target: format!("{cli_name} ({} MiB)", scan.mib),
+            holds: Some(cli >= CLI_SCAN_SHARE * threads),
+            result: format!(
+                "{cli:.2} GB/s ({:.0}%); `std` loop on {} threads {threads:.2} GB/s",
+                100.0 * cli / threads,
+                scan.threads
+            ),
+        },
+        _ => missing(&cli_name),
+    });
     out.push(if threads > 0.0 {
         Target {
             target: format!("{share_name} ({} MiB in the page cache)", scan.mib),
