@@ -612,6 +612,30 @@ fn chart(
     Ok(())
 }
 
+/// What profiles of the read path showed (`perf record` of `smartnotes tags` and of the disk
+/// bench's read group on 10,000 notes in the page cache, 2 cores): written here by hand, as
+/// the profiles are not part of a bench run.
+const WHERE_THE_TIME_GOES: &str = "### Where the time goes (profiles, not this run's figures)\n\n\
+Profiled with `perf record` (`smartnotes tags` and the read group on 10,000 notes in the page \
+cache, 2 cores; CPU time per run compared across 30-40 interleaved process runs):\n\n\
+- **The plain loop pays for `read_to_string`**: a `statx` for the size hint and a second `read` \
+  to see the end, five calls a note; the lean limit makes three, relative to the folder, and \
+  reuses one buffer. That is most of the limit's lead over the baseline.\n\
+- **The library's batched reads make almost no system calls** (io_uring: about 0.03 a note), \
+  but it uses about 1.5 of the 2 cores where the loops use 2: a batch is handed to the \
+  blocking pool and its notes back to the event loop (futex wake-ups and context switches: \
+  about 12% of the samples), and the pipeline's ramp and tail leave a core idle at its ends.\n\
+- **Allocation is the largest single cost**: `malloc`/`free` are about 18% of the samples. A \
+  parsed note holds its source, a copy of its body, its title and tags twice (the edit \
+  detection's originals), and a `NoteFile` its path; notes are made on a pool thread and freed \
+  on the event loop's, which glibc's arenas make dearer. Removed this round: the copy of every \
+  note's text before parsing (`parse_owned`), the copy of an unedited note's text before \
+  writing (`Note::rendered`), a byte-by-byte scan for inline tags (`memchr2`).\n\
+- **The parse**: about a fifth of the samples (`Anatomy::of`, front matter, inline tags, \
+  lower-casing tags), the same on every row, baseline included.\n\
+- **The scan**: a barrier per round of jobs left a core idle whenever one range's job ran \
+  longer; the shares now go on independently, four per worker (1.5 to 1.7 cores used).\n\n";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -877,27 +901,3 @@ mod tests {
         assert_eq!(thousands(1234567), "1,234,567");
     }
 }
-
-/// What profiles of the read path showed (`perf record` of `smartnotes tags` and of the disk
-/// bench's read group on 10,000 notes in the page cache, 2 cores): written here by hand, as
-/// the profiles are not part of a bench run.
-const WHERE_THE_TIME_GOES: &str = "### Where the time goes (profiles, not this run's figures)\n\n\
-Profiled with `perf record` (`smartnotes tags` and the read group on 10,000 notes in the page \
-cache, 2 cores; CPU time per run compared across 30-40 interleaved process runs):\n\n\
-- **The plain loop pays for `read_to_string`**: a `statx` for the size hint and a second `read` \
-  to see the end, five calls a note; the lean limit makes three, relative to the folder, and \
-  reuses one buffer. That is most of the limit's lead over the baseline.\n\
-- **The library's batched reads make almost no system calls** (io_uring: about 0.03 a note), \
-  but it uses about 1.5 of the 2 cores where the loops use 2: a batch is handed to the \
-  blocking pool and its notes back to the event loop (futex wake-ups and context switches: \
-  about 12% of the samples), and the pipeline's ramp and tail leave a core idle at its ends.\n\
-- **Allocation is the largest single cost**: `malloc`/`free` are about 18% of the samples. A \
-  parsed note holds its source, a copy of its body, its title and tags twice (the edit \
-  detection's originals), and a `NoteFile` its path; notes are made on a pool thread and freed \
-  on the event loop's, which glibc's arenas make dearer. Removed this round: the copy of every \
-  note's text before parsing (`parse_owned`), the copy of an unedited note's text before \
-  writing (`Note::rendered`), a byte-by-byte scan for inline tags (`memchr2`).\n\
-- **The parse**: about a fifth of the samples (`Anatomy::of`, front matter, inline tags, \
-  lower-casing tags), the same on every row, baseline included.\n\
-- **The scan**: a barrier per round of jobs left a core idle whenever one range's job ran \
-  longer; the shares now go on independently, four per worker (1.5 to 1.7 cores used).\n\n";
