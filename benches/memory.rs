@@ -19,11 +19,17 @@ use std::process::Command;
 
 use smartnotes_bench_support::results::{MemoryBench, MemoryRow};
 
-/// One export under `/usr/bin/time`: (peak MiB, seconds, notes exported).
-fn export(cli: &Path, src: &Path, dest: &Path, runtime: &str, json: bool) -> (f64, f64, usize) {
+/// One export under `/usr/bin/time` (`--recursive` when asked): (peak MiB, seconds, notes
+/// exported).
+fn export(
+    cli: &Path,
+    (src, dest, recursive): (&Path, &Path, bool),
+    runtime: &str,
+    json: bool,
+) -> (f64, f64, usize) {
     let mut cmd = Command::new(cli);
     cmd.args(["export", "--runtime", runtime]);
-    if !src.ends_with(FLAT) {
+    if recursive {
         cmd.arg("--recursive");
     }
     if json {
@@ -92,7 +98,8 @@ fn main() {
             if n >= 1_000_000 {
                 remove_vault(&base.join(format!("vault-{n}")));
             }
-            flat_vault(&base, n)
+            // Every note in one folder, `flat-N/f0000`, exported without `--recursive`.
+            common::vault_of(&base.join(format!("flat-{n}")), n, n).join("f0000")
         } else {
             if n >= 1_000_000 {
                 remove_vault(&base.join(format!("flat-{n}")));
@@ -105,7 +112,8 @@ fn main() {
                 if dest.exists() {
                     std::fs::remove_dir_all(&dest).expect("remove the last export");
                 }
-                let (peak_mib, seconds, exported) = export(&cli, &src, &dest, runtime, json);
+                let (peak_mib, seconds, exported) =
+                    export(&cli, (&src, &dest, layout == "folders"), runtime, json);
                 assert_eq!(exported, n, "every note exported");
                 std::fs::remove_dir_all(&dest).expect("remove the export");
                 println!(
@@ -132,37 +140,6 @@ fn main() {
             skipped: None,
         },
     );
-}
-
-/// The name of a flat vault's one folder: exported without `--recursive`.
-const FLAT: &str = "notes";
-
-/// A vault of `n` notes all in one folder, `flat-N/notes` (as `corpus::sample_note`s, the
-/// same notes as [`common::vault`]'s), written once and marked complete.
-fn flat_vault(base: &Path, n: usize) -> std::path::PathBuf {
-    let dir = base.join(format!("flat-{n}"));
-    let notes = dir.join(FLAT);
-    let done = dir.join(".complete");
-    if done.exists() {
-        return notes;
-    }
-    remove_vault(&dir);
-    eprintln!("writing {n} notes into {} ...", notes.display());
-    std::fs::create_dir_all(&notes).expect("flat vault folder");
-    std::thread::scope(|s| {
-        for part in 0..2 {
-            let notes = &notes;
-            s.spawn(move || {
-                for i in (part..n).step_by(2) {
-                    let (name, text) =
-                        smartnotes_bench_support::corpus::sample_note(i, common::SEED, 900);
-                    std::fs::write(notes.join(name), text).expect("write note");
-                }
-            });
-        }
-    });
-    std::fs::write(&done, b"").expect("mark the vault complete");
-    notes
 }
 
 /// Removes a kept vault, if there is one (a tmpfs holds about 3 million files).

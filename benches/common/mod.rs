@@ -215,16 +215,24 @@ pub(crate) const FOLDER: usize = 1_000;
 /// A vault of `n` notes in folders of [`FOLDER`] (as `corpus::sample_note`s), written once (two writer threads) and
 /// marked complete.
 pub(crate) fn vault(base: &Path, n: usize) -> PathBuf {
-    let dir = base.join(format!("vault-{n}"));
+    vault_of(&base.join(format!("vault-{n}")), n, FOLDER)
+}
+
+/// The vault at `dir`: `n` notes (as `corpus::sample_note`s) in folders `f0000`, `f0001`, ...
+/// of `per_folder` each (one folder, `f0000`, when `per_folder >= n`), written once (two
+/// writer threads) and marked complete.
+pub(crate) fn vault_of(dir: &Path, n: usize, per_folder: usize) -> PathBuf {
+    let (dir, per_folder) = (dir.to_path_buf(), per_folder.max(1));
     let done = dir.join(".complete");
-    if done.exists() {
+    // Complete, and in this layout (a vault kept from an older layout is written again).
+    if done.exists() && dir.join("f0000").is_dir() {
         return dir;
     }
     if dir.exists() {
         std::fs::remove_dir_all(&dir).expect("remove a partial vault");
     }
     eprintln!("writing {n} notes into {} ...", dir.display());
-    let folders = n.div_ceil(FOLDER);
+    let folders = n.div_ceil(per_folder);
     std::thread::scope(|s| {
         for part in 0..2 {
             let dir = &dir;
@@ -232,7 +240,7 @@ pub(crate) fn vault(base: &Path, n: usize) -> PathBuf {
                 for f in (part..folders).step_by(2) {
                     let folder = dir.join(format!("f{f:04}"));
                     std::fs::create_dir_all(&folder).expect("vault folder");
-                    for i in f * FOLDER..((f + 1) * FOLDER).min(n) {
+                    for i in f * per_folder..((f + 1) * per_folder).min(n) {
                         let (name, text) = corpus::sample_note(i, SEED, 900);
                         std::fs::write(folder.join(name), text).expect("write note");
                     }

@@ -100,8 +100,7 @@ fn read_record(from: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
 /// A directory's entries in name order, whatever their number, holding at most
 /// [`LISTING_RUN`] of them in memory (plus a small buffer per run): up to [`LISTING_RUN`]
 /// entries are sorted in memory; beyond, each [`LISTING_RUN`] is sorted and written to a
-/// temporary file, and the runs are merged as
-/// the entries are taken.
+/// temporary file, and the runs are merged as the entries are taken.
 pub(crate) struct SortedEntries {
     dir: PathBuf,
     /// Entries not in a run (all of them for a small folder), sorted, taken from the back.
@@ -116,7 +115,8 @@ impl SortedEntries {
     /// goes.
     ///
     /// # Errors
-    /// Whatever listing fails with, or writing a run (then nothing of it is kept).
+    /// Whatever listing fails with, or reading a run's first entry back (a run that could not
+    /// be written is not an error: its entries stay in memory).
     pub(crate) fn list<B: BlockingStore>(twin: &B, dir: &Path) -> io::Result<Self> {
         Self::list_in_runs(twin, dir, LISTING_RUN)
     }
@@ -140,37 +140,29 @@ impl SortedEntries {
                 }
             }
         })?;
-        Ok(Self::new(
-            dir,
-            memory,
-            runs.into_iter().map(|(file, _)| file).collect(),
-        ))
+        let mut sorted = Self::from_vec(dir, memory);
+        for (i, (file, _)) in runs.into_iter().enumerate() {
+            let mut run = BufReader::with_capacity(2048, file);
+            // A run whose first entry cannot be read back fails the listing (reported with
+            // the folder's path), rather than leaving its entries out unsaid.
+            if let Some(head) = read_head(&mut run, i)? {
+                sorted.heads.push(head);
+            }
+            sorted.runs.push(run);
+        }
+        Ok(sorted)
     }
 
     /// The entries of a listing already in memory, sorted.
-    pub(crate) fn from_vec(dir: &Path, entries: Vec<Entry>) -> Self {
-        Self::new(dir, entries, Vec::new())
-    }
-
-    fn new(dir: &Path, mut memory: Vec<Entry>, runs: Vec<File>) -> Self {
+    pub(crate) fn from_vec(dir: &Path, mut memory: Vec<Entry>) -> Self {
         // Sorted descending, so that the smallest is popped from the back.
         memory.sort_unstable_by(|a, b| b.path.file_name().cmp(&a.path.file_name()));
-        let mut sorted = Self {
+        Self {
             dir: dir.to_owned(),
             memory,
             heads: BinaryHeap::new(),
-            runs: runs
-                .into_iter()
-                .map(|file| BufReader::with_capacity(2048, file))
-                .collect(),
-        };
-        for run in 0..sorted.runs.len() {
-            // A run that cannot be read back surfaces at its first record, in `next`.
-            if let Ok(Some(head)) = read_head(&mut sorted.runs[run], run) {
-                sorted.heads.push(head);
-            }
+            runs: Vec::new(),
         }
-        sorted
     }
 
     /// The directory listed.
@@ -198,11 +190,9 @@ impl SortedEntries {
             (None, None) => return None,
             (Some(_), None) => true,
             (None, Some(_)) => false,
-            (Some(entry), Some(Reverse((head, ..)))) => entry
-                .path
-                .file_name()
-                .and_then(name_bytes)
-                .is_some_and(|name| name <= head.as_slice()),
+            (Some(entry), Some(Reverse((head, ..)))) => {
+                spillable(entry).is_some_and(|name| name <= head.as_slice())
+            }
         };
         if from_memory {
             return self.memory.pop().map(Ok);
@@ -224,6 +214,11 @@ impl SortedEntries {
             kind,
         }))
     }
+}
+
+/// The name of `entry` as it goes into a run, if it can (see [`name_bytes`]).
+fn spillable(entry: &Entry) -> Option<&[u8]> {
+    entry.path.file_name().and_then(name_bytes)
 }
 
 /// The next entry of run `run` as a head of the merge: its name, the run, its kind.
@@ -257,32 +252,30 @@ fn merge_listing(runs: &mut Vec<(File, usize)>) {
 }
 
 /// Writes the entries of `memory` whose names are bytes as one sorted run (kind, then name),
-/// keeping the others in memory, and how many went. `None` when none could go.
+/// and how many went; only once the run is written are they taken out of `memory` (a failed
+/// write leaves `memory` as it was: nothing is lost). `None` when none could go.
 fn spill_entries(memory: &mut Vec<Entry>) -> io::Result<Option<(File, usize)>> {
-    let mut records: Vec<Vec<u8>> = Vec::with_capacity(memory.len());
-    let mut kept = Vec::new();
-    for entry in memory.drain(..) {
-        match entry.path.file_name().and_then(name_bytes) {
-            Some(name) => {
-                let kind = match entry.kind {
-                    EntryKind::Dir => b'd',
-                    EntryKind::File => b'f',
-                    EntryKind::Other => b'o',
-                };
-                let mut record = Vec::with_capacity(name.len() + 1);
-                record.push(kind);
-                record.extend_from_slice(name);
-                records.push(record);
-            }
-            None => kept.push(entry),
-        }
-    }
-    *memory = kept;
+    let mut records: Vec<Vec<u8>> = memory
+        .iter()
+        .filter_map(|entry| {
+            let name = spillable(entry)?;
+            let kind = match entry.kind {
+                EntryKind::Dir => b'd',
+                EntryKind::File => b'f',
+                EntryKind::Other => b'o',
+            };
+            let mut record = Vec::with_capacity(name.len() + 1);
+            record.push(kind);
+            record.extend_from_slice(name);
+            Some(record)
+        })
+        .collect();
     if records.is_empty() {
         return Ok(None);
     }
     records.sort_unstable_by(|a, b| a[1..].cmp(&b[1..]));
     let (file, _) = write_run(records.iter().map(Vec::as_slice))?;
+    memory.retain(|entry| spillable(entry).is_none());
     Ok(Some((file, records.len())))
 }
 
@@ -446,8 +439,8 @@ impl NameRun {
 pub(crate) struct SpilledNames {
     recent: HashSet<String>,
     runs: Vec<NameRun>,
-    /// Set once a run could not be written or read back: from then on everything stays in
-    /// memory (the answer is the same; only memory grows).
+    /// Set once a run could not be written: from then on everything stays in memory (the
+    /// answer is the same; only memory grows).
     in_memory: bool,
     count: usize,
 }
@@ -503,9 +496,7 @@ impl SpilledNames {
             }
         }
     }
-}
 
-impl SpilledNames {
     /// Merges the last [`MERGE`] runs when they are of one size (size-tiered, as a log-structured
     /// store compacts): every name is rewritten once per tier.
     fn merge(&mut self) {

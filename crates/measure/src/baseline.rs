@@ -50,10 +50,10 @@ fn read_parse(path: &Path) -> Option<Note> {
 
 /// Splits `paths` into `threads` contiguous parts and runs `work` on each part on its own
 /// thread; the results in order.
-fn on_threads<T: Send>(
-    paths: &[PathBuf],
+fn on_threads<P: Sync, T: Send>(
+    paths: &[P],
     threads: usize,
-    work: impl Fn(&[PathBuf]) -> T + Sync,
+    work: impl Fn(&[P]) -> T + Sync,
 ) -> Vec<T> {
     let chunk = paths.len().div_ceil(threads.max(1)).max(1);
     thread::scope(|s| {
@@ -142,55 +142,39 @@ pub fn lean_read(dir: &Path, threads: usize) -> io::Result<usize> {
         }
     }
     names.sort();
-    let chunk = names.len().div_ceil(threads.max(1)).max(1);
-    let counts: Vec<usize> = thread::scope(|s| {
-        let folder = &folder;
-        let handles: Vec<_> = names
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    let mut buf = vec![0u8; 64 << 10];
-                    let mut notes = 0;
-                    for name in part {
-                        let Ok(file) = rustix::fs::openat(
-                            folder,
-                            name.as_c_str(),
-                            OFlags::RDONLY | OFlags::CLOEXEC,
-                            Mode::empty(),
-                        ) else {
-                            continue;
-                        };
-                        let mut filled = 0;
-                        let whole = loop {
-                            if filled == buf.len() {
-                                buf.resize(buf.len() * 2, 0);
-                            }
-                            match rustix::io::read(&file, &mut buf[filled..]) {
-                                Ok(n) => {
-                                    filled += n;
-                                    if filled < buf.len() {
-                                        break true; // a short read: the end of a local file
-                                    }
-                                }
-                                Err(rustix::io::Errno::INTR) => {}
-                                Err(_) => break false,
-                            }
-                        };
-                        drop(file);
-                        let note = whole
-                            .then(|| std::str::from_utf8(&buf[..filled]).ok())
-                            .flatten()
-                            .and_then(|text| Note::parse(text).ok());
-                        notes += usize::from(std::hint::black_box(note).is_some());
+    let counts = on_threads(&names, threads, |part| {
+        let mut buf = vec![0u8; 64 << 10];
+        let mut notes = 0;
+        for name in part {
+            let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+            let Ok(file) = rustix::fs::openat(&folder, name.as_c_str(), flags, Mode::empty())
+            else {
+                continue;
+            };
+            let mut filled = 0;
+            let whole = loop {
+                if filled == buf.len() {
+                    buf.resize(buf.len() * 2, 0);
+                }
+                match rustix::io::read(&file, &mut buf[filled..]) {
+                    Ok(n) => {
+                        filled += n;
+                        if filled < buf.len() {
+                            break true; // a short read: the end of a local file
+                        }
                     }
-                    notes
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+                    Err(rustix::io::Errno::INTR) => {}
+                    Err(_) => break false,
+                }
+            };
+            drop(file);
+            let note = whole
+                .then(|| std::str::from_utf8(&buf[..filled]).ok())
+                .flatten()
+                .and_then(|text| Note::parse(text).ok());
+            notes += usize::from(std::hint::black_box(note).is_some());
+        }
+        notes
     });
     Ok(counts.into_iter().sum())
 }

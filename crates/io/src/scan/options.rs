@@ -16,12 +16,12 @@ pub struct ScanOptions {
     /// The longest line [`read_lines`](crate::StoreExt::read_lines) yields; longer ones are reported as
     /// [`Error::LineTooLong`](crate::Error::LineTooLong). Default 1 MiB. [`count_matching`](crate::StoreExt::count_matching) has no limit.
     pub max_line: usize,
-    /// Workers a [`scan_matching`](crate::StoreExt::scan_matching) splits the file between,
-    /// each scanning its own byte range on the blocking pool at once. Default: the cores this
-    /// process may use.
+    /// Byte ranges a [`scan_matching`](crate::StoreExt::scan_matching) scans at once on the
+    /// blocking pool. The file is cut into four ranges per worker, and a worker done with one
+    /// takes the next. Default: the cores this process may use.
     pub workers: usize,
-    /// The smallest range a worker gets: a file under `workers` x this is split between
-    /// fewer workers (one for a file under it). Default 4 MiB.
+    /// The smallest range: a file under `4 x workers x min_range` is cut into fewer ranges (one
+    /// for a file under it). Default 4 MiB.
     pub min_range: u64,
 }
 

@@ -1,20 +1,20 @@
-//! The log scan on every core: [`scan_matching`] splits the file into byte ranges (a few per
-//! worker) and scans them a worker's worth at once, each on the runtime's blocking pool; a
-//! worker done with its range takes the next, so all finish together.
+//! The log scan on every core: [`scan_matching`] cuts the file into byte ranges ("shares", a
+//! few per worker) and scans `workers` of them at once, each on the runtime's blocking pool; a
+//! worker done with its share takes the next, so all finish together.
 //!
 //! # Exact counts at range edges
 //!
 //! A share owns the lines that *start* in its range. It reads one byte before its range to
 //! see whether a line starts exactly there; if not, the partial line it lands in belongs to the
-//! previous worker, and it skips to the next `\n`. At the end of its range it reads on to the
+//! previous share, and it skips to the next `\n`. At the end of its range it reads on to the
 //! end of the line it is in (the first `\n` at or after its end), so that line is counted once,
-//! by the worker it started in. A range with no line start counts nothing. Every line, and
+//! by the share it started in. A range with no line start counts nothing. Every line, and
 //! every match, is therefore counted exactly once, however the file is split.
 //!
 //! # A file that changes while it is scanned
 //!
-//! Each worker reads its range with its own reader. A file truncated during the scan ends
-//! the workers past the new end early: the count is that of the bytes read, with no error and
+//! Each share reads its range with its own reader. A file truncated during the scan ends
+//! the shares past the new end early: the count is that of the bytes read, with no error and
 //! no panic; a file that grows is scanned up to the length it had when the scan started (plus
 //! the end of the line running over that length). A log being appended to is therefore counted
 //! as of the scan's start.
@@ -33,7 +33,7 @@ use crate::{BlockingStore, Error, Runtime};
 /// the workers finish together.
 const SHARES_PER_WORKER: usize = 4;
 
-/// Where a worker is in its range.
+/// Where a share is in its range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     /// Before the first line start of the range.
@@ -46,7 +46,7 @@ enum Phase {
     Done,
 }
 
-/// One worker: the lines starting in `[start, end)` of the file.
+/// One share: the lines starting in `[start, end)` of the file.
 struct Share<B: BlockingStore> {
     fs: B,
     path: PathBuf,
