@@ -6,8 +6,8 @@
 //! read [`SLOTS`] files per `io_uring_enter`: for each file a chain of three linked entries,
 //! `openat` into the file's slot, `read` of up to [`BUF`] bytes from the slot, `close` of the
 //! slot, then one wait for all of them. The system calls of a batch of 32 notes: one (against
-//! three per note on the lean path). Parsing stays on the worker; the event loop only receives
-//! finished notes.
+//! three per note on the lean path). The worker hands back bytes; the pipeline parses them where
+//! they are consumed (see `smartnotes_io`'s `load_notes`).
 //!
 //! A note longer than the buffer is finished by the lean path; a file that io_uring could not
 //! open or read gets the error the kernel gave (the pipeline adds its path).
