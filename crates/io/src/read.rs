@@ -691,7 +691,7 @@ fn read_together<B: BlockingStore>(
     twin: &B,
     items: Vec<Result<Listed, Error>>,
     limit: u64,
-) -> Vec<Result<(Listed, std::io::Result<Vec<u8>>), Error>> {
+) -> Vec<Result<ReadBytes, Error>> {
     let paths: Vec<&Path> = items
         .iter()
         .filter_map(|item| item.as_ref().ok().map(|listed| listed.path.as_path()))
@@ -713,6 +713,9 @@ fn read_together<B: BlockingStore>(
         })
         .collect()
 }
+
+/// A listed file and what reading it gave, before it is parsed.
+type ReadBytes = (Listed, std::io::Result<Vec<u8>>);
 
 async fn load_async<F: Store>(
     fs: F,

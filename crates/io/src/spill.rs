@@ -35,12 +35,6 @@ const INDEX_EVERY: usize = 256;
 
 /// A name as bytes, and back. Names that cannot round-trip through bytes without platform
 /// code never reach a run (see [`SortedEntries`]).
-#[cfg(unix)]
-fn name_bytes(name: &std::ffi::OsStr) -> Option<&[u8]> {
-    use std::os::unix::ffi::OsStrExt;
-    Some(name.as_bytes())
-}
-
 #[cfg(not(unix))]
 fn name_bytes(name: &std::ffi::OsStr) -> Option<&[u8]> {
     name.to_str().map(str::as_bytes)
@@ -236,7 +230,8 @@ impl SortedEntries {
     }
 }
 
-/// The name of `entry` as it goes into a run, if it can (see [`name_bytes`]).
+/// The name of `entry` as it goes into a run, if it can: on Unix always (its bytes), elsewhere
+/// when it is Unicode.
 fn spillable(entry: &Entry) -> Option<&[u8]> {
     #[cfg(unix)]
     return sort_name(&entry.path);
