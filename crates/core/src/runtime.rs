@@ -1,6 +1,8 @@
 //! The [`Runtime`] trait: what a pipeline needs from an async runtime.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// What smartnotes needs from an async runtime: a pool for blocking work, and a timer.
@@ -28,4 +30,34 @@ pub trait Runtime: Clone + Send + Sync + 'static {
 
     /// Resolves after `duration` (the `asyncio.sleep` analogue).
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send + 'static + use<Self>;
+
+    /// Lets the runtime's other tasks, timers and I/O run before the awaiting task goes on (the
+    /// `asyncio.sleep(0)` analogue). The batched pipelines await it between batches: a stream
+    /// whose next batch is always ready would otherwise keep the event loop's thread from every
+    /// other task until the read is over.
+    ///
+    /// The default is pending once, having woken its task; tokio's adapter uses
+    /// `tokio::task::yield_now`, which also lets tokio's timers and I/O be polled first.
+    fn yield_now(&self) -> impl Future<Output = ()> + Send + 'static + use<Self> {
+        YieldNow { yielded: false }
+    }
+}
+
+/// [`Runtime::yield_now`]'s default: pending once, having woken its task.
+#[derive(Debug)]
+struct YieldNow {
+    yielded: bool,
+}
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded {
+            return Poll::Ready(());
+        }
+        self.yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
 }

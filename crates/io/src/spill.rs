@@ -168,9 +168,18 @@ impl SortedEntries {
     }
 
     /// The entries of a listing already in memory, sorted.
-    pub(crate) fn from_vec(dir: &Path, mut memory: Vec<Entry>) -> Self {
-        // Sorted descending, so that the smallest is popped from the back.
-        memory.sort_unstable_by(|a, b| sort_name(&b.path).cmp(&sort_name(&a.path)));
+    pub(crate) fn from_vec(dir: &Path, memory: Vec<Entry>) -> Self {
+        // Sorted descending, so that the smallest is popped from the back. Each name is found
+        // once, not at every comparison; then the entries are put in that order.
+        let mut keys: Vec<_> = memory
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| (sort_name(&entry.path), i))
+            .collect();
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        let order: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();
+        let mut slots: Vec<Option<Entry>> = memory.into_iter().map(Some).collect();
+        let memory = order.into_iter().filter_map(|i| slots[i].take()).collect();
         Self {
             dir: dir.to_owned(),
             memory,

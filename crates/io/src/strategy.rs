@@ -530,6 +530,7 @@ where
     R: crate::Runtime,
 {
     use futures_util::stream::{self, StreamExt};
+    let pauses = runtime.clone();
     items
         .ready_chunks(batch.max(1))
         .map(move |batch| {
@@ -537,5 +538,15 @@ where
             runtime.spawn_blocking(move || step(&twin, batch))
         })
         .buffered(in_flight.max(1))
+        // Between batches the task lets the loop's other tasks run: the next batch is often
+        // ready already, and handing out (and parsing) batch after batch without a pause
+        // would hold a single-threaded loop for the whole read.
+        .then(move |done| {
+            let pause = pauses.yield_now();
+            async move {
+                pause.await;
+                done
+            }
+        })
         .flat_map(stream::iter)
 }

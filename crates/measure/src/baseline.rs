@@ -39,7 +39,11 @@ pub fn note_paths(dir: &Path) -> io::Result<Vec<PathBuf>> {
             paths.push(path);
         }
     }
-    paths.sort();
+    // In name order, as the library gives them, compared as bytes: `Path`'s own order walks
+    // both paths' components on every comparison, which made this sort a fifth of the whole
+    // loop's time on ten thousand notes (the names share their folder, so the paths' bytes
+    // order them by name).
+    paths.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     Ok(paths)
 }
 

@@ -51,4 +51,8 @@ impl Runtime for TokioRuntime {
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
         tokio::time::sleep(duration)
     }
+
+    fn yield_now(&self) -> impl Future<Output = ()> + Send + 'static + use<> {
+        tokio::task::yield_now()
+    }
 }

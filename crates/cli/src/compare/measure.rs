@@ -11,13 +11,27 @@ use smartnotes_measure::lag::{Lateness, heartbeat_while};
 use super::cases::{IDLE, WINDOW};
 use crate::{Fatal, ui};
 
+/// What a reading pass reads: the folder, listed inside the timing (as the disk bench of
+/// BENCHMARKS.md reads it, on both sides), or, for a recursive comparison, the files listed
+/// once beforehand (the baseline has no recursive listing).
+#[derive(Clone, Copy)]
+pub(super) enum Source<'a> {
+    Folder(&'a Path),
+    Listed(&'a [PathBuf]),
+}
+
 /// The plain `std::fs` read loop on `threads` threads: notes/s, reading again until
 /// [`WINDOW`] has passed.
-pub(super) fn std_read(paths: &[PathBuf], threads: usize) -> f64 {
+pub(super) fn std_read(source: Source<'_>, threads: usize) -> f64 {
     let start = Instant::now();
     let mut read = 0;
     loop {
-        read += baseline::std_read(paths, threads);
+        read += match source {
+            Source::Folder(dir) => {
+                baseline::std_read(&baseline::note_paths(dir).unwrap_or_default(), threads)
+            }
+            Source::Listed(paths) => baseline::std_read(paths, threads),
+        };
         if start.elapsed() >= WINDOW {
             break;
         }
@@ -63,7 +77,7 @@ impl StoreJob for Listing<'_> {
 /// then every note read and parsed (again, until [`WINDOW`] has passed) beside the heartbeat.
 /// Notes/s, the idle floor's p99 (ms), and the heartbeat's lateness while reading against it.
 pub(super) struct Reading<'a> {
-    pub(super) paths: &'a [PathBuf],
+    pub(super) source: Source<'a>,
     pub(super) opts: &'a Options,
 }
 
@@ -71,7 +85,7 @@ impl StoreJob for Reading<'_> {
     type Output = (f64, f64, Lateness);
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
-        let (paths, opts) = (self.paths, self.opts);
+        let (source, opts) = (self.source, self.opts);
         let (_, idle) = heartbeat_while(fs.runtime(), fs.runtime().sleep(IDLE)).await;
         let idle_p99 = Lateness::of(&idle, 0.0).p99_ms;
         let start = Instant::now();
@@ -79,8 +93,11 @@ impl StoreJob for Reading<'_> {
             let mut read = 0;
             loop {
                 // Notes that parsed, as the baseline counts them.
-                read += fs
-                    .read_files_with(paths.to_vec(), opts)
+                let notes = match source {
+                    Source::Folder(dir) => fs.read_notes_with(dir, opts),
+                    Source::Listed(paths) => fs.read_files_with(paths.to_vec(), opts),
+                };
+                read += notes
                     .filter(|note| std::future::ready(note.is_ok()))
                     .count()
                     .await;
