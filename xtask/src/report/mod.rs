@@ -616,23 +616,35 @@ fn chart(
 /// bench's read group on 10,000 notes in the page cache, 2 cores): written here by hand, as
 /// the profiles are not part of a bench run.
 const WHERE_THE_TIME_GOES: &str = "### Where the time goes (profiles, not this run's figures)\n\n\
-Profiled with `perf record` (`smartnotes tags` and the read group on 10,000 notes in the page \
-cache, 2 cores; CPU time per run compared across 30-40 interleaved process runs):\n\n\
+Profiled with `perf record` and `perf sched` (the read of 10,000 notes in the page cache, 2 \
+cores; the loops and the library in one process, 20-40 interleaved repetitions):\n\n\
 - **The plain loop pays for `read_to_string`**: a `statx` for the size hint and a second `read` \
   to see the end, five calls a note; the lean limit makes three, relative to the folder, and \
   reuses one buffer. That is most of the limit's lead over the baseline.\n\
-- **The library's batched reads make almost no system calls** (io_uring: about 0.03 a note), \
-  but it uses about 1.5 of the 2 cores where the loops use 2: a batch is handed to the \
-  blocking pool and its notes back to the event loop (futex wake-ups and context switches: \
-  about 12% of the samples), and the pipeline's ramp and tail leave a core idle at its ends.\n\
-- **Allocation is the largest single cost**: `malloc`/`free` are about 18% of the samples. A \
-  parsed note holds its source, a copy of its body, its title and tags twice (the edit \
-  detection's originals), and a `NoteFile` its path; notes are made on a pool thread and freed \
-  on the event loop's, which glibc's arenas make dearer. Removed this round: the copy of every \
-  note's text before parsing (`parse_owned`), the copy of an unedited note's text before \
-  writing (`Note::rendered`), a byte-by-byte scan for inline tags (`memchr2`).\n\
-- **The parse**: about a fifth of the samples (`Anatomy::of`, front matter, inline tags, \
-  lower-casing tags), the same on every row, baseline included.\n\
+- **Sorting paths the obvious way is dear**: `Path`'s order compares component by component, \
+  so `paths.sort()` of 10,000 paths was about a fifth of the plain loop's time, and the \
+  library's sort of a folder (by `file_name()` at every comparison) 8% of its CPU time, all of it \
+  before the first read. Both now compare the names' bytes (the library finds each name once). \
+  The baseline of earlier reports sorted the slow way, which flattered every ratio to it by \
+  about a fifth.\n\
+- **Where a note is freed matters more than where it is parsed**: a parsed note is a dozen \
+  allocations (its source, a copy of its body, title and tags twice for edit detection, its \
+  path). Made on a pool thread and freed on the event loop's, they cost glibc's arenas about \
+  18% of all samples (`malloc`, `free`, `malloc_consolidate`). The batched plans now hand the \
+  bytes to the consuming task, which parses them: CPU per read of 10,000 notes fell from about \
+  84 ms to 70 ms (the lean limit: about 60 ms) and the read rose by about a fifth. The price: \
+  parsing runs on the consumer's thread, so on a machine with many cores one core's parsing \
+  (some 400,000 notes/s here) caps a read.\n\
+- **Cores used**: about 1.45 of 2 (the loops: 1.6 to 1.75). The folder is listed and sorted \
+  before the first batch (the loops also list first), and the consumer's thread parses while \
+  the pool reads; a batch's hand-off costs wake-ups and context switches.\n\
+- **The event loop between batches**: with parsing on the consumer, a stream whose next batch \
+  was always ready held a single-threaded loop for a whole read (heartbeat p99 of 40 ms in \
+  `compare`); the batched streams now let the loop's other tasks run between batches \
+  (`Runtime::yield_now`), which brought it back to 2-3 ms at the default's 256 notes a batch \
+  and within 1 ms of idle with `Strategy::responsive()`'s 32.\n\
+- **The parse**: about a third of the CPU time on every row, baseline included (`Anatomy::of`, \
+  front matter, inline tags, lower-casing tags).\n\
 - **The scan**: a barrier per round of jobs left a core idle whenever one range's job ran \
   longer; the shares now go on independently, four per worker (1.5 to 1.7 cores used).\n\n";
 
