@@ -61,3 +61,36 @@ impl Future for YieldNow {
         Poll::Pending
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::task::Wake;
+
+    /// Counts its wake-ups.
+    struct Counter(AtomicUsize);
+
+    impl Wake for Counter {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn the_default_yield_is_pending_once_and_wakes_its_task() {
+        let counter = Arc::new(Counter(AtomicUsize::new(0)));
+        let waker = std::task::Waker::from(counter.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut pause = YieldNow { yielded: false };
+        assert!(Pin::new(&mut pause).poll(&mut cx).is_pending());
+        assert_eq!(
+            counter.0.load(Ordering::SeqCst),
+            1,
+            "woken, so it is polled again"
+        );
+        assert!(Pin::new(&mut pause).poll(&mut cx).is_ready());
+        assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+    }
+}
