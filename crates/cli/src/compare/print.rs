@@ -13,7 +13,7 @@ use super::format::{ms, rate, ratio, with_interval};
 /// The header, the table, the recommendation and how it was reached.
 pub(super) fn report(
     rows: &[Row],
-    notes: usize,
+    (notes, exported): (usize, usize),
     src: &Path,
     reps: u32,
     threads: usize,
@@ -25,8 +25,8 @@ pub(super) fn report(
         out,
         "\n{notes} notes in {}; {reps} repetition{}, each running every case once in rotating \
          order; means with their 95% intervals [low, high]{}.\n\
-         Exports: each run into a new folder of its own, nothing deleted until the end (about \
-         {:.0} MB), then all removed. Heartbeat: p99 lateness of a 1 ms timer on the same \
+         Exports ({exported} notes: {}): each run into a new folder of its own, nothing deleted \
+         until the end (about {:.0} MB), then all removed. Heartbeat: p99 lateness of a 1 ms timer on the same \
          single-threaded loop while reading, beside its idle floor (the timer alone, same run).\n",
         src.display(),
         if reps == 1 { "" } else { "s" },
@@ -34,6 +34,11 @@ pub(super) fn report(
             " (few repetitions: the intervals are rough)"
         } else {
             ""
+        },
+        if exported < notes {
+            "the first in name order"
+        } else {
+            "all of them"
         },
         footprint as f64 / 1e6,
     );
