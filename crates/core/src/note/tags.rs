@@ -35,24 +35,55 @@ pub fn tag_matches(tag: &str, filter: &str) -> bool {
 }
 
 /// A tag list in order of first appearance, without repeats (compared without case).
+///
+/// A note has a handful of tags: up to [`LINEAR`] of them are compared one by one, without
+/// an allocation (ASCII tags byte by byte); beyond, a set of their lower-cased forms answers.
 #[derive(Debug, Default)]
 pub(crate) struct TagSet {
     tags: Vec<String>,
-    seen: HashSet<String>,
+    /// The lower-cased tags, once there are more than [`LINEAR`].
+    seen: Option<HashSet<String>>,
+}
+
+/// Up to this many tags, a new one is compared with each.
+const LINEAR: usize = 16;
+
+/// Whether two cleaned tags are the same tag: equal without case.
+fn same_tag(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
 }
 
 impl TagSet {
     /// Adds `tag` (trimmed, without leading `#`) unless it is empty or already there.
     pub(crate) fn push(&mut self, tag: &str) {
         let tag = clean(tag);
-        if !tag.is_empty() && self.seen.insert(tag.to_lowercase()) {
-            self.tags.push(tag.to_owned());
+        if tag.is_empty() || self.holds(tag) {
+            return;
+        }
+        if let Some(seen) = &mut self.seen {
+            seen.insert(tag.to_lowercase());
+        }
+        self.tags.push(tag.to_owned());
+        if self.seen.is_none() && self.tags.len() > LINEAR {
+            self.seen = Some(self.tags.iter().map(|t| t.to_lowercase()).collect());
         }
     }
 
     /// True when `tag` is there, compared without case.
     pub(crate) fn contains(&self, tag: &str) -> bool {
-        self.seen.contains(&clean(tag).to_lowercase())
+        self.holds(clean(tag))
+    }
+
+    /// [`contains`](Self::contains) of a cleaned tag.
+    fn holds(&self, tag: &str) -> bool {
+        match &self.seen {
+            Some(seen) => seen.contains(&tag.to_lowercase()),
+            None => self.tags.iter().any(|t| same_tag(t, tag)),
+        }
     }
 
     pub(crate) fn into_vec(self) -> Vec<String> {
@@ -254,5 +285,32 @@ mod tests {
         assert_eq!(set.into_vec(), ["Rust", "async"]);
         let set = from_fields(&["a, b".into(), "c\nd".into(), "#a".into()]);
         assert_eq!(set.into_vec(), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn a_tag_set_of_any_size_keeps_the_first_of_each_tag_without_case() {
+        // The reference: a set of lower-cased forms, as the tag set keeps beyond `LINEAR`.
+        let reference = |tags: &[String]| {
+            let mut seen = std::collections::HashSet::new();
+            tags.iter()
+                .map(|t| clean(t))
+                .filter(|t| !t.is_empty() && seen.insert(t.to_lowercase()))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        for n in [3, LINEAR, LINEAR + 1, 3 * LINEAR] {
+            let mut tags = Vec::new();
+            for i in 0..n {
+                tags.push(format!("tag{i}"));
+                tags.push(format!("#TAG{}", i / 2));
+                tags.push(["Ünïcode", "üNÏCODE", "ΟΔΟΣ", "οδος", "οδοσ"][i % 5].to_owned());
+            }
+            let mut set = TagSet::default();
+            for tag in &tags {
+                set.push(tag);
+            }
+            assert!(set.contains("TAG0") && set.contains("#ünïcode") && !set.contains("nope"));
+            assert_eq!(set.into_vec(), reference(&tags), "{n} tags");
+        }
     }
 }
