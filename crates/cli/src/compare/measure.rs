@@ -22,13 +22,18 @@ pub(super) enum Source<'a> {
 
 /// The plain `std::fs` read loop on `threads` threads: notes/s, reading again until
 /// [`WINDOW`] has passed.
-pub(super) fn std_read(source: Source<'_>, threads: usize) -> f64 {
+///
+/// # Errors
+/// When the folder cannot be listed (it could a moment before).
+pub(super) fn std_read(source: Source<'_>, threads: usize) -> Result<f64, Fatal> {
     let start = Instant::now();
     let mut read = 0;
     loop {
         read += match source {
             Source::Folder(dir) => {
-                baseline::std_read(&baseline::note_paths(dir).unwrap_or_default(), threads)
+                let paths = baseline::note_paths(dir)
+                    .map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+                baseline::std_read(&paths, threads)
             }
             Source::Listed(paths) => baseline::std_read(paths, threads),
         };
@@ -36,7 +41,7 @@ pub(super) fn std_read(source: Source<'_>, threads: usize) -> f64 {
             break;
         }
     }
-    ui::rate(read as f64, start.elapsed().as_secs_f64())
+    Ok(ui::rate(read as f64, start.elapsed().as_secs_f64()))
 }
 
 /// The plain `std::fs` pipeline on `threads` threads into `dest`: notes/s.

@@ -122,7 +122,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
             }
             let row = &mut rows[i];
             match row.config {
-                None => row.read.push(std_read(source, threads)),
+                None => row.read.push(std_read(source, threads)?),
                 Some((kind, _, strategy)) => {
                     let opts = opts.clone().with_strategy(strategy);
                     let (read, idle, lateness) = kind.block_on(Reading {
