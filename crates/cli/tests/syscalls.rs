@@ -99,9 +99,16 @@ fn reads_cost_three_calls_a_note_and_exports_seven() {
     // open, read, close), no write and no link (the first note's failed link aside).
     let (again, detail) = per_note(&again_small, &again_large);
     println!("unchanged re-run: {again:.2} file calls per note: {detail}");
+    // The README's promise: about three a note (the source's) where io_uring reads the
+    // destinations, at most six where it cannot.
+    let most = if smartnotes_local::uring_backend().is_ok() {
+        3.5
+    } else {
+        6.05
+    };
     assert!(
-        again <= 6.05,
-        "an unchanged re-run costs {again:.2} calls a note: {detail}"
+        again <= most,
+        "an unchanged re-run costs {again:.2} calls a note (at most {most}): {detail}"
     );
     // Per note, not in all: the runtime's own writes (its wake-ups, the summary) are not.
     let (_, calls) = strace::per_note(&again_small, &again_large, SMALL, LARGE);

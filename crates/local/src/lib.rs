@@ -95,12 +95,7 @@ impl BlockingStore for StdFs {
 
     fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
         let mut out = Vec::new();
-        for entry in std::fs::read_dir(dir)? {
-            let entry = entry?;
-            let path = entry.path();
-            let kind = entry_kind(entry.file_type()?, &path);
-            out.push(Entry { path, kind });
-        }
+        self.list_each(dir, &mut |entry| out.push(entry))?;
         Ok(out)
     }
 

@@ -141,7 +141,21 @@ pub fn lean_read(dir: &Path, threads: usize) -> io::Result<usize> {
     while let Some(entry) = listing.read() {
         let entry = entry?;
         let name = entry.file_name();
-        if name.to_bytes().ends_with(b".md") && entry.file_type() == FileType::RegularFile {
+        // As `note_paths` lists: an `md` extension (a file named `.md` has none), a regular
+        // file by the entry's own type, asked of the file system where the listing does not
+        // say (`DT_UNKNOWN`).
+        let bytes = name.to_bytes();
+        if bytes.len() <= 3 || !bytes.ends_with(b".md") {
+            continue;
+        }
+        let regular = match entry.file_type() {
+            FileType::Unknown => {
+                rustix::fs::statat(&folder, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
+                    .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::RegularFile)
+            }
+            kind => kind == FileType::RegularFile,
+        };
+        if regular {
             names.push(name.to_owned());
         }
     }

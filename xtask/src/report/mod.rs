@@ -634,7 +634,7 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   bytes to the consuming task, which parses them: CPU per read of 10,000 notes fell from about \
   84 ms to 70 ms (the lean limit: about 60 ms) and the read rose by about a fifth. The price: \
   parsing runs on the consumer's thread, so on a machine with many cores one core's parsing \
-  (some 400,000 notes/s here) caps a read.\n\
+  (350,000 to 520,000 notes/s here, the bench corpus parsed on one thread) caps a read.\n\
 - **Cores used**: about 1.45 of 2 (the loops: 1.6 to 1.75). The folder is listed and sorted \
   before the first batch (the loops also list first), and the consumer's thread parses while \
   the pool reads; a batch's hand-off costs wake-ups and context switches.\n\

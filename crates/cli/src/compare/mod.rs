@@ -80,11 +80,15 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         return Err(format!("no readable notes in {}", src.display()).into());
     }
     let threads = smartnotes_measure::cores();
-    // A folder is read as the disk bench reads it: listed inside the timing, on both sides.
-    let source = if args.recursive {
-        Source::Listed(&paths)
-    } else {
+    // A folder is read as the disk bench reads it: listed inside the timing, on both sides,
+    // when both sides list the same notes (the library passes over hidden and ignored files,
+    // the plain loop lists every `*.md`); else both read the files listed once, beforehand.
+    let same_notes = !args.recursive
+        && baseline::note_paths(&src).is_ok_and(|listed| listed.len() == paths.len());
+    let source = if same_notes {
         Source::Folder(&src)
+    } else {
+        Source::Listed(&paths)
     };
 
     let mut rows = vec![Row::new(None)];

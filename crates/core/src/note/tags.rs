@@ -36,8 +36,9 @@ pub fn tag_matches(tag: &str, filter: &str) -> bool {
 
 /// A tag list in order of first appearance, without repeats (compared without case).
 ///
-/// A note has a handful of tags: up to [`LINEAR`] of them are compared one by one, without
-/// an allocation (ASCII tags byte by byte); beyond, a set of their lower-cased forms answers.
+/// A note has a handful of tags: up to [`LINEAR`] of them are compared one by one, ASCII tags
+/// byte by byte without an allocation (a comparison that involves a non-ASCII tag lower-cases
+/// both, as `str::to_lowercase` does); beyond, a set of their lower-cased forms answers.
 #[derive(Debug, Default)]
 pub(crate) struct TagSet {
     tags: Vec<String>,
