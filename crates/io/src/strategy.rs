@@ -531,8 +531,20 @@ where
 {
     use futures_util::stream::{self, StreamExt};
     let pauses = runtime.clone();
+    let mut first = true;
     items
         .ready_chunks(batch.max(1))
+        // The first batch goes out in growing parts (a few files, then twice as many, ...):
+        // the consumer's first notes come after a short read instead of a whole batch's, and
+        // it parses them while the rest are read.
+        .flat_map(move |batch| {
+            let parts = if std::mem::take(&mut first) {
+                ramp(batch)
+            } else {
+                vec![batch]
+            };
+            stream::iter(parts)
+        })
         .map(move |batch| {
             let (twin, step) = (twin.clone(), step.clone());
             runtime.spawn_blocking(move || step(&twin, batch))
@@ -549,4 +561,22 @@ where
             }
         })
         .flat_map(stream::iter)
+}
+
+/// The smallest part of a first batch handed out on its own.
+const RAMP_FIRST: usize = 16;
+
+/// `batch` cut into parts of growing size: [`RAMP_FIRST`] items, then twice as many each time,
+/// the last part holding the rest.
+fn ramp<T>(mut batch: Vec<T>) -> Vec<Vec<T>> {
+    let mut parts = Vec::new();
+    let mut size = RAMP_FIRST;
+    while batch.len() > size * 2 {
+        let rest = batch.split_off(size);
+        parts.push(batch);
+        batch = rest;
+        size *= 2;
+    }
+    parts.push(batch);
+    parts
 }

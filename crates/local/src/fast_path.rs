@@ -69,6 +69,71 @@ pub(crate) fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     })
 }
 
+/// The entries of `dir`, one by one, as `getdents64` gives them (Linux): names read in place
+/// from one buffer, one allocation an entry (its path), the kind from the entry's own type
+/// (`statat` only where the file system does not say, and to follow a symbolic link).
+#[cfg(target_os = "linux")]
+pub(crate) fn list_each(
+    dir: &Path,
+    each: &mut dyn FnMut(smartnotes_io::store::Entry),
+) -> io::Result<()> {
+    use std::ffi::OsStr;
+    use std::mem::MaybeUninit;
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir};
+    use smartnotes_io::store::{Entry, EntryKind};
+
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let fd = rustix::fs::open(dir, flags, Mode::empty())?;
+    let prefix = dir.as_os_str().as_bytes();
+    // `Path::join`'s rule: a separator between the folder and the name unless the folder is
+    // empty or already ends in one.
+    let separator = !prefix.is_empty() && !prefix.ends_with(b"/");
+    let mut buf: Vec<MaybeUninit<u8>> = Vec::with_capacity(64 << 10);
+    buf.resize(64 << 10, MaybeUninit::uninit());
+    let mut entries = RawDir::new(&fd, &mut buf);
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let kind_of = |file_type: FileType| match file_type {
+            FileType::RegularFile => EntryKind::File,
+            FileType::Directory => EntryKind::Dir,
+            _ => EntryKind::Other,
+        };
+        let stat = |flags| rustix::fs::statat(&fd, entry.file_name(), flags);
+        let own = match entry.file_type() {
+            FileType::Unknown => stat(AtFlags::SYMLINK_NOFOLLOW)
+                .map(|st| FileType::from_raw_mode(st.st_mode))
+                .unwrap_or(FileType::Unknown),
+            known => known,
+        };
+        let kind = match own {
+            // A link counts as a file when it leads to one (followed, as `metadata` does).
+            FileType::Symlink => match stat(AtFlags::empty()) {
+                Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => {
+                    EntryKind::File
+                }
+                _ => EntryKind::Other,
+            },
+            other => kind_of(other),
+        };
+        let mut path = Vec::with_capacity(prefix.len() + usize::from(separator) + name.len());
+        path.extend_from_slice(prefix);
+        if separator {
+            path.push(b'/');
+        }
+        path.extend_from_slice(name);
+        let path = std::path::PathBuf::from(std::ffi::OsString::from_vec(path));
+        debug_assert_eq!(path, dir.join(OsStr::from_bytes(name)));
+        each(Entry { path, kind });
+    }
+    Ok(())
+}
+
 /// [`read`] of each of `paths`, in order: the blocking path of a batch, and io_uring's
 /// fallback.
 pub(crate) fn read_all(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {

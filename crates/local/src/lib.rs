@@ -39,7 +39,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
 
 use smartnotes_io::Runtime;
-use smartnotes_io::store::{BlockingStore, Entry, EntryKind, Store, WriteMode};
+use smartnotes_io::store::{BlockingStore, Entry, Store, WriteMode};
 
 /// Whether [`StdFs::read_many`](BlockingStore::read_many) (and so
 /// [`Strategy::Uring`](smartnotes_io::Strategy::Uring) on local files) reads through io_uring
@@ -63,7 +63,9 @@ pub fn uring_backend() -> Result<(), String> {
 
 /// The kind of an entry from its own (not followed) file type, following a symbolic link to
 /// see whether it names a file.
-fn entry_kind(file_type: std::fs::FileType, path: &Path) -> EntryKind {
+#[cfg(not(target_os = "linux"))]
+fn entry_kind(file_type: std::fs::FileType, path: &Path) -> smartnotes_io::store::EntryKind {
+    use smartnotes_io::store::EntryKind;
     if file_type.is_symlink() {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_file() => EntryKind::File,
@@ -99,15 +101,24 @@ impl BlockingStore for StdFs {
         Ok(out)
     }
 
-    /// Entry by entry, as `read_dir` yields them: nothing of the folder is held here.
+    /// Entry by entry, as the directory yields them: nothing of the folder is held here. On
+    /// Linux the names are read in place from `getdents64`'s buffer (one allocation an entry,
+    /// its path); elsewhere through `read_dir`.
     fn list_each(&self, dir: &Path, each: &mut dyn FnMut(Entry)) -> io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let entry = entry?;
-            let path = entry.path();
-            let kind = entry_kind(entry.file_type()?, &path);
-            each(Entry { path, kind });
+        #[cfg(target_os = "linux")]
+        {
+            fast_path::list_each(dir, each)
         }
-        Ok(())
+        #[cfg(not(target_os = "linux"))]
+        {
+            for entry in std::fs::read_dir(dir)? {
+                let entry = entry?;
+                let path = entry.path();
+                let kind = entry_kind(entry.file_type()?, &path);
+                each(Entry { path, kind });
+            }
+            Ok(())
+        }
     }
 
     /// Lean: open, read into this thread's reused buffer until a short read, close (three

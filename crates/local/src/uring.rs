@@ -4,7 +4,8 @@
 //! Each blocking worker thread owns one ring (created on its first batch) with a table of
 //! [`SLOTS`] registered ("direct") file slots and one [`BUF`]-byte buffer per slot. A batch is
 //! read [`SLOTS`] files per `io_uring_enter`: for each file a chain of three linked entries,
-//! `openat` into the file's slot, `read` of up to [`BUF`] bytes from the slot, `close` of the
+//! `openat` into the file's slot (by its name in the batch's folder, opened once per batch, so
+//! the kernel looks up one name and not the whole path), `read` of up to [`BUF`] bytes from the slot, `close` of the
 //! slot, then one wait for all of them. The system calls of a batch of 32 notes: one (against
 //! three per note on the lean path). The worker hands back bytes; the pipeline parses them where
 //! they are consumed (see `smartnotes_io`'s `load_notes`).
@@ -106,34 +107,46 @@ impl Ring {
     ///
     /// `Err` means the ring itself failed mid-submission: the caller must leak it (the kernel
     /// may still write into its buffers).
-    fn read_chunk(&mut self, paths: &[&Path], limit: u64) -> Result<Vec<io::Result<Vec<u8>>>, ()> {
+    fn read_chunk(
+        &mut self,
+        paths: &[&Path],
+        limit: u64,
+        folder: Option<&Folder<'_>>,
+    ) -> Result<Vec<io::Result<Vec<u8>>>, ()> {
         debug_assert!(paths.len() <= SLOTS);
         let want = usize::try_from(limit.saturating_add(1))
             .unwrap_or(usize::MAX)
             .min(BUF);
         let want32 = u32::try_from(want).unwrap_or(u32::MAX);
-        let names: Vec<io::Result<CString>> = paths
+        let cwd = rustix::fs::CWD.as_raw_fd();
+        // A file of the open folder is opened by its name in it (the kernel looks up one
+        // name, not every folder of the path); any other by its whole path.
+        let names: Vec<io::Result<(CString, i32)>> = paths
             .iter()
             .map(|p| {
-                CString::new(p.as_os_str().as_bytes())
+                let (name, dir) = match folder.and_then(|f| f.name_in(p)) {
+                    Some((name, dir)) => (name, dir),
+                    None => (p.as_os_str().as_bytes(), cwd),
+                };
+                CString::new(name)
+                    .map(|name| (name, dir))
                     .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
             })
             .collect();
         // A direct descriptor lives in the ring's file table, not the process's: there is no
         // descriptor to close on exec, and the kernel refuses O_CLOEXEC for it (EINVAL).
         let flags = rustix::fs::OFlags::RDONLY.bits() as i32;
-        let cwd = types::Fd(rustix::fs::CWD.as_raw_fd());
         // Every entry built before any is pushed, so nothing can fail between the first push
         // and the submission.
         let mut entries = Vec::with_capacity(paths.len() * PER_FILE);
         for (i, (name, buffer)) in names.iter().zip(&mut self.buffers).enumerate() {
-            let Ok(name) = name else { continue };
+            let Ok((name, dir)) = name else { continue };
             // `i < SLOTS`, so both conversions hold.
             let slot = u32::try_from(i).map_err(drop)?;
             let target = types::DestinationSlot::try_from_slot_target(slot).map_err(drop)?;
             let user = (i * PER_FILE) as u64;
             entries.push(
-                opcode::OpenAt::new(cwd, name.as_ptr())
+                opcode::OpenAt::new(types::Fd(*dir), name.as_ptr())
                     .file_index(Some(target))
                     .flags(flags)
                     .build()
@@ -156,8 +169,9 @@ impl Ring {
             );
         }
         let pushed = entries.len();
-        // SAFETY: each entry points into memory that outlives its completion: the path into
-        // `names`, dropped only after every completion of this submission has been reaped
+        // SAFETY: each entry points into memory that outlives its completion: the name into
+        // `names` (and the folder's descriptor, if any, is the caller's, open until this
+        // returns), dropped only after every completion of this submission has been reaped
         // (forgotten instead if waiting fails), and the buffer into `self.buffers[i]`, neither
         // resized nor dropped while a read is in flight (a ring that fails mid-submission is
         // leaked whole, buffers included, by the caller). `push_multiple` pushes all or
@@ -218,6 +232,47 @@ impl Ring {
     }
 }
 
+/// The folder of a batch's files, open (`O_PATH`) for the batch, so that each file is opened
+/// by its name in it.
+struct Folder<'p> {
+    path: &'p Path,
+    fd: rustix::fd::OwnedFd,
+}
+
+impl<'p> Folder<'p> {
+    /// Keeps `folder` open on the folder of `chunk`'s first file: the same as before, or that
+    /// folder newly opened; `None` when it has no folder (a bare name is opened as it is) or
+    /// the folder cannot be opened (the whole paths are used: the same files, the same
+    /// errors).
+    fn refresh(folder: &mut Option<Folder<'p>>, chunk: &[&'p Path]) {
+        let Some(parent) = chunk.first().and_then(|p| p.parent()) else {
+            *folder = None;
+            return;
+        };
+        if folder.as_ref().is_some_and(|f| f.path == parent) {
+            return;
+        }
+        *folder = None;
+        if parent.as_os_str().is_empty() {
+            return;
+        }
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        if let Ok(fd) = rustix::fs::open(parent, flags, Mode::empty()) {
+            *folder = Some(Folder { path: parent, fd });
+        }
+    }
+
+    /// `path`'s name and this folder's descriptor, when `path` is a file of this folder.
+    fn name_in<'a>(&self, path: &'a Path) -> Option<(&'a [u8], i32)> {
+        if path.parent() != Some(self.path) {
+            return None;
+        }
+        path.file_name()
+            .map(|name| (name.as_bytes(), self.fd.as_raw_fd()))
+    }
+}
+
 /// The bytes of each file of `paths` (at most `limit` each), read through this thread's ring,
 /// or on the lean path where io_uring is refused. One result per path, in order.
 pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
@@ -229,9 +284,13 @@ pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>
             *worker = Ring::new().map_or(Worker::Broken, |ring| Worker::Ready(Box::new(ring)));
         }
         let mut out = Vec::with_capacity(paths.len());
+        let mut folder: Option<Folder<'_>> = None;
         for chunk in paths.chunks(SLOTS) {
             let read = match worker {
-                Worker::Ready(ring) => ring.read_chunk(chunk, limit),
+                Worker::Ready(ring) => {
+                    Folder::refresh(&mut folder, chunk);
+                    ring.read_chunk(chunk, limit, folder.as_ref())
+                }
                 _ => Err(()),
             };
             match read {
