@@ -288,9 +288,9 @@ impl Note {
             tags.push(tag);
         }
         for (_, tag) in &lay.inline {
-            tags.push(tag);
+            tags.push(&text[tag.clone()]);
         }
-        for tag in lay.tags_line.iter().flat_map(|t| &t.entries) {
+        for tag in lay.tags_line.iter().flat_map(|t| t.entries(text)) {
             tags.push(tag);
         }
         let tags = tags.into_vec();

@@ -5,8 +5,8 @@
 //! [`SLOTS`] registered ("direct") file slots and one [`BUF`]-byte buffer per slot. A batch is
 //! read [`SLOTS`] files per `io_uring_enter`: for each file a chain of three linked entries,
 //! `openat` into the file's slot (by its name in the batch's folder, opened once per batch, so
-//! the kernel looks up one name and not the whole path), `read` of up to [`BUF`] bytes from the slot, `close` of the
-//! slot, then one wait for all of them. The system calls of a batch of 32 notes: one (against
+//! the kernel looks up one name and not the whole path), `read` of up to [`BUF`] bytes from the
+//! slot, `close` of the slot, then one wait for all of them. The system calls of a batch of 32 notes: one (against
 //! three per note on the lean path). The worker hands back bytes; the pipeline parses them where
 //! they are consumed (see `smartnotes_io`'s `load_notes`).
 //!

@@ -25,7 +25,10 @@ impl Line {
 
 /// The lines of `text` from `from` on (a `\r` is part of a line break only before `\n`).
 pub(crate) fn lines(text: &str, from: usize) -> Vec<Line> {
-    let mut lines = Vec::new();
+    // Counted first (a vectorised pass), so the lines are stored without regrowing.
+    let breaks =
+        memchr::memchr_iter(b'\n', text.as_bytes().get(from..).unwrap_or_default()).count();
+    let mut lines = Vec::with_capacity(breaks + 1);
     let mut start = from;
     while start < text.len() {
         let (end, next) = match memchr::memchr(b'\n', &text.as_bytes()[start..]) {
@@ -78,7 +81,8 @@ pub(crate) struct TagsLine {
     pub(crate) line: Line,
     /// What follows `Tags:` on the line.
     pub(crate) list: Range<usize>,
-    pub(crate) entries: Vec<String>,
+    /// Its entries, cleaned (where each is in the text: nothing copied).
+    pub(crate) entries: Vec<Range<usize>>,
     /// Where the blank lines before it start (the end of the body, or of the heading).
     pub(crate) gap_start: usize,
 }
@@ -101,8 +105,24 @@ pub(crate) struct Anatomy {
     /// The body's lines, from the first one's start to after the last one's line break.
     pub(crate) body_lines: Option<Range<usize>>,
     pub(crate) tags_line: Option<TagsLine>,
-    /// Inline tags of the body: the offset of each `#` and the tag.
-    pub(crate) inline: Vec<(usize, String)>,
+    /// Inline tags of the body: the offset of each `#` and where the tag is in the text.
+    pub(crate) inline: Vec<(usize, Range<usize>)>,
+}
+
+/// Where `part`, a slice of `text`, lies in it.
+fn span(text: &str, part: &str) -> Range<usize> {
+    let start = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    start..start + part.len()
+}
+
+impl TagsLine {
+    /// The line's entries (cleaned) in `text`, the text it was found in.
+    pub(crate) fn entries<'s, 't: 's>(
+        &'s self,
+        text: &'t str,
+    ) -> impl Iterator<Item = &'t str> + 's {
+        self.entries.iter().map(move |r| &text[r.clone()])
+    }
 }
 
 impl Anatomy {
@@ -151,7 +171,7 @@ impl Anatomy {
                         .split(',')
                         .map(tags::clean)
                         .filter(|t| !t.is_empty())
-                        .map(str::to_owned)
+                        .map(|t| span(text, t))
                         .collect(),
                     gap_start,
                 });
@@ -169,7 +189,7 @@ impl Anatomy {
                 for (line, &is_code) in body_region[a..=b].iter().zip(&code[a..=b]) {
                     if !is_code {
                         for (at, tag) in tags::inline_tags(line.text(text)) {
-                            inline.push((line.start + at, tag.to_owned()));
+                            inline.push((line.start + at, span(text, tag)));
                         }
                     }
                 }
@@ -274,10 +294,10 @@ mod tests {
         assert_eq!(lay.slot, 4..14);
         let tags = lay.tags_line.unwrap();
         assert_eq!(
-            (tags.entries.as_slice(), tags.gap_start),
-            (&["a".to_owned(), "b".to_owned()][..], 13)
+            (tags.entries(text).collect::<Vec<_>>(), tags.gap_start),
+            (vec!["a", "b"], 13)
         );
-        assert_eq!(lay.inline, [(10, "x".to_owned())]);
+        assert_eq!(lay.inline, [(10, 11..12)]);
     }
 
     #[test]
@@ -295,12 +315,13 @@ mod tests {
     fn tags_line_inside_a_fence_is_code() {
         let lay = Anatomy::of("# T\n\n```\nTags: a\n");
         assert!(lay.tags_line.is_none());
-        let lay = Anatomy::of("# T\n\n```\n#no\n```\n#yes\n\nTags: a\n");
+        let text = "# T\n\n```\n#no\n```\n#yes\n\nTags: a\n";
+        let lay = Anatomy::of(text);
         assert!(lay.tags_line.is_some());
         assert_eq!(
             lay.inline
                 .iter()
-                .map(|(_, t)| t.as_str())
+                .map(|(_, t)| &text[t.clone()])
                 .collect::<Vec<_>>(),
             ["yes"]
         );

@@ -307,9 +307,9 @@ fn edit_tags(text: &str, removed: &[&str], wanted: &[String]) -> String {
         prop.read_tags(&mut present);
     }
     for (_, tag) in &lay.inline {
-        present.push(tag);
+        present.push(&text[tag.clone()]);
     }
-    for tag in lay.tags_line.iter().flat_map(|t| &t.entries) {
+    for tag in lay.tags_line.iter().flat_map(|t| t.entries(text)) {
         present.push(tag);
     }
     let mut gone = TagSet::default();
@@ -443,18 +443,13 @@ fn edit_tags(text: &str, removed: &[&str], wanted: &[String]) -> String {
     }
 
     for (at, tag) in &lay.inline {
-        if gone.contains(tag) {
+        if gone.contains(&text[tag.clone()]) {
             edits.push((*at..*at + 1, String::new()));
         }
     }
 
     if let Some(line) = &lay.tags_line {
-        let mut kept: Vec<&str> = line
-            .entries
-            .iter()
-            .map(String::as_str)
-            .filter(|t| !gone.contains(t))
-            .collect();
+        let mut kept: Vec<&str> = line.entries(text).filter(|t| !gone.contains(t)).collect();
         let new: &[&str] = if target == Target::Line { &added } else { &[] };
         if kept.len() != line.entries.len() || !new.is_empty() {
             kept.extend(new);
