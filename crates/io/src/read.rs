@@ -751,10 +751,7 @@ fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<NoteFile, Error> {
         }
     };
     // A note without a heading or a `title:` takes its file's name, as Obsidian shows it.
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy())
-        .unwrap_or_default();
+    let stem = stem_of(&path);
     // By value: the note keeps the text as its source without a copy.
     match Note::parse_owned(text, &stem) {
         Ok(note) => Ok(NoteFile::new(path, note)),
@@ -765,12 +762,43 @@ fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<NoteFile, Error> {
 /// Whether `path` names a note: a `.md` extension, in any case. (The temporary files of an
 /// export end in [`TEMP_SUFFIX`](crate::store::TEMP_SUFFIX), so they never pass.)
 fn is_note_path(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case(smartnotes_core::EXTENSION))
+    name_parts(path).is_some_and(|(_, ext)| {
+        ext.is_some_and(|ext| ext.eq_ignore_ascii_case(smartnotes_core::EXTENSION.as_bytes()))
+    })
 }
 
 fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.'))
+    name_parts(path).is_some_and(|(name, _)| name.starts_with(b"."))
+}
+
+/// The file name of `path` without its extension, as [`Path::file_stem`] gives it.
+fn stem_of(path: &Path) -> std::borrow::Cow<'_, str> {
+    match name_parts(path) {
+        Some((name, Some(ext))) => String::from_utf8_lossy(&name[..name.len() - ext.len() - 1]),
+        Some((name, None)) => String::from_utf8_lossy(name),
+        None => std::borrow::Cow::Borrowed(""),
+    }
+}
+
+/// A path's file name and its extension (after the last `.`, unless that starts the name), as
+/// [`Path::file_name`] and [`Path::extension`] give them. On Unix they are found from the end of
+/// the path's bytes: the walk asks them of every entry, and `Path` parses every component.
+#[cfg(unix)]
+fn name_parts(path: &Path) -> Option<(&[u8], Option<&[u8]>)> {
+    let name = crate::spill::sort_name(path)?;
+    let ext = match memchr::memrchr(b'.', name) {
+        Some(at) if at > 0 => Some(&name[at + 1..]),
+        _ => None,
+    };
+    Some((name, ext))
+}
+
+#[cfg(not(unix))]
+fn name_parts(path: &Path) -> Option<(&[u8], Option<&[u8]>)> {
+    let name = path.file_name()?.as_encoded_bytes();
+    let ext = match memchr::memrchr(b'.', name) {
+        Some(at) if at > 0 => Some(&name[at + 1..]),
+        _ => None,
+    };
+    Some((name, ext))
 }

@@ -45,7 +45,7 @@ fn name_bytes(name: &std::ffi::OsStr) -> Option<&[u8]> {
 /// takes some 140,000 comparisons to sort), or [`Path::file_name`]'s where that would differ (a
 /// path ending in `/`, `.` or `..`). The same order as [`Path::file_name`] gives.
 #[cfg(unix)]
-fn sort_name(path: &Path) -> Option<&[u8]> {
+pub(crate) fn sort_name(path: &Path) -> Option<&[u8]> {
     use std::os::unix::ffi::OsStrExt;
     let bytes = path.as_os_str().as_bytes();
     let tail = memchr::memrchr(b'/', bytes).map_or(bytes, |at| &bytes[at + 1..]);

@@ -264,12 +264,18 @@ impl<'p> Folder<'p> {
     }
 
     /// `path`'s name and this folder's descriptor, when `path` is a file of this folder.
+    /// Told from the bytes: `Path::parent` parses every component, and this is asked of
+    /// every file.
     fn name_in<'a>(&self, path: &'a Path) -> Option<(&'a [u8], i32)> {
-        if path.parent() != Some(self.path) {
+        let rest = path
+            .as_os_str()
+            .as_bytes()
+            .strip_prefix(self.path.as_os_str().as_bytes())?;
+        let name = rest.strip_prefix(b"/")?;
+        if matches!(name, b"" | b"." | b"..") || name.contains(&b'/') {
             return None;
         }
-        path.file_name()
-            .map(|name| (name.as_bytes(), self.fd.as_raw_fd()))
+        Some((name, self.fd.as_raw_fd()))
     }
 }
 
