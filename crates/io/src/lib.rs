@@ -38,6 +38,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod ahead;
 mod error;
 mod export;
 mod ext;

@@ -10,10 +10,11 @@ use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use smartnotes_core::{HasTags, Note};
 
+use crate::ahead::ahead;
 use crate::retry::{retry_async, retry_blocking};
 use crate::spill::SortedEntries;
 use crate::store::{BlockingStore, EntryKind, Store, lexical};
-use crate::strategy::{Plan, in_batches, in_whole_batches};
+use crate::strategy::{Plan, batches_of, read_workers};
 use crate::{Error, Options, Runtime};
 
 /// A note and the file it was read from.
@@ -660,26 +661,34 @@ pub(crate) fn load_notes<F: Store>(
         // Batched plans read on the twin and parse here, on the thread that takes the notes:
         // a note is a dozen allocations, and freeing them on the thread that made them is what
         // the allocator is fast at. Parsed on a worker and dropped by the consumer, they cost
-        // the read about a fifth of its speed (BENCHMARKS.md, "Where the time goes").
-        //
-        // A batch's reads handed to the twin together (io_uring on local files).
-        Plan::Batched(b) if b.many => {
-            let shape = (b.batch, b.in_flight);
-            let read = move |twin: &F::Blocking, items| read_together(twin, items, limit);
-            in_whole_batches(listed, fs.runtime().clone(), b.twin, shape, read)
-                .map(|item| item.and_then(|(listed, read)| loaded(listed, read)))
-                .boxed()
-        }
+        // the read about a fifth of its speed (BENCHMARKS.md, "Where the time goes"). The
+        // reads run ahead of the consumer on long-lived workers, oldest batch first.
         Plan::Batched(b) => {
-            let read = move |twin: &F::Blocking, item: Result<Listed, Error>| {
-                let listed = item?;
-                let read = retry_blocking(|| twin.read(&listed.path, limit));
-                Ok((listed, read))
+            let (twin, many) = (b.twin, b.many);
+            let read = move |items: Vec<Result<Listed, Error>>| {
+                if many {
+                    // A batch's reads handed to the twin together (io_uring on local files).
+                    read_together(&twin, items, limit)
+                } else {
+                    items
+                        .into_iter()
+                        .map(|item| {
+                            let listed = item?;
+                            let read = retry_blocking(|| twin.read(&listed.path, limit));
+                            Ok((listed, Checked::of(read)))
+                        })
+                        .collect()
+                }
             };
-            let shape = (b.batch, b.in_flight);
-            in_batches(listed, fs.runtime().clone(), b.twin, shape, read)
-                .map(|item| item.and_then(|(listed, read)| loaded(listed, read)))
-                .boxed()
+            let shape = (read_workers(b.in_flight), b.in_flight);
+            ahead(
+                batches_of(listed, b.batch),
+                fs.runtime().clone(),
+                shape,
+                read,
+            )
+            .map(|item| item.and_then(|(listed, read)| loaded(listed, read)))
+            .boxed()
         }
     };
     NoteStream::new(inner)
@@ -709,13 +718,43 @@ fn read_together<B: BlockingStore>(
                 Some(read) => read,
                 None => retry_blocking(|| twin.read(&listed.path, limit)),
             };
-            Ok((listed, read))
+            Ok((listed, Checked::of(read)))
         })
         .collect()
 }
 
-/// A listed file and what reading it gave, before it is parsed.
-type ReadBytes = (Listed, std::io::Result<Vec<u8>>);
+/// A listed file and what reading it gave, checked, before it is parsed.
+type ReadBytes = (Listed, Checked);
+
+/// What reading a file gave, checked where it was read (a batch's worker): its text, or why it
+/// is not a note's.
+enum Checked {
+    Text(String),
+    /// A NUL byte at this offset.
+    Binary(usize),
+    /// Not UTF-8 from this offset.
+    NotUtf8(usize),
+    Failed(std::io::Error),
+}
+
+impl Checked {
+    /// Checks what reading gave: a NUL byte makes a file binary, then it must be UTF-8. The
+    /// bytes become the text in place.
+    fn of(read: std::io::Result<Vec<u8>>) -> Self {
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            Err(e) => return Self::Failed(e),
+        };
+        // `memchr` is vectorised (AVX2 where the CPU has it; `<[u8]>::contains` is not).
+        if let Some(offset) = memchr::memchr(0, &bytes) {
+            return Self::Binary(offset);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Self::Text(text),
+            Err(e) => Self::NotUtf8(e.utf8_error().valid_up_to()),
+        }
+    }
+}
 
 async fn load_async<F: Store>(
     fs: F,
@@ -724,37 +763,23 @@ async fn load_async<F: Store>(
 ) -> Result<NoteFile, Error> {
     let listed = item?;
     let read = retry_async(fs.runtime(), || fs.read(&listed.path, limit)).await;
-    loaded(listed, read)
+    loaded(listed, Checked::of(read))
 }
 
 /// The note from the outcome of reading a listed file, however it was read.
-fn loaded(listed: Listed, read: std::io::Result<Vec<u8>>) -> Result<NoteFile, Error> {
+fn loaded(listed: Listed, read: Checked) -> Result<NoteFile, Error> {
     let Listed { path, folder } = listed;
-    match read {
-        Ok(bytes) => decode(path, bytes).map(|file| file.with_folder(folder)),
-        Err(e) => Err(Error::read(path, e)),
-    }
-}
-
-/// Turns the bytes of the file at `path` into a note: [`Error::Binary`] for a NUL byte,
-/// [`Error::NotUtf8`] for invalid UTF-8, [`Error::Parse`] for an empty note.
-fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<NoteFile, Error> {
-    // `memchr` is vectorised (AVX2 where the CPU has it; `<[u8]>::contains` is not).
-    if let Some(offset) = memchr::memchr(0, &bytes) {
-        return Err(Error::Binary { path, offset });
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            return Err(Error::NotUtf8 { path, offset });
-        }
+    let text = match read {
+        Checked::Text(text) => text,
+        Checked::Binary(offset) => return Err(Error::Binary { path, offset }),
+        Checked::NotUtf8(offset) => return Err(Error::NotUtf8 { path, offset }),
+        Checked::Failed(e) => return Err(Error::read(path, e)),
     };
     // A note without a heading or a `title:` takes its file's name, as Obsidian shows it.
     let stem = stem_of(&path);
     // By value: the note keeps the text as its source without a copy.
     match Note::parse_owned(text, &stem) {
-        Ok(note) => Ok(NoteFile::new(path, note)),
+        Ok(note) => Ok(NoteFile::new(path, note).with_folder(folder)),
         Err(source) => Err(Error::Parse { path, source }),
     }
 }

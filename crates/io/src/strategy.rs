@@ -492,30 +492,10 @@ impl std::fmt::Display for Strategy {
     }
 }
 
-/// The [`Blocking`](Strategy::Blocking) strategy's shape, for any step: `items` in batches of up
-/// to `batch` (what is ready, so a slow input never holds a batch back), each batch one job on
-/// `runtime`'s blocking pool that runs `step` on every item with the blocking twin, at most
-/// `in_flight` batches at once, results in input order.
-pub(crate) fn in_batches<'a, T, U, B, R>(
-    items: impl futures_core::Stream<Item = T> + Send + 'a,
-    runtime: R,
-    twin: B,
-    shape: (usize, usize),
-    step: impl Fn(&B, T) -> U + Clone + Send + Sync + 'static,
-) -> impl futures_core::Stream<Item = U> + Send + 'a
-where
-    T: Send + 'static,
-    U: Send + 'static,
-    B: crate::BlockingStore,
-    R: crate::Runtime,
-{
-    in_whole_batches(items, runtime, twin, shape, move |twin, batch: Vec<T>| {
-        batch.into_iter().map(|item| step(twin, item)).collect()
-    })
-}
-
-/// [`in_batches`] with a step that takes a whole batch and returns one result per item, in
-/// order (io_uring submits a batch's reads together).
+/// `items` in batches of up to `batch` (what is ready, so a slow input never holds a batch
+/// back), each batch one job on `runtime`'s blocking pool that runs `step` with the blocking
+/// twin and returns one result per item, at most `in_flight` batches at once, results in
+/// input order (an export's writes; reads run [`ahead`](crate::ahead::ahead)).
 pub(crate) fn in_whole_batches<'a, T, U, B, R>(
     items: impl futures_core::Stream<Item = T> + Send + 'a,
     runtime: R,
@@ -531,20 +511,7 @@ where
 {
     use futures_util::stream::{self, StreamExt};
     let pauses = runtime.clone();
-    let mut first = true;
-    items
-        .ready_chunks(batch.max(1))
-        // The first batch goes out in growing parts (a few files, then twice as many, ...):
-        // the consumer's first notes come after a short read instead of a whole batch's, and
-        // it parses them while the rest are read.
-        .flat_map(move |batch| {
-            let parts = if std::mem::take(&mut first) {
-                ramp(batch)
-            } else {
-                vec![batch]
-            };
-            stream::iter(parts)
-        })
+    batches_of(items, batch)
         .map(move |batch| {
             let (twin, step) = (twin.clone(), step.clone());
             runtime.spawn_blocking(move || step(&twin, batch))
@@ -561,6 +528,32 @@ where
             }
         })
         .flat_map(stream::iter)
+}
+
+/// `items` in batches of up to `batch` (what is ready, so a slow input never holds a batch
+/// back). The first batch goes out in growing parts (a few items, then twice as many, ...): the
+/// consumer's first results come after a short job instead of a whole batch's, and it takes
+/// them while the rest are worked through.
+pub(crate) fn batches_of<'a, T: Send + 'a>(
+    items: impl futures_core::Stream<Item = T> + Send + 'a,
+    batch: usize,
+) -> impl futures_core::Stream<Item = Vec<T>> + Send + 'a {
+    use futures_util::stream::{self, StreamExt};
+    let mut first = true;
+    items.ready_chunks(batch.max(1)).flat_map(move |batch| {
+        let parts = if std::mem::take(&mut first) {
+            ramp(batch)
+        } else {
+            vec![batch]
+        };
+        stream::iter(parts)
+    })
+}
+
+/// How many workers read ahead of one consumer ([`ahead`](crate::ahead::ahead)): one fewer
+/// than the cores (the consumer parses on the last), at least one, at most `in_flight`.
+pub(crate) fn read_workers(in_flight: usize) -> usize {
+    cores().saturating_sub(1).clamp(1, in_flight.max(1))
 }
 
 /// The smallest part of a first batch handed out on its own.
