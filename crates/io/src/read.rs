@@ -694,8 +694,8 @@ pub(crate) fn load_notes<F: Store>(
     NoteStream::new(inner)
 }
 
-/// A batch of listed files read with [`BlockingStore::read_many`]: errors of the listing pass
-/// through in place; a transient read error is retried on its own.
+/// A batch of listed files read with [`BlockingStore::read_many`] into one buffer: errors of
+/// the listing pass through in place; a transient read error is retried on its own.
 fn read_together<B: BlockingStore>(
     twin: &B,
     items: Vec<Result<Listed, Error>>,
@@ -705,53 +705,78 @@ fn read_together<B: BlockingStore>(
         .iter()
         .filter_map(|item| item.as_ref().ok().map(|listed| listed.path.as_path()))
         .collect();
-    let mut reads = twin.read_many(&paths, limit).into_iter();
+    // A typical note is a few KiB: room for most batches without growing.
+    let mut buffer = Vec::with_capacity(paths.len() * 8192);
+    let reads = twin.read_many(&paths, limit, &mut buffer);
     drop(paths);
-    items
+    let mut reads = reads.into_iter();
+    let outcomes: Vec<_> = items
         .into_iter()
         .map(|item| {
             let listed = item?;
-            let read = match reads.next() {
-                Some(Err(e)) if crate::retry::is_transient(&e) => {
-                    retry_blocking(|| twin.read(&listed.path, limit))
-                }
-                Some(read) => read,
-                None => retry_blocking(|| twin.read(&listed.path, limit)),
+            // Read on its own (a transient error, or a store that gave fewer results).
+            let mut alone = || {
+                retry_blocking(|| twin.read(&listed.path, limit)).map(|bytes| {
+                    let start = buffer.len();
+                    buffer.extend_from_slice(&bytes);
+                    start..buffer.len()
+                })
             };
-            Ok((listed, Checked::of(read)))
+            let read = match reads.next() {
+                Some(Err(e)) if crate::retry::is_transient(&e) => alone(),
+                Some(read) => read,
+                None => alone(),
+            };
+            Ok((listed, read))
         })
+        .collect();
+    let buffer = Arc::new(buffer);
+    outcomes
+        .into_iter()
+        .map(|item| item.map(|(listed, read)| (listed, Checked::within(&buffer, read))))
         .collect()
 }
 
 /// A listed file and what reading it gave, checked, before it is parsed.
 type ReadBytes = (Listed, Checked);
 
-/// What reading a file gave, checked where it was read (a batch's worker): its text, or why it
-/// is not a note's.
+/// What reading a file gave, checked where it was read (a batch's worker): its bytes, or why
+/// they are not a note's.
 enum Checked {
-    Text(String),
+    /// Bytes without a NUL, read on their own.
+    Owned(Vec<u8>),
+    /// Bytes without a NUL, in a batch's buffer: the consumer copies them into the note (so
+    /// the note's memory is taken and freed on the same thread).
+    Within(Arc<Vec<u8>>, std::ops::Range<usize>),
     /// A NUL byte at this offset.
     Binary(usize),
-    /// Not UTF-8 from this offset.
-    NotUtf8(usize),
     Failed(std::io::Error),
 }
 
 impl Checked {
-    /// Checks what reading gave: a NUL byte makes a file binary, then it must be UTF-8. The
-    /// bytes become the text in place.
+    /// A file read on its own: a NUL byte makes it binary.
     fn of(read: std::io::Result<Vec<u8>>) -> Self {
-        let bytes = match read {
-            Ok(bytes) => bytes,
-            Err(e) => return Self::Failed(e),
-        };
-        // `memchr` is vectorised (AVX2 where the CPU has it; `<[u8]>::contains` is not).
-        if let Some(offset) = memchr::memchr(0, &bytes) {
-            return Self::Binary(offset);
+        match read {
+            // `memchr` is vectorised (AVX2 where the CPU has it; `<[u8]>::contains` is not).
+            Ok(bytes) => match memchr::memchr(0, &bytes) {
+                Some(offset) => Self::Binary(offset),
+                None => Self::Owned(bytes),
+            },
+            Err(e) => Self::Failed(e),
         }
-        match String::from_utf8(bytes) {
-            Ok(text) => Self::Text(text),
-            Err(e) => Self::NotUtf8(e.utf8_error().valid_up_to()),
+    }
+
+    /// A file read into `buffer` at `read`.
+    fn within(buffer: &Arc<Vec<u8>>, read: std::io::Result<std::ops::Range<usize>>) -> Self {
+        match read {
+            Ok(at) => match buffer.get(at.clone()).map(|bytes| memchr::memchr(0, bytes)) {
+                Some(None) => Self::Within(buffer.clone(), at),
+                Some(Some(offset)) => Self::Binary(offset),
+                None => Self::Failed(std::io::Error::other(
+                    "the store gave a range outside its buffer",
+                )),
+            },
+            Err(e) => Self::Failed(e),
         }
     }
 }
@@ -770,10 +795,17 @@ async fn load_async<F: Store>(
 fn loaded(listed: Listed, read: Checked) -> Result<NoteFile, Error> {
     let Listed { path, folder } = listed;
     let text = match read {
-        Checked::Text(text) => text,
+        Checked::Owned(bytes) => String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to()),
+        // Copied here, on the consumer's thread, as UTF-8 is checked.
+        Checked::Within(buffer, at) => std::str::from_utf8(&buffer[at])
+            .map(str::to_owned)
+            .map_err(|e| e.valid_up_to()),
         Checked::Binary(offset) => return Err(Error::Binary { path, offset }),
-        Checked::NotUtf8(offset) => return Err(Error::NotUtf8 { path, offset }),
         Checked::Failed(e) => return Err(Error::read(path, e)),
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(offset) => return Err(Error::NotUtf8 { path, offset }),
     };
     // A note without a heading or a `title:` takes its file's name, as Obsidian shows it.
     let stem = stem_of(&path);

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::future::{Future, ready};
 use std::io;
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
@@ -217,12 +218,43 @@ pub trait BlockingStore: Clone + Send + Sync + 'static {
         ))
     }
 
-    /// The bytes of each file of `paths` (at most `limit` each), one result per path, in
-    /// order: what [`Strategy::Uring`] reads a batch with. The default
-    /// [reads](Self::read) each in turn (so on such a store `Uring` is `Blocking`); a store
-    /// that can submit many reads at once overrides it (the local store: io_uring).
-    fn read_many(&self, paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
-        paths.iter().map(|path| self.read(path, limit)).collect()
+    /// The bytes of each file of `paths` (at most `limit` each) appended to `into`, one result
+    /// per path, in order: where in `into` its bytes are. What [`Strategy::Uring`] reads a
+    /// batch with: one buffer a batch, so the notes' texts are allocated where they are parsed
+    /// (memory freed by another thread than the one that took it is what allocators are slow
+    /// at). The default [reads](Self::read) each in turn (so on such a store `Uring` is
+    /// `Blocking`); a store that can submit many reads at once overrides it (the local store:
+    /// io_uring). A failed read appends nothing.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::path::Path;
+    /// use smartnotes_io::store::BlockingStore;
+    /// use smartnotes_io::testing::{InlineRuntime, MemFs};
+    ///
+    /// let fs = MemFs::new(InlineRuntime);
+    /// fs.insert("/a.md", "# A\n")?;
+    /// let mut buffer = Vec::new();
+    /// let read = fs.read_many(&[Path::new("/a.md"), Path::new("/none.md")], 1024, &mut buffer);
+    /// assert_eq!(&buffer[read[0].as_ref().unwrap().clone()], b"# A\n");
+    /// assert!(read[1].is_err());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    fn read_many(
+        &self,
+        paths: &[&Path],
+        limit: u64,
+        into: &mut Vec<u8>,
+    ) -> Vec<io::Result<Range<usize>>> {
+        paths
+            .iter()
+            .map(|path| {
+                let bytes = self.read(path, limit)?;
+                let start = into.len();
+                into.extend_from_slice(&bytes);
+                Ok(start..into.len())
+            })
+            .collect()
     }
 
     /// Writes `bytes` to `path` atomically, once (the caller retries transient errors): the

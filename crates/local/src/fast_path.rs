@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::io::{self, Read};
+use std::ops::Range;
 use std::path::Path;
 
 use smartnotes_io::store::{BlockingStore, TooLarge, WriteMode, write_via_temp};
@@ -24,6 +25,20 @@ thread_local! {
 /// The bytes of the file at `path`, at most `limit` (a [`TooLarge`] error beyond, found by
 /// reading `limit + 1` bytes at most).
 pub(crate) fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    read_with(path, limit, <[u8]>::to_vec)
+}
+
+/// [`read`], appending the bytes to `into`: where they are in it.
+pub(crate) fn read_into(path: &Path, limit: u64, into: &mut Vec<u8>) -> io::Result<Range<usize>> {
+    read_with(path, limit, |bytes| {
+        let start = into.len();
+        into.extend_from_slice(bytes);
+        start..into.len()
+    })
+}
+
+/// [`read`], handing the bytes (in this thread's reused buffer) to `take`.
+fn read_with<T>(path: &Path, limit: u64, take: impl FnOnce(&[u8]) -> T) -> io::Result<T> {
     let mut file = std::fs::File::open(path)?;
     let most = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
     BUFFER.with_borrow_mut(|buf| {
@@ -58,7 +73,7 @@ pub(crate) fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
                 let size = file.metadata().ok().map(|m| m.len());
                 Err(TooLarge { size, limit }.into())
             } else {
-                Ok(buf[..filled].to_vec())
+                Ok(take(&buf[..filled]))
             }
         });
         if buf.len() > KEEP {
@@ -134,10 +149,16 @@ pub(crate) fn list_each(
     Ok(())
 }
 
-/// [`read`] of each of `paths`, in order: the blocking path of a batch, and io_uring's
-/// fallback.
-pub(crate) fn read_all(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
-    paths.iter().map(|path| read(path, limit)).collect()
+/// [`read_into`] of each of `paths`, in order: io_uring's fallback.
+pub(crate) fn read_all_into(
+    paths: &[&Path],
+    limit: u64,
+    into: &mut Vec<u8>,
+) -> Vec<io::Result<Range<usize>>> {
+    paths
+        .iter()
+        .map(|path| read_into(path, limit, into))
+        .collect()
 }
 
 /// The atomic write of [`StdFs`](crate::StdFs): without a temporary name where the file system

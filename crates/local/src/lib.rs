@@ -28,8 +28,12 @@ mod uring {
         Err("this build has no io_uring (it needs the `uring` feature, on Linux)".into())
     }
 
-    pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
-        crate::fast_path::read_all(paths, limit)
+    pub(crate) fn read_batch(
+        paths: &[&Path],
+        limit: u64,
+        into: &mut Vec<u8>,
+    ) -> Vec<io::Result<std::ops::Range<usize>>> {
+        crate::fast_path::read_all_into(paths, limit, into)
     }
 }
 
@@ -182,8 +186,13 @@ impl BlockingStore for StdFs {
     /// `io_uring_enter` for an `openat` -> `read` -> `close` chain each; a note longer than the
     /// ring's 16 KiB buffer is finished on the lean path. Where io_uring is not used (see
     /// [`uring_backend`]), each file is [read](Self::read) in turn.
-    fn read_many(&self, paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
-        uring::read_batch(paths, limit)
+    fn read_many(
+        &self,
+        paths: &[&Path],
+        limit: u64,
+        into: &mut Vec<u8>,
+    ) -> Vec<io::Result<std::ops::Range<usize>>> {
+        uring::read_batch(paths, limit, into)
     }
 }
 

@@ -7,7 +7,7 @@
 //! `openat` into the file's slot (by its name in the batch's folder, opened once per batch, so
 //! the kernel looks up one name and not the whole path), `read` of up to [`BUF`] bytes from the
 //! slot, `close` of the slot, then one wait for all of them. The system calls of a batch of 32 notes: one (against
-//! three per note on the lean path). The worker hands back bytes; the pipeline parses them where
+//! three per note on the lean path). The worker appends a batch's bytes to one buffer; the pipeline parses them where
 //! they are consumed (see `smartnotes_io`'s `load_notes`).
 //!
 //! A note longer than the buffer is finished by the lean path; a file that io_uring could not
@@ -23,6 +23,7 @@
 use std::cell::RefCell;
 use std::ffi::CString;
 use std::io;
+use std::ops::Range;
 use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -112,7 +113,8 @@ impl Ring {
         paths: &[&Path],
         limit: u64,
         folder: Option<&Folder<'_>>,
-    ) -> Result<Vec<io::Result<Vec<u8>>>, ()> {
+        into: &mut Vec<u8>,
+    ) -> Result<Vec<io::Result<Range<usize>>>, ()> {
         debug_assert!(paths.len() <= SLOTS);
         let want = usize::try_from(limit.saturating_add(1))
             .unwrap_or(usize::MAX)
@@ -223,9 +225,11 @@ impl Ring {
                 if n == want {
                     // The buffer is full below the limit: the note may go on. The lean path
                     // reads it whole (and checks the limit).
-                    return crate::fast_path::read(paths[i], limit);
+                    return crate::fast_path::read_into(paths[i], limit, into);
                 }
-                Ok(self.buffers[i][..n].to_vec())
+                let start = into.len();
+                into.extend_from_slice(&self.buffers[i][..n]);
+                Ok(start..into.len())
             })
             .collect();
         Ok(results)
@@ -280,10 +284,15 @@ impl<'p> Folder<'p> {
 }
 
 /// The bytes of each file of `paths` (at most `limit` each), read through this thread's ring,
-/// or on the lean path where io_uring is refused. One result per path, in order.
-pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>> {
+/// or on the lean path where io_uring is refused, appended to `into`. One result per path, in
+/// order: where its bytes are.
+pub(crate) fn read_batch(
+    paths: &[&Path],
+    limit: u64,
+    into: &mut Vec<u8>,
+) -> Vec<io::Result<Range<usize>>> {
     if refusal().is_some() {
-        return crate::fast_path::read_all(paths, limit);
+        return crate::fast_path::read_all_into(paths, limit, into);
     }
     WORKER.with_borrow_mut(|worker| {
         if matches!(worker, Worker::Fresh) {
@@ -295,7 +304,7 @@ pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>
             let read = match worker {
                 Worker::Ready(ring) => {
                     Folder::refresh(&mut folder, chunk);
-                    ring.read_chunk(chunk, limit, folder.as_ref())
+                    ring.read_chunk(chunk, limit, folder.as_ref(), into)
                 }
                 _ => Err(()),
             };
@@ -307,7 +316,7 @@ pub(crate) fn read_batch(paths: &[&Path], limit: u64) -> Vec<io::Result<Vec<u8>>
                     if let Worker::Ready(ring) = std::mem::replace(worker, Worker::Broken) {
                         std::mem::forget(ring);
                     }
-                    out.extend(crate::fast_path::read_all(chunk, limit));
+                    out.extend(crate::fast_path::read_all_into(chunk, limit, into));
                 }
             }
         }

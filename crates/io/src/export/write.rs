@@ -254,7 +254,9 @@ impl Job {
             .collect();
         let limit = dests.iter().map(|(_, len)| *len).max().unwrap_or(0) as u64;
         let paths: Vec<&Path> = dests.iter().map(|(path, _)| *path).collect();
-        let mut looked = twin.read_many(&paths, limit).into_iter();
+        let mut found = Vec::new();
+        let mut looked = (twin.read_many(&paths, limit, &mut found).into_iter())
+            .map(|read| read.map(|at| found[at].to_vec()));
         drop(paths);
         drop(dests);
         (jobs.into_iter())
