@@ -139,7 +139,7 @@ pub(crate) fn quick() -> bool {
 }
 
 /// The strategies of this run, with their labels: all of [`results::STRATEGIES`], or in a
-/// quick run the two per-file ones and the presets, blocking and io_uring (`uring-32x2` is
+/// quick run the two per-file ones and the presets, blocking and io_uring (`uring-32x8` is
 /// `Strategy::responsive()` and `uring-256x4` `Strategy::default()` on 2 cores with io_uring).
 pub(crate) fn strategies() -> Vec<(String, Strategy)> {
     results::STRATEGIES
@@ -153,7 +153,7 @@ pub(crate) fn strategies() -> Vec<(String, Strategy)> {
                         | "concurrent-64"
                         | "blocking-32x2"
                         | "blocking-256x4"
-                        | "uring-32x2"
+                        | "uring-32x8"
                         | "uring-256x4"
                 )
         })

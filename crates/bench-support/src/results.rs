@@ -41,7 +41,7 @@ pub const STRATEGIES: [Strategy; 10] = [
     },
     Strategy::Uring {
         batch: 32,
-        in_flight: 2,
+        in_flight: 8,
     },
     Strategy::Uring {
         batch: 256,

@@ -665,21 +665,9 @@ pub(crate) fn load_notes<F: Store>(
         // reads run ahead of the consumer on long-lived workers, oldest batch first.
         Plan::Batched(b) => {
             let (twin, many) = (b.twin, b.many);
-            let read = move |items: Vec<Result<Listed, Error>>| {
-                if many {
-                    // A batch's reads handed to the twin together (io_uring on local files).
-                    read_together(&twin, items, limit)
-                } else {
-                    items
-                        .into_iter()
-                        .map(|item| {
-                            let listed = item?;
-                            let read = retry_blocking(|| twin.read(&listed.path, limit));
-                            Ok((listed, Checked::of(read)))
-                        })
-                        .collect()
-                }
-            };
+            // A batch's reads handed to the twin together (io_uring on local files), or one
+            // by one; into one buffer either way.
+            let read = move |items| read_together(&twin, items, limit, many);
             let shape = (read_workers(b.in_flight), b.in_flight);
             ahead(
                 batches_of(listed, b.batch),
@@ -694,12 +682,14 @@ pub(crate) fn load_notes<F: Store>(
     NoteStream::new(inner)
 }
 
-/// A batch of listed files read with [`BlockingStore::read_many`] into one buffer: errors of
-/// the listing pass through in place; a transient read error is retried on its own.
+/// A batch of listed files read into one buffer, with [`BlockingStore::read_many`] when
+/// `together`, else [one by one](BlockingStore::read): errors of the listing pass through in
+/// place; a transient read error is retried on its own.
 fn read_together<B: BlockingStore>(
     twin: &B,
     items: Vec<Result<Listed, Error>>,
     limit: u64,
+    together: bool,
 ) -> Vec<Result<ReadBytes, Error>> {
     let paths: Vec<&Path> = items
         .iter()
@@ -707,7 +697,20 @@ fn read_together<B: BlockingStore>(
         .collect();
     // A typical note is a few KiB: room for most batches without growing.
     let mut buffer = Vec::with_capacity(paths.len() * 8192);
-    let reads = twin.read_many(&paths, limit, &mut buffer);
+    let reads = if together {
+        twin.read_many(&paths, limit, &mut buffer)
+    } else {
+        // Each copied into the buffer and its own bytes freed here, on the thread that read them.
+        (paths.iter())
+            .map(|path| {
+                retry_blocking(|| twin.read(path, limit)).map(|bytes| {
+                    let start = buffer.len();
+                    buffer.extend_from_slice(&bytes);
+                    start..buffer.len()
+                })
+            })
+            .collect()
+    };
     drop(paths);
     let mut reads = reads.into_iter();
     let outcomes: Vec<_> = items

@@ -79,9 +79,10 @@ impl Default for Strategy {
 }
 
 impl Strategy {
-    /// `Uring { batch: 32, in_flight: cores }`: smaller batched work that keeps a
-    /// single-threaded event loop responsive while reading (the lag bench of `BENCHMARKS.md`
-    /// has the figures).
+    /// `Uring { batch: 32, in_flight: 4 x cores }`: batches of 32 files, so that a
+    /// single-threaded event loop takes (and parses) at most 32 notes between two of its other
+    /// tasks' turns, and as many batches read ahead as the default's 256 files, so that the
+    /// reader does not wait for it (the lag bench of `BENCHMARKS.md` has the figures).
     ///
     /// # Examples
     /// ```
@@ -92,7 +93,7 @@ impl Strategy {
     pub fn responsive() -> Self {
         Strategy::Uring {
             batch: 32,
-            in_flight: cores(),
+            in_flight: 4 * cores(),
         }
     }
 

@@ -189,7 +189,7 @@ fn throughput_section(
          machine's load cancels out of it. Every figure has its 95% interval (bootstrap). \
          tokio is its multi-thread runtime, smol is `block_on` with `blocking`'s pool. \
          `blocking-BxF` is `Strategy::Blocking {{ batch: B, in_flight: F }}`; on 2 cores \
-         `blocking-256x4` is `Strategy::default()` and `blocking-32x2` is \
+         `uring-256x4` is `Strategy::default()` and `uring-32x8` is \
          `Strategy::responsive()`. Exports write into a fresh folder per run, removed after \
          each repetition; on the real disk they are bound by file creation, so the tmpfs tables \
          show the library's own cost. Beside the baseline in the read tables: `lean-N-threads`, \
