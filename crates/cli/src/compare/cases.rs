@@ -18,7 +18,7 @@ pub(super) const RESPONSIVE_MS: f64 = 1.0;
 /// read rate enough time to be measured.
 pub(super) const WINDOW: Duration = Duration::from_millis(200);
 
-/// How long the heartbeat runs alone before each reading: its idle floor.
+/// How long the heartbeat runs alone after each reading: its idle floor.
 pub(super) const IDLE: Duration = Duration::from_millis(100);
 
 /// Fewer repetitions than this give rough intervals, and the output says so.

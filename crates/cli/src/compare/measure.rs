@@ -78,8 +78,8 @@ impl StoreJob for Listing<'_> {
     }
 }
 
-/// Reading, on one runtime and strategy: the heartbeat alone for [`IDLE`] (the idle floor),
-/// then every note read and parsed (again, until [`WINDOW`] has passed) beside the heartbeat.
+/// Reading, on one runtime and strategy: every note read and parsed (again, until [`WINDOW`]
+/// has passed) beside the heartbeat, then the heartbeat alone for [`IDLE`] (the idle floor).
 /// Notes/s, the idle floor's p99 (ms), and the heartbeat's lateness while reading against it.
 pub(super) struct Reading<'a> {
     pub(super) source: Source<'a>,
@@ -91,8 +91,6 @@ impl StoreJob for Reading<'_> {
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
         let (source, opts) = (self.source, self.opts);
-        let (_, idle) = heartbeat_while(fs.runtime(), fs.runtime().sleep(IDLE)).await;
-        let idle_p99 = Lateness::of(&idle, 0.0).p99_ms;
         let start = Instant::now();
         let reading = async {
             let mut read = 0;
@@ -113,6 +111,11 @@ impl StoreJob for Reading<'_> {
         };
         let (read, beats) = heartbeat_while(fs.runtime(), reading).await;
         let read = ui::rate(read as f64, start.elapsed().as_secs_f64());
+        // The idle floor after the reading, not before it: a read that starts after 100 ms of
+        // an idle loop starts on idle cores (some 4% slower on tokio here), the plain loop does
+        // not.
+        let (_, idle) = heartbeat_while(fs.runtime(), fs.runtime().sleep(IDLE)).await;
+        let idle_p99 = Lateness::of(&idle, 0.0).p99_ms;
         (read, idle_p99, Lateness::of(&beats, idle_p99))
     }
 }

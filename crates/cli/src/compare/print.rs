@@ -24,7 +24,7 @@ pub(super) fn report(
     let _ = writeln!(
         out,
         "\n{notes} notes in {}; {reps} repetition{}, each running every case once in rotating \
-         order; means with their 95% intervals [low, high]{}.\n\
+         order (all the reading, then the exports); means with their 95% intervals [low, high]{}.\n\
          Exports ({exported} notes: {}): each run into a new folder of its own, nothing deleted \
          until the end (about {:.0} MB), then all removed. Heartbeat: p99 lateness of a 1 ms timer on the same \
          single-threaded loop while reading, beside its idle floor (the timer alone, same run).\n",
