@@ -42,6 +42,8 @@ enum Case<'a> {
     /// An async peer (reads only).
     TokioFs,
     AsyncFs,
+    #[cfg(target_os = "linux")]
+    CompioFs,
     Lib(&'a Executor, smartnotes::Strategy),
 }
 
@@ -54,6 +56,8 @@ impl Case<'_> {
             (Case::Lean(threads), _) => common::lean_read(src, *threads),
             (Case::TokioFs, _) => common::peers::tokio_fs(src),
             (Case::AsyncFs, _) => common::peers::async_fs(src),
+            #[cfg(target_os = "linux")]
+            (Case::CompioFs, _) => common::peers::compio_fs(src),
             (Case::Lib(executor, strategy), Work::Read) => read_on(executor, src, *strategy),
             (Case::Lib(executor, strategy), Work::Pipeline) => {
                 export_on(executor, src, out, *strategy)
@@ -87,6 +91,8 @@ fn group(
         let limit = common::peers::LIMIT;
         cases.push((std_case(format!("tokio-fs-{limit}")), Case::TokioFs));
         cases.push((std_case(format!("async-fs-{limit}")), Case::AsyncFs));
+        #[cfg(target_os = "linux")]
+        cases.push((std_case(format!("compio-fs-{limit}")), Case::CompioFs));
     }
     for executor in executors {
         for (label, strategy) in strategies() {

@@ -338,6 +338,38 @@ pub(crate) mod peers {
         })
     }
 
+    /// `compio::fs::read` on compio's runtime (io_uring; one thread, the runtime its
+    /// `block_on` runs), 64 reads in flight; listed with `std::fs`, as compio's examples do.
+    #[cfg(target_os = "linux")]
+    pub(crate) fn compio_fs(dir: &Path) -> usize {
+        thread_local! {
+            static RUNTIME: compio::runtime::Runtime =
+                compio::runtime::Runtime::new().expect("compio");
+        }
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("list") {
+            let entry = entry.expect("list");
+            let path = entry.path();
+            if is_note(&path) && entry.file_type().is_ok_and(|t| t.is_file()) {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        RUNTIME.with(|runtime| {
+            runtime.block_on(async {
+                stream::iter(paths)
+                    .map(|path| async move {
+                        let bytes = compio::fs::read(path).await.ok();
+                        parse(bytes.and_then(|b| String::from_utf8(b).ok()))
+                    })
+                    .buffer_unordered(LIMIT)
+                    .filter(|&note| std::future::ready(note))
+                    .count()
+                    .await
+            })
+        })
+    }
+
     /// `async-fs` (smol's file system crate, on `blocking`'s pool) under `smol`'s `block_on`.
     pub(crate) fn async_fs(dir: &Path) -> usize {
         smartnotes::smol::block_on(async {

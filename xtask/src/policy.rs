@@ -47,6 +47,8 @@ pub(crate) const DEFAULT_READ_SHARE: f64 = 1.05;
 pub(crate) const LIMIT_SHARE: f64 = 0.95;
 /// Read: the default strategy over each async peer's rate, at least (issue #24).
 pub(crate) const OVER_PEERS: f64 = 2.0;
+/// How far ahead of compio (an io_uring runtime) the default strategy reads (issue #24).
+pub(crate) const OVER_COMPIO: f64 = 1.2;
 /// Scan: `smartnotes scan` as a process, as a share of the `std` loop on every core (#24).
 pub(crate) const CLI_SCAN_SHARE: f64 = 0.90;
 /// Export: an unchanged re-run at least this many times faster than the first export (#25).
@@ -246,6 +248,7 @@ fn default_read_targets(r: &Results, out: &mut Vec<Target>) {
         format!(
             "read: default strategy >= {OVER_PEERS}x every async peer (`tokio::fs`, `async-fs`)"
         ),
+        format!("read: default strategy >= {OVER_COMPIO}x compio (`compio::fs::read`)"),
     ];
     let Some((group, notes)) = largest_group(r, "disk-read-") else {
         out.extend(whats.iter().map(|w| missing(w)));
@@ -262,6 +265,7 @@ fn default_read_targets(r: &Results, out: &mut Vec<Target>) {
         .iter()
         .filter(|row| row.id.starts_with("tokio-fs-") || row.id.starts_with("async-fs-"))
         .collect();
+    let compio = find(&|id| id.starts_with("compio-fs-"));
     let n = thousands(notes);
     if ours.is_empty() {
         out.extend(whats.iter().map(|w| missing(w)));
@@ -325,6 +329,25 @@ fn default_read_targets(r: &Results, out: &mut Vec<Target>) {
                     .join(", ")
             ),
         }
+    });
+    out.push(match compio {
+        None => missing(&whats[3]),
+        Some(compio) => Target {
+            target: format!("{} ({n} notes)", whats[3]),
+            holds: Some(
+                ours.iter()
+                    .all(|row| row.per_s / compio.per_s >= OVER_COMPIO),
+            ),
+            result: format!(
+                "{}; `{}` at {:.1}% of the baseline",
+                ours.iter()
+                    .map(|row| format!("`{}`: {:.1}x", row.id, row.per_s / compio.per_s))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                compio.id,
+                compio.share * 100.0
+            ),
+        },
     });
 }
 

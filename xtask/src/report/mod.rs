@@ -197,9 +197,9 @@ fn throughput_section(
          descriptor, a reused buffer, three calls a note, no async machinery; \
          `baseline::lean_read`), and the async peers a user might pick instead, each in its \
          natural style: `tokio-fs-64` (`tokio::fs::read_to_string` per note, 64 at a time, on \
-         tokio's multi-thread runtime) and `async-fs-64` (`async_fs::read_to_string`, 64 at a \
-         time, under smol). compio (an io_uring runtime) is not measured: it would add its \
-         runtime and driver to every build of the tests.{}\n",
+         tokio's multi-thread runtime), `async-fs-64` (`async_fs::read_to_string`, 64 at a \
+         time, under smol) and `compio-fs-64` (`compio::fs::read`, 64 at a time, on compio's \
+         io_uring runtime, one thread as its `block_on` runs).{}\n",
         disk.reps,
         if r.run.quick {
             " Quick run: 1,000 notes, four strategies, reads and tmpfs exports only."
