@@ -21,7 +21,6 @@
 #![allow(unsafe_code)]
 
 use std::cell::RefCell;
-use std::ffi::CString;
 use std::io;
 use std::ops::Range;
 use std::os::fd::AsRawFd;
@@ -72,6 +71,9 @@ pub(crate) fn backend() -> Result<(), String> {
 struct Ring {
     ring: IoUring,
     buffers: Vec<Vec<u8>>,
+    /// The names of a chunk's files, each ended by a NUL, one after another: reused from
+    /// chunk to chunk, so a read allocates nothing per file here.
+    names: Vec<u8>,
 }
 
 /// A worker thread's ring.
@@ -101,6 +103,7 @@ impl Ring {
         Ok(Self {
             ring: Self::kernel()?,
             buffers: (0..SLOTS).map(|_| vec![0; BUF]).collect(),
+            names: Vec::new(),
         })
     }
 
@@ -123,18 +126,30 @@ impl Ring {
         let cwd = rustix::fs::CWD.as_raw_fd();
         // A file of the open folder is opened by its name in it (the kernel looks up one
         // name, not every folder of the path); any other by its whole path.
-        let names: Vec<io::Result<(CString, i32)>> = paths
+        // Where each name starts in `self.names`, and the folder it is looked up in.
+        self.names.clear();
+        let names: Vec<io::Result<(usize, i32)>> = paths
             .iter()
             .map(|p| {
                 let (name, dir) = match folder.and_then(|f| f.name_in(p)) {
                     Some((name, dir)) => (name, dir),
                     None => (p.as_os_str().as_bytes(), cwd),
                 };
-                CString::new(name)
-                    .map(|name| (name, dir))
-                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+                if name.contains(&0) {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "a path with a NUL byte",
+                    ));
+                }
+                let at = self.names.len();
+                self.names.extend_from_slice(name);
+                self.names.push(0);
+                Ok((at, dir))
             })
             .collect();
+        // Taken once every name is in: the buffer is not touched again before this chunk's
+        // completions are all reaped.
+        let base = self.names.as_ptr().cast::<std::ffi::c_char>();
         // A direct descriptor lives in the ring's file table, not the process's: there is no
         // descriptor to close on exec, and the kernel refuses O_CLOEXEC for it (EINVAL).
         let flags = rustix::fs::OFlags::RDONLY.bits() as i32;
@@ -142,13 +157,13 @@ impl Ring {
         // and the submission.
         let mut entries = Vec::with_capacity(paths.len() * PER_FILE);
         for (i, (name, buffer)) in names.iter().zip(&mut self.buffers).enumerate() {
-            let Ok((name, dir)) = name else { continue };
+            let Ok((at, dir)) = name else { continue };
             // `i < SLOTS`, so both conversions hold.
             let slot = u32::try_from(i).map_err(drop)?;
             let target = types::DestinationSlot::try_from_slot_target(slot).map_err(drop)?;
             let user = (i * PER_FILE) as u64;
             entries.push(
-                opcode::OpenAt::new(types::Fd(*dir), name.as_ptr())
+                opcode::OpenAt::new(types::Fd(*dir), base.wrapping_add(*at))
                     .file_index(Some(target))
                     .flags(flags)
                     .build()
@@ -172,11 +187,11 @@ impl Ring {
         }
         let pushed = entries.len();
         // SAFETY: each entry points into memory that outlives its completion: the name into
-        // `names` (and the folder's descriptor, if any, is the caller's, open until this
-        // returns), dropped only after every completion of this submission has been reaped
-        // (forgotten instead if waiting fails), and the buffer into `self.buffers[i]`, neither
-        // resized nor dropped while a read is in flight (a ring that fails mid-submission is
-        // leaked whole, buffers included, by the caller). `push_multiple` pushes all or
+        // `self.names` (a NUL-ended name at each offset, written above and neither changed nor
+        // moved before every completion of this submission has been reaped; the folder's
+        // descriptor, if any, is the caller's, open until this returns), and the buffer into
+        // `self.buffers[i]`, neither resized nor dropped while a read is in flight (a ring that
+        // fails mid-submission is leaked whole, names and buffers included, by the caller). `push_multiple` pushes all or
         // nothing; the queue holds 2 x SLOTS x PER_FILE entries and this chunk is at most
         // SLOTS x PER_FILE, into a queue the previous submission emptied.
         let room = unsafe { self.ring.submission().push_multiple(&entries) };
@@ -190,10 +205,8 @@ impl Ring {
             match self.ring.submit_and_wait(pushed - reaped) {
                 Ok(_) => {}
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => {
-                    std::mem::forget(names); // the kernel may still read them
-                    return Err(());
-                }
+                // The caller leaks the ring: the kernel may still read its names and buffers.
+                Err(_) => return Err(()),
             }
             for cqe in self.ring.completion() {
                 reaped += 1;
