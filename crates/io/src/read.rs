@@ -695,8 +695,10 @@ fn read_together<B: BlockingStore>(
         .iter()
         .filter_map(|item| item.as_ref().ok().map(|listed| listed.path.as_path()))
         .collect();
-    // A typical note is a few KiB: room for most batches without growing.
-    let mut buffer = Vec::with_capacity(paths.len() * 8192);
+    // Room for what this worker's last batch of this size took, and a quarter more: a batch
+    // rarely grows (each growth copies it) and holds little it does not use (a batch's bytes
+    // are held until its last note is taken).
+    let mut buffer = Vec::with_capacity(batch_room(paths.len()));
     let reads = if together {
         twin.read_many(&paths, limit, &mut buffer)
     } else {
@@ -711,6 +713,7 @@ fn read_together<B: BlockingStore>(
             })
             .collect()
     };
+    let paths_read = paths.len();
     drop(paths);
     let mut reads = reads.into_iter();
     let outcomes: Vec<_> = items
@@ -733,11 +736,24 @@ fn read_together<B: BlockingStore>(
             Ok((listed, read))
         })
         .collect();
+    BYTES_PER_FILE.set(buffer.len() / paths_read.max(1));
     let buffer = Arc::new(buffer);
     outcomes
         .into_iter()
         .map(|item| item.map(|(listed, read)| (listed, Checked::within(&buffer, read))))
         .collect()
+}
+
+thread_local! {
+    /// The bytes a file took in this worker's last batch (a typical note's size to start).
+    static BYTES_PER_FILE: std::cell::Cell<usize> = const { std::cell::Cell::new(4096) };
+}
+
+/// The room to reserve for a batch of `files`: as much a file as the last batch took, and a
+/// quarter more.
+fn batch_room(files: usize) -> usize {
+    let per_file = BYTES_PER_FILE.get();
+    files.saturating_mul(per_file.saturating_add(per_file / 4))
 }
 
 /// A listed file and what reading it gave, checked, before it is parsed.

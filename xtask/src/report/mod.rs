@@ -627,24 +627,39 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   before the first read. Both now compare the names' bytes (the library finds each name once). \
   The baseline of earlier reports sorted the slow way, which flattered every ratio to it by \
   about a fifth.\n\
-- **Where a note is freed matters more than where it is parsed**: a parsed note is a dozen \
-  allocations (its source, a copy of its body, title and tags twice for edit detection, its \
-  path). Made on a pool thread and freed on the event loop's, they cost glibc's arenas about \
-  18% of all samples (`malloc`, `free`, `malloc_consolidate`). The batched plans now hand the \
-  bytes to the consuming task, which parses them: CPU per read of 10,000 notes fell from about \
-  84 ms to 70 ms (the lean limit: about 60 ms) and the read rose by about a fifth. The price: \
-  parsing runs on the consumer's thread, so on a machine with many cores one core's parsing \
-  (350,000 to 520,000 notes/s here, the bench corpus parsed on one thread) caps a read.\n\
-- **Cores used**: about 1.45 of 2 (the loops: 1.6 to 1.75). The folder is listed and sorted \
-  before the first batch (the loops also list first), and the consumer's thread parses while \
-  the pool reads; a batch's hand-off costs wake-ups and context switches.\n\
+- **Where a note's memory is taken and freed**: a parsed note is a dozen allocations (its \
+  source, a copy of its body, title and tags twice for edit detection, its path). glibc frees \
+  a chunk another thread took under that thread's arena lock: with the bytes read into a \
+  `Vec` per file on the pool and parsed on the consumer, the parser blocked in \
+  `__lll_lock_wait_private` (about 9% of a read's samples), and the same code with jemalloc \
+  preloaded read at 1.04-1.13x of the loop against 0.85-0.93x with glibc. A batch is now read \
+  into one buffer on the worker, and the consumer copies each note's text out of it as it \
+  checks the UTF-8, then parses it: every allocation of a note is made and freed on the \
+  consumer's thread. The worker allocates nothing per file (io_uring's names come from one \
+  reused buffer): with the CLI's two arenas (`M_ARENA_MAX=2`) per-file allocations on the \
+  worker had cost a quarter of the read. The price of parsing on the consumer: on many cores, \
+  one core's parsing (350,000 to 520,000 notes/s here) caps a read.\n\
+- **One reader ahead, not a job per batch**: a job per batch, four in flight, shared 2 cores \
+  with the parser: the batch the consumer waited for finished last (traced: 0.7 ms for 256 \
+  files alone, 2.1 ms beside three others), and each newly woken job took the parser's core. \
+  Now long-lived workers (one fewer than the cores: here one) read the batches oldest first, \
+  up to `in_flight` ahead, without being woken per batch, and the consumer is woken only when \
+  it waits: its waits per 10,000-note read fell from 8-12 ms to about 0.5 ms, and the cores \
+  used from about 1.45 to 1.7 (the loops: 1.6 to 1.75).\n\
+- **Listing**: the folder is listed and sorted before the first read, on one core, as the \
+  loops list first: names read in place from `getdents64` (3.9 ms for 10,000 entries, 4.8 ms \
+  through `read_dir`), and the first batch handed out in growing parts (16, 32, ...) so the \
+  first note comes after a short read (about 5 ms after the start, 6.2 before).\n\
 - **The event loop between batches**: with parsing on the consumer, a stream whose next batch \
   was always ready held a single-threaded loop for a whole read (heartbeat p99 of 40 ms in \
   `compare`); the batched streams now let the loop's other tasks run between batches \
   (`Runtime::yield_now`), which brought it back to 2-3 ms at the default's 256 notes a batch \
   and within 1 ms of idle with `Strategy::responsive()`'s 32.\n\
 - **The parse**: about a third of the CPU time on every row, baseline included (`Anatomy::of`, \
-  front matter, inline tags, lower-casing tags).\n\
+  front matter, inline tags, lower-casing tags); a note's `Tags:` entries and inline tags are \
+  places in its text, not copies (19.6 to 14.7 allocations a bench note). With the reader \
+  ahead, the consumer's parse (about half of a read's CPU) is what bounds the read; the lean \
+  limit's remaining lead is that parse on two cores, and no copy of the text.\n\
 - **The scan**: a barrier per round of jobs left a core idle whenever one range's job ran \
   longer; the shares now go on independently, four per worker (1.5 to 1.7 cores used).\n\n";
 
