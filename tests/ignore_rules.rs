@@ -161,6 +161,39 @@ proptest! {
     }
 }
 
+/// The case the property found: ripgrep ranks the kind of ignore file before the depth, so a
+/// root `.export-ignore`'s `!b.md` keeps a note that a deeper `.gitignore`'s `b*` leaves out.
+#[test]
+fn a_custom_ignore_file_above_wins_over_a_gitignore_below() {
+    let dir = temp();
+    let root = dir.path().join("vault");
+    std::fs::create_dir_all(&root).unwrap();
+    let vault = Vault {
+        notes: vec!["other/b.md".into(), "other/c.md".into()],
+        ignores: vec![
+            (
+                "other".into(),
+                ".gitignore".into(),
+                vec!["b*".into(), "c*".into()],
+            ),
+            ("".into(), ".export-ignore".into(), vec!["!b.md".into()]),
+        ],
+        git: true,
+    };
+    write(&root, &vault);
+    let expected = reference(&root, true);
+    assert_eq!(expected, BTreeSet::from([root.join("other/b.md")]));
+    for kind in RuntimeKind::ALL {
+        for strategy in [Strategy::Sequential, Strategy::default()] {
+            let read = kind.block_on(Read {
+                root: &root,
+                strategy,
+            });
+            assert_eq!(read, expected, "{kind} {strategy}");
+        }
+    }
+}
+
 /// `--exclude` globs (`Options::exclude_globs`), counted as ignored, and turned off with
 /// `--no-ignore`'s library twin only for the files, never for the globs.
 #[test]

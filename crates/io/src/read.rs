@@ -340,6 +340,13 @@ struct Walker<F: Store> {
 const IGNORE_FILES: [&str; 1] = [".export-ignore"];
 /// The ignore files honoured in a git repository, as ripgrep does.
 const GIT_IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+/// Every ignore file, the one whose rules win first.
+const RANKED_IGNORE_FILES: [&str; 3] = [".export-ignore", ".ignore", ".gitignore"];
+
+/// The rules of one folder's ignore files, one matcher a file, in [`RANKED_IGNORE_FILES`]'
+/// order.
+#[derive(Default)]
+struct Rules([Option<Gitignore>; 3]);
 /// The most of an ignore file that is read.
 const IGNORE_FILE_LIMIT: u64 = 1 << 20;
 
@@ -382,7 +389,7 @@ impl<F: Store> Walker<F> {
     /// The rules of `dir`'s own ignore files among its `entries`, if it has any. A line that
     /// is not valid gitignore syntax is passed over, as git does; an ignore file that cannot be
     /// read counts as empty.
-    async fn rules(&mut self, dir: &Path, entries: &SortedEntries) -> Option<Gitignore> {
+    async fn rules(&mut self, dir: &Path, entries: &SortedEntries) -> Option<Rules> {
         // A folder listed in runs cannot be searched: its ignore files are looked for by
         // reading them (one that is not there reads as an error and is passed over).
         let has = |name: &str| entries.has_file(name).unwrap_or(true);
@@ -397,25 +404,25 @@ impl<F: Store> Walker<F> {
             }
             None => false,
         };
-        // Later rules win: `.gitignore`, then `.ignore`, then `.export-ignore`, as ripgrep
-        // ranks them (a custom ignore file over `.ignore` over `.gitignore`).
-        let git_files: &[&str] = if git { &GIT_IGNORE_FILES } else { &[] };
-        let names = git_files.iter().chain(IGNORE_FILES.iter());
-        let mut rules: Option<GitignoreBuilder> = None;
-        for name in names {
-            if !has(name) {
+        // Each file's rules on their own, ranked as ripgrep ranks them: `.export-ignore` (a
+        // custom ignore file) over `.ignore` over `.gitignore` (see `Walk::ignored`).
+        let mut rules = Rules::default();
+        for (rank, name) in RANKED_IGNORE_FILES.iter().enumerate() {
+            let honoured = IGNORE_FILES.contains(name) || git;
+            if !honoured || !has(name) {
                 continue;
             }
             let file = dir.join(name);
             let Ok(bytes) = self.fs.read(&file, IGNORE_FILE_LIMIT).await else {
                 continue;
             };
-            let builder = rules.get_or_insert_with(|| GitignoreBuilder::new(dir));
+            let mut builder = GitignoreBuilder::new(dir);
             for line in String::from_utf8_lossy(&bytes).lines() {
                 let _ = builder.add_line(Some(file.clone()), line);
             }
+            rules.0[rank] = builder.build().ok();
         }
-        rules.and_then(|builder| builder.build().ok())
+        rules.0.iter().any(Option::is_some).then_some(rules)
     }
 }
 
@@ -497,7 +504,7 @@ struct Walk {
 struct Frame {
     folder: PathBuf,
     entries: SortedEntries,
-    rules: Option<Gitignore>,
+    rules: Option<Rules>,
 }
 
 impl Walk {
@@ -538,15 +545,21 @@ impl Walk {
     }
 
     /// Whether the exclude globs or an ignore file of an open directory leave `path` out: the
-    /// globs first, then the nearest directory's rules that say anything (a `!` rule keeps).
+    /// globs first; then, as ripgrep decides, the kind of ignore file first and the nearest
+    /// directory within a kind: the nearest `.export-ignore` that says anything (a `!` rule
+    /// keeps), else the nearest `.ignore`, else the nearest `.gitignore`. A shallower
+    /// `.export-ignore`'s `!b.md` keeps a note that a deeper `.gitignore` leaves out.
     fn ignored(&self, path: &Path, is_dir: bool) -> bool {
         if let Some(globs) = &self.exclude_globs {
             if globs.matched(path, is_dir).is_ignore() {
                 return true;
             }
         }
-        for frame in self.stack.iter().rev() {
-            if let Some(rules) = &frame.rules {
+        for rank in 0..RANKED_IGNORE_FILES.len() {
+            for frame in self.stack.iter().rev() {
+                let Some(rules) = frame.rules.as_ref().and_then(|r| r.0[rank].as_ref()) else {
+                    continue;
+                };
                 match rules.matched(path, is_dir) {
                     Match::Ignore(_) => return true,
                     Match::Whitelist(_) => return false,
@@ -624,7 +637,7 @@ impl Walk {
         &mut self,
         dir: PathBuf,
         listed: std::io::Result<SortedEntries>,
-        rules: Option<Gitignore>,
+        rules: Option<Rules>,
     ) -> Result<(), Error> {
         match listed {
             Ok(entries) => {
@@ -704,13 +717,7 @@ fn read_together<B: BlockingStore>(
     } else {
         // Each copied into the buffer and its own bytes freed here, on the thread that read them.
         (paths.iter())
-            .map(|path| {
-                retry_blocking(|| twin.read(path, limit)).map(|bytes| {
-                    let start = buffer.len();
-                    buffer.extend_from_slice(&bytes);
-                    start..buffer.len()
-                })
-            })
+            .map(|path| read_alone(twin, path, limit, &mut buffer))
             .collect()
     };
     let paths_read = paths.len();
@@ -720,18 +727,13 @@ fn read_together<B: BlockingStore>(
         .into_iter()
         .map(|item| {
             let listed = item?;
-            // Read on its own (a transient error, or a store that gave fewer results).
-            let mut alone = || {
-                retry_blocking(|| twin.read(&listed.path, limit)).map(|bytes| {
-                    let start = buffer.len();
-                    buffer.extend_from_slice(&bytes);
-                    start..buffer.len()
-                })
-            };
+            // Read on its own after a transient error, or where the store gave fewer results.
             let read = match reads.next() {
-                Some(Err(e)) if crate::retry::is_transient(&e) => alone(),
+                Some(Err(e)) if crate::retry::is_transient(&e) => {
+                    read_alone(twin, &listed.path, limit, &mut buffer)
+                }
                 Some(read) => read,
-                None => alone(),
+                None => read_alone(twin, &listed.path, limit, &mut buffer),
             };
             Ok((listed, read))
         })
@@ -742,6 +744,20 @@ fn read_together<B: BlockingStore>(
         .into_iter()
         .map(|item| item.map(|(listed, read)| (listed, Checked::within(&buffer, read))))
         .collect()
+}
+
+/// The file at `path` [read](BlockingStore::read) on its own (transient errors retried) and
+/// appended to `buffer`: where it is in it.
+fn read_alone<B: BlockingStore>(
+    twin: &B,
+    path: &Path,
+    limit: u64,
+    buffer: &mut Vec<u8>,
+) -> std::io::Result<std::ops::Range<usize>> {
+    let bytes = retry_blocking(|| twin.read(path, limit))?;
+    let start = buffer.len();
+    buffer.extend_from_slice(&bytes);
+    Ok(start..buffer.len())
 }
 
 thread_local! {

@@ -40,11 +40,14 @@ pub enum Strategy {
         /// The most operations in flight.
         limit: usize,
     },
-    /// `batch` files per blocking job, at most `in_flight` jobs at once (0 is read as 1).
+    /// `batch` files per blocking job (0 is read as 1). Reading: up to `in_flight` batches read
+    /// ahead of the consumer by long-lived workers on the blocking pool, one fewer than the
+    /// cores (at least one, at most `in_flight`), oldest batch first; writing: at most
+    /// `in_flight` write jobs at once.
     Blocking {
         /// Files per blocking job.
         batch: usize,
-        /// The most jobs running at once.
+        /// The most batches read ahead, or written at once.
         in_flight: usize,
     },
     /// [`Blocking`](Strategy::Blocking)'s batches, with each batch's reads handed to the
@@ -56,7 +59,7 @@ pub enum Strategy {
     Uring {
         /// Files per blocking job.
         batch: usize,
-        /// The most jobs running at once.
+        /// The most batches read ahead, or written at once.
         in_flight: usize,
     },
 }
