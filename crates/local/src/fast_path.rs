@@ -120,10 +120,10 @@ pub(crate) fn list_each(
             _ => EntryKind::Other,
         };
         let stat = |flags| rustix::fs::statat(&fd, entry.file_name(), flags);
+        // A file system that does not say is asked; if that fails, the listing fails (as
+        // `read_dir`'s `file_type()` does), rather than passing the entry over unsaid.
         let own = match entry.file_type() {
-            FileType::Unknown => stat(AtFlags::SYMLINK_NOFOLLOW)
-                .map(|st| FileType::from_raw_mode(st.st_mode))
-                .unwrap_or(FileType::Unknown),
+            FileType::Unknown => FileType::from_raw_mode(stat(AtFlags::SYMLINK_NOFOLLOW)?.st_mode),
             known => known,
         };
         let kind = match own {
