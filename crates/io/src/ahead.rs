@@ -7,17 +7,29 @@
 //! the consumer was parsing on. Here a few workers (one fewer than the cores, at least one) take
 //! batches oldest first and keep going while the window has room, without the consumer waking
 //! them for each batch; the consumer is woken only when it is waiting.
+//!
+//! A consumer that would wait works a batch itself, the oldest no worker has taken, while
+//! batches are quick (the last one worked took at most [`HELP_UNDER`]): on two cores one
+//! worker reads while the consumer parses, and whichever of the two has less to do would
+//! otherwise idle. When batches are slow (a cold disk, a network file system), the consumer
+//! only waits, so its thread is never held for longer than a quick batch.
 
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
 
 use futures_core::Stream;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 
 use crate::Runtime;
+
+/// The longest the last batch worked may have taken for a consumer that would wait to work
+/// the next one itself: a page-cached batch of 256 notes takes about half of it, a batch from
+/// a cold disk far more.
+pub(crate) const HELP_UNDER: Duration = Duration::from_millis(1);
 
 /// What the consumer and the workers share.
 struct Shared<T, U> {
@@ -35,6 +47,8 @@ struct State<T, U> {
     closed: bool,
     /// The consumer, when it waits for a batch.
     waiting: Option<Waker>,
+    /// How long the last batch worked (by a worker or the consumer) took.
+    last_took: Option<Duration>,
 }
 
 impl<T, U> Shared<T, U> {
@@ -75,6 +89,7 @@ where
                 workers: 0,
                 closed: false,
                 waiting: None,
+                last_took: None,
             }),
         }),
         max_workers: workers.max(1),
@@ -161,17 +176,29 @@ fn work<T, U>(shared: &Shared<T, U>, step: &(impl Fn(Vec<T>) -> Vec<U> + ?Sized)
                 }
             }
         };
-        let out = step(batch);
-        let waiting = {
-            let mut state = shared.lock();
-            // Kept in order: a batch finished before an older one goes after it.
-            let at = state.done.partition_point(|(n, _)| *n < number);
-            state.done.insert(at, (number, out));
-            state.waiting.take()
-        };
+        let waiting = shared.lock_finished(number, timed(step, batch));
         if let Some(consumer) = waiting {
             consumer.wake();
         }
+    }
+}
+
+/// `step(batch)`, and how long it took.
+fn timed<T, U>(step: &(impl Fn(Vec<T>) -> Vec<U> + ?Sized), batch: Vec<T>) -> (Vec<U>, Duration) {
+    let start = Instant::now();
+    let out = step(batch);
+    (out, start.elapsed())
+}
+
+impl<T, U> Shared<T, U> {
+    /// Files batch `number`'s result, in order (a batch finished before an older one goes
+    /// after it); the consumer's waker, if it waits.
+    fn lock_finished(&self, number: u64, (out, took): (Vec<U>, Duration)) -> Option<Waker> {
+        let mut state = self.lock();
+        let at = state.done.partition_point(|(n, _)| *n < number);
+        state.done.insert(at, (number, out));
+        state.last_took = Some(took);
+        state.waiting.take()
     }
 }
 
@@ -199,16 +226,27 @@ where
             this.refill(cx);
             // Drives the workers' join futures: a panic in one is resumed here.
             while let Poll::Ready(Some(())) = this.jobs.poll_next_unpin(cx) {}
-            let next = {
+            let (next, help) = {
                 let mut state = this.shared.lock();
                 match state.done.front() {
-                    Some((number, _)) if *number == this.taken => state.done.pop_front(),
+                    Some((number, _)) if *number == this.taken => (state.done.pop_front(), None),
+                    _ if !state.todo.is_empty()
+                        && state.last_took.is_some_and(|took| took <= HELP_UNDER) =>
+                    {
+                        (None, state.todo.pop_front())
+                    }
                     _ => {
                         state.waiting = Some(cx.waker().clone());
-                        None
+                        (None, None)
                     }
                 }
             };
+            if let Some((number, batch)) = help {
+                // Quick batches: worked here rather than waited for (see the module docs).
+                // A worker is never waiting on it: the consumer takes its own result below.
+                let _ = this.shared.lock_finished(number, timed(&*this.step, batch));
+                continue;
+            }
             match next {
                 Some((_, batch)) => {
                     this.taken += 1;
@@ -369,6 +407,40 @@ mod tests {
             )
         });
         assert!(outcome.is_err());
+    }
+
+    /// The batches worked on the consumer's thread, of `n` batches that each take `step_for`
+    /// on a worker (one worker, a window of four), consumed as fast as they come.
+    fn worked_by_the_consumer(n: usize, step_for: Duration) -> usize {
+        let consumer = std::thread::current().id();
+        let here = Arc::new(AtomicUsize::new(0));
+        let counted = here.clone();
+        let step = move |batch: Vec<usize>| {
+            std::thread::sleep(step_for);
+            if std::thread::current().id() == consumer {
+                counted.fetch_add(1, Ordering::SeqCst);
+            }
+            batch
+        };
+        let got: Vec<usize> = futures_executor::block_on(
+            ahead(batches(n * 4, 4), Threads, (1, 4), step).collect::<Vec<_>>(),
+        );
+        assert_eq!(got, (0..n * 4).collect::<Vec<_>>());
+        here.load(Ordering::SeqCst)
+    }
+
+    #[test]
+    fn a_consumer_that_would_wait_works_quick_batches_itself() {
+        // Each batch is quick (well under `HELP_UNDER`) and the consumer has nothing else to
+        // do: it takes batches no worker has started rather than wait.
+        let here = worked_by_the_consumer(100, HELP_UNDER / 5);
+        assert!(here > 0, "the consumer waited for all 100 quick batches");
+    }
+
+    #[test]
+    fn a_consumer_never_works_slow_batches() {
+        // Batches slower than `HELP_UNDER` (a cold disk): the consumer's thread only waits.
+        assert_eq!(worked_by_the_consumer(10, HELP_UNDER * 3), 0);
     }
 
     #[test]

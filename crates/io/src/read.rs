@@ -708,10 +708,10 @@ fn read_together<B: BlockingStore>(
         .iter()
         .filter_map(|item| item.as_ref().ok().map(|listed| listed.path.as_path()))
         .collect();
-    // Room for what this worker's last batch of this size took, and a quarter more: a batch
-    // rarely grows (each growth copies it) and holds little it does not use (a batch's bytes
-    // are held until its last note is taken).
-    let mut buffer = Vec::with_capacity(batch_room(paths.len()));
+    // The thread's read buffer, reused from batch to batch (a fresh one faulted its pages in
+    // every time).
+    let mut buffer = READ_BUFFER.take();
+    buffer.clear();
     let reads = if together {
         twin.read_many(&paths, limit, &mut buffer)
     } else {
@@ -738,11 +738,28 @@ fn read_together<B: BlockingStore>(
             Ok((listed, read))
         })
         .collect();
-    BYTES_PER_FILE.set(buffer.len() / paths_read.max(1));
-    let buffer = Arc::new(buffer);
-    outcomes
+    // The texts that are a note's (no NUL, UTF-8) copied out of the read buffer while it is
+    // in this core's cache, into the batch's text: room for what this worker's last batch
+    // took a file, and a quarter more (a batch rarely grows: each growth copies it; and holds
+    // little it does not use: its text is held until its last note is taken).
+    let mut text = String::with_capacity(batch_room(paths_read));
+    let checked: Vec<_> = outcomes
         .into_iter()
-        .map(|item| item.map(|(listed, read)| (listed, Checked::within(&buffer, read))))
+        .map(|item| item.map(|(listed, read)| (listed, Checked::within(&buffer, read, &mut text))))
+        .collect();
+    BYTES_PER_FILE.set(text.len() / paths_read.max(1));
+    if buffer.capacity() <= KEPT_READ_BUFFER {
+        READ_BUFFER.set(buffer);
+    }
+    let text = Arc::new(text);
+    checked
+        .into_iter()
+        .map(|item| {
+            item.map(|(listed, checked)| match checked {
+                Ok(at) => (listed, Checked::Within(text.clone(), at)),
+                Err(other) => (listed, other),
+            })
+        })
         .collect()
 }
 
@@ -763,7 +780,13 @@ fn read_alone<B: BlockingStore>(
 thread_local! {
     /// The bytes a file took in this worker's last batch (a typical note's size to start).
     static BYTES_PER_FILE: std::cell::Cell<usize> = const { std::cell::Cell::new(4096) };
+    /// The buffer this thread reads batches into, kept between batches.
+    static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
+
+/// The largest read buffer a thread keeps for its next batch (a batch of long notes reads
+/// into a buffer of its own, freed after it).
+const KEPT_READ_BUFFER: usize = 1 << 20;
 
 /// The room to reserve for a batch of `files`: as much a file as the last batch took, and a
 /// quarter more.
@@ -780,11 +803,13 @@ type ReadBytes = (Listed, Checked);
 enum Checked {
     /// Bytes without a NUL, read on their own.
     Owned(Vec<u8>),
-    /// Bytes without a NUL, in a batch's buffer: the consumer copies them into the note (so
-    /// the note's memory is taken and freed on the same thread).
-    Within(Arc<Vec<u8>>, std::ops::Range<usize>),
+    /// A note's text (no NUL, UTF-8) in a batch's text: the consumer copies it into the note
+    /// (so the note's memory is taken and freed on the same thread).
+    Within(Arc<String>, std::ops::Range<usize>),
     /// A NUL byte at this offset.
     Binary(usize),
+    /// Not UTF-8 from this offset on.
+    NotUtf8(usize),
     Failed(std::io::Error),
 }
 
@@ -801,18 +826,28 @@ impl Checked {
         }
     }
 
-    /// A file read into `buffer` at `read`.
-    fn within(buffer: &Arc<Vec<u8>>, read: std::io::Result<std::ops::Range<usize>>) -> Self {
-        match read {
-            Ok(at) => match buffer.get(at.clone()).map(|bytes| memchr::memchr(0, bytes)) {
-                Some(None) => Self::Within(buffer.clone(), at),
-                Some(Some(offset)) => Self::Binary(offset),
-                None => Self::Failed(std::io::Error::other(
+    /// A file read into `buffer` at `read`: a note's text is appended to `text`, and where it
+    /// is there given back; anything else is checked as it is.
+    fn within(
+        buffer: &[u8],
+        read: std::io::Result<std::ops::Range<usize>>,
+        text: &mut String,
+    ) -> Result<std::ops::Range<usize>, Self> {
+        let bytes = match read {
+            Ok(at) => buffer.get(at).ok_or_else(|| {
+                Self::Failed(std::io::Error::other(
                     "the store gave a range outside its buffer",
-                )),
-            },
-            Err(e) => Self::Failed(e),
+                ))
+            })?,
+            Err(e) => return Err(Self::Failed(e)),
+        };
+        if let Some(offset) = memchr::memchr(0, bytes) {
+            return Err(Self::Binary(offset));
         }
+        let note = std::str::from_utf8(bytes).map_err(|e| Self::NotUtf8(e.valid_up_to()))?;
+        let start = text.len();
+        text.push_str(note);
+        Ok(start..text.len())
     }
 }
 
@@ -831,11 +866,10 @@ fn loaded(listed: Listed, read: Checked) -> Result<NoteFile, Error> {
     let Listed { path, folder } = listed;
     let text = match read {
         Checked::Owned(bytes) => String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to()),
-        // Copied here, on the consumer's thread, as UTF-8 is checked.
-        Checked::Within(buffer, at) => std::str::from_utf8(&buffer[at])
-            .map(str::to_owned)
-            .map_err(|e| e.valid_up_to()),
+        // Copied here, on the consumer's thread.
+        Checked::Within(text, at) => Ok(text[at].to_owned()),
         Checked::Binary(offset) => return Err(Error::Binary { path, offset }),
+        Checked::NotUtf8(offset) => return Err(Error::NotUtf8 { path, offset }),
         Checked::Failed(e) => return Err(Error::read(path, e)),
     };
     let text = match text {

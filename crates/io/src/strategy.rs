@@ -42,8 +42,10 @@ pub enum Strategy {
     },
     /// `batch` files per blocking job (0 is read as 1). Reading: up to `in_flight` batches read
     /// ahead of the consumer by long-lived workers on the blocking pool, one fewer than the
-    /// cores (at least one, at most `in_flight`), oldest batch first; writing: at most
-    /// `in_flight` write jobs at once.
+    /// cores (at least one, at most `in_flight`), oldest batch first; a consumer that would
+    /// wait for a batch reads the next one no worker has started itself, while the last batch
+    /// read took at most a millisecond (page-cached files; never on a slow disk, where it
+    /// only waits); writing: at most `in_flight` write jobs at once.
     Blocking {
         /// Files per blocking job.
         batch: usize,
@@ -72,7 +74,8 @@ impl Default for Strategy {
     ///
     /// On a single-threaded event loop that must answer within a millisecond, prefer
     /// [`Strategy::responsive`]: the default's blocking threads compete with the loop's thread
-    /// for the cores (the loop is never blocked, but it waits for a core).
+    /// for the cores, and the loop's task takes 256 notes (and, when it would wait, reads up
+    /// to 256 files of the next batch itself) between two turns of its other tasks.
     fn default() -> Self {
         Strategy::Uring {
             batch: 256,
@@ -83,9 +86,10 @@ impl Default for Strategy {
 
 impl Strategy {
     /// `Uring { batch: 32, in_flight: 4 x cores }`: batches of 32 files, so that a
-    /// single-threaded event loop takes (and parses) at most 32 notes between two of its other
-    /// tasks' turns, and as many batches read ahead as the default's 256 files, so that the
-    /// reader does not wait for it (the lag bench of `BENCHMARKS.md` has the figures).
+    /// single-threaded event loop takes (and parses, or reads when it would wait) at most 32
+    /// notes between two of its other tasks' turns, and as many batches read ahead as the
+    /// default's 256 files, so that the reader does not wait for it (the lag bench of
+    /// `BENCHMARKS.md` has the figures).
     ///
     /// # Examples
     /// ```
