@@ -143,11 +143,39 @@ pub struct Note {
 #[derive(Clone)]
 struct Origin {
     source: String,
-    title: String,
+    title: Kept,
     title_source: TitleSource,
     body: Range<usize>,
-    tags: Vec<String>,
+    tags: Vec<Kept>,
     front_matter: Option<Range<usize>>,
+}
+
+/// A text the note was parsed with: where it is in the source, or (read from the front matter,
+/// or not in the text) its own copy. Most of a note's are in its source: kept as ranges, they
+/// cost the parse no allocation each.
+#[derive(Clone)]
+enum Kept {
+    In(Range<usize>),
+    Own(String),
+}
+
+impl Origin {
+    fn text<'a>(&'a self, kept: &'a Kept) -> &'a str {
+        match kept {
+            Kept::In(range) => &self.source[range.clone()],
+            Kept::Own(text) => text,
+        }
+    }
+
+    /// The title as parsed.
+    fn title(&self) -> &str {
+        self.text(&self.title)
+    }
+
+    /// The tags as parsed.
+    fn tags(&self) -> impl Iterator<Item = &str> + Clone {
+        self.tags.iter().map(|kept| self.text(kept))
+    }
 }
 
 /// Where a note's title comes from.
@@ -278,33 +306,43 @@ impl Note {
             .unwrap_or_default();
         let stem = file_stem.trim();
         let (title, title_source) = match (&lay.heading, front_matter.title()) {
-            (Some(h), _) => (text[h.text.clone()].to_owned(), TitleSource::Heading),
-            (None, Some(title)) => (title.to_owned(), TitleSource::FrontMatter),
-            (None, None) if !stem.is_empty() => (stem.to_owned(), TitleSource::FileStem),
-            (None, None) => (UNTITLED.to_owned(), TitleSource::Untitled),
+            (Some(h), _) => (Kept::In(h.text.clone()), TitleSource::Heading),
+            (None, Some(title)) => (Kept::Own(title.to_owned()), TitleSource::FrontMatter),
+            (None, None) if !stem.is_empty() => (Kept::Own(stem.to_owned()), TitleSource::FileStem),
+            (None, None) => (Kept::Own(UNTITLED.to_owned()), TitleSource::Untitled),
         };
         let mut tags = TagSet::default();
+        let from_text = lay.inline.len() + lay.tags_line.as_ref().map_or(0, |t| t.entries.len());
+        let mut kept = Vec::with_capacity(from_text);
         for tag in front_matter.tags() {
-            tags.push(tag);
+            if tags.push(tag) {
+                kept.push(Kept::Own(tags.last().unwrap_or_default().to_owned()));
+            }
         }
-        for (_, tag) in &lay.inline {
-            tags.push(&text[tag.clone()]);
+        // Inline tags and the `Tags:` line's entries are found cleaned: each is its range.
+        let in_text = (lay.inline.iter().map(|(_, tag)| tag))
+            .chain(lay.tags_line.iter().flat_map(|t| &t.entries));
+        for range in in_text {
+            if tags.push(&text[range.clone()]) {
+                kept.push(Kept::In(range.clone()));
+            }
         }
-        for tag in lay.tags_line.iter().flat_map(|t| t.entries(text)) {
-            tags.push(tag);
-        }
-        let tags = tags.into_vec();
+        let note_title = match &title {
+            Kept::In(range) => text[range.clone()].to_owned(),
+            Kept::Own(own) => own.clone(),
+        };
+        let body = text[lay.body.clone()].to_owned();
         Ok(Self {
-            title: title.clone(),
-            body: text[lay.body.clone()].to_owned(),
-            tags: tags.clone(),
+            title: note_title,
+            body,
+            tags: tags.into_vec(),
             front_matter,
             origin: Some(Origin {
                 source,
                 title,
                 title_source,
                 body: lay.body,
-                tags,
+                tags: kept,
                 front_matter: lay.block.map(|b| b.yaml),
             }),
         })

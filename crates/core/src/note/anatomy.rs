@@ -25,10 +25,13 @@ impl Line {
 
 /// The lines of `text` from `from` on (a `\r` is part of a line break only before `\n`).
 pub(crate) fn lines(text: &str, from: usize) -> Vec<Line> {
-    // Counted first (a vectorised pass), so the lines are stored without regrowing.
-    let breaks =
-        memchr::memchr_iter(b'\n', text.as_bytes().get(from..).unwrap_or_default()).count();
-    let mut lines = Vec::with_capacity(breaks + 1);
+    let mut lines = Vec::new();
+    lines_into(text, from, &mut lines);
+    lines
+}
+
+/// [`lines`], appended to `lines`.
+fn lines_into(text: &str, from: usize, lines: &mut Vec<Line>) {
     let mut start = from;
     while start < text.len() {
         let (end, next) = match memchr::memchr(b'\n', &text.as_bytes()[start..]) {
@@ -46,8 +49,21 @@ pub(crate) fn lines(text: &str, from: usize) -> Vec<Line> {
         lines.push(Line { start, end, next });
         start = next;
     }
-    lines
 }
+
+/// The lines and code flags [`Anatomy::of`] works in, kept by the thread between notes.
+#[derive(Default)]
+struct Scratch {
+    lines: Vec<Line>,
+    code: Vec<bool>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// The most lines a thread's scratch keeps for the next note.
+const KEPT_LINES: usize = 1 << 12;
 
 /// The start of the line holding byte `pos` (any byte offset, not only a char boundary).
 pub(crate) fn line_start(text: &str, pos: usize) -> usize {
@@ -128,13 +144,30 @@ impl TagsLine {
 impl Anatomy {
     /// Finds the parts of `text` (any text; blank text gives an empty layout).
     pub(crate) fn of(text: &str) -> Self {
+        // The thread's scratch, reused from note to note (a fresh one is an allocation or two
+        // a note, and a pass to count the lines).
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let anatomy = Self::within(text, &mut scratch);
+                if scratch.lines.capacity() > KEPT_LINES {
+                    *scratch = Scratch::default();
+                }
+                anatomy
+            }
+            Err(_) => Self::within(text, &mut Scratch::default()),
+        })
+    }
+
+    fn within(text: &str, scratch: &mut Scratch) -> Self {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let eol = match text.find('\n') {
             Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
             _ => "\n",
         };
-        let all = lines(text, bom);
-        let (block, content) = front_matter(text, &all);
+        let Scratch { lines: all, code } = scratch;
+        all.clear();
+        lines_into(text, bom, all);
+        let (block, content) = front_matter(text, all);
         let content_start = block.as_ref().map_or(bom, |b| b.close.next);
 
         let first = content.iter().position(|l| !l.is_blank(text));
@@ -147,10 +180,8 @@ impl Anatomy {
             None => (content, content_start),
         };
         let mut fences = Fences::default();
-        let code: Vec<bool> = region
-            .iter()
-            .map(|l| fences.is_code(l.text(text)))
-            .collect();
+        code.clear();
+        code.extend(region.iter().map(|l| fences.is_code(l.text(text))));
 
         let mut body_end = region.len();
         let mut tags_line = None;
@@ -186,14 +217,22 @@ impl Anatomy {
             body_region.iter().rposition(|l| !l.is_blank(text)),
         ) {
             (Some(a), Some(b)) => {
-                for (line, &is_code) in body_region[a..=b].iter().zip(&code[a..=b]) {
+                let (first, last) = (body_region[a], body_region[b]);
+                // A tag starts with `#` (and a code span, which hides one, with a backtick):
+                // a body without either (one vectorised pass) has none, line by line or not.
+                let marks = memchr::memchr2(b'#', b'`', &text.as_bytes()[first.start..last.end]);
+                // The lines from the one with the first mark (lines hold no line break).
+                let from = marks.map_or(b + 1, |at| {
+                    a + body_region[a..=b].partition_point(|l| l.end < first.start + at)
+                });
+                let marked = from..b + 1;
+                for (line, &is_code) in body_region[marked.clone()].iter().zip(&code[marked]) {
                     if !is_code {
                         for (at, tag) in tags::inline_tags(line.text(text)) {
                             inline.push((line.start + at, span(text, tag)));
                         }
                     }
                 }
-                let (first, last) = (body_region[a], body_region[b]);
                 (first.start..last.end, Some(first.start..last.next))
             }
             _ => (region_start..region_start, None),

@@ -23,28 +23,27 @@ pub(crate) fn render(note: &Note) -> Cow<'_, str> {
         }
         None => note.front_matter.is_present(),
     };
-    let title_changed = note.title != origin.title;
+    let title_changed = note.title != origin.title();
     let body_changed = note.body != source[origin.body.clone()];
     // Tags left as parsed are taken as they are (a tag read from the note may hold what a
     // caller's tag would be split on); changed ones are cleaned and compared as sets.
-    let tags_same = note.tags == origin.tags;
+    let tags_same = note.tags.iter().map(String::as_str).eq(origin.tags());
     if tags_same && !(fm_changed || title_changed || body_changed) {
         return Cow::Borrowed(&origin.source); // unedited: its source, not even copied
     }
     let (removed, wanted, tags_changed) = if tags_same {
-        (Vec::new(), origin.tags.clone(), false)
+        (
+            Vec::new(),
+            origin.tags().map(str::to_owned).collect(),
+            false,
+        )
     } else {
         let wanted = tags::from_fields(&note.tags);
         let mut had = TagSet::default();
-        for tag in &origin.tags {
+        for tag in origin.tags() {
             had.push(tag);
         }
-        let removed: Vec<&str> = origin
-            .tags
-            .iter()
-            .filter(|t| !wanted.contains(t))
-            .map(String::as_str)
-            .collect();
+        let removed: Vec<&str> = origin.tags().filter(|t| !wanted.contains(t)).collect();
         let wanted = wanted.into_vec();
         let changed = !removed.is_empty() || wanted.iter().any(|t| !had.contains(t));
         (removed, wanted, changed)

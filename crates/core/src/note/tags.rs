@@ -59,11 +59,12 @@ fn same_tag(a: &str, b: &str) -> bool {
 }
 
 impl TagSet {
-    /// Adds `tag` (trimmed, without leading `#`) unless it is empty or already there.
-    pub(crate) fn push(&mut self, tag: &str) {
+    /// Adds `tag` (trimmed, without leading `#`) unless it is empty or already there; whether
+    /// it was added.
+    pub(crate) fn push(&mut self, tag: &str) -> bool {
         let tag = clean(tag);
         if tag.is_empty() || self.holds(tag) {
-            return;
+            return false;
         }
         if let Some(seen) = &mut self.seen {
             seen.insert(tag.to_lowercase());
@@ -72,6 +73,12 @@ impl TagSet {
         if self.seen.is_none() && self.tags.len() > LINEAR {
             self.seen = Some(self.tags.iter().map(|t| t.to_lowercase()).collect());
         }
+        true
+    }
+
+    /// The last tag added.
+    pub(crate) fn last(&self) -> Option<&str> {
+        self.tags.last().map(String::as_str)
     }
 
     /// True when `tag` is there, compared without case.
