@@ -679,7 +679,7 @@ pub(crate) fn load_notes<F: Store>(
         Plan::Batched(b) => {
             let (twin, many) = (b.twin, b.many);
             // A batch's reads handed to the twin together (io_uring on local files), or one
-            // by one; into one buffer either way.
+            // by one; the notes' texts copied into one text a batch either way.
             let read = move |items| read_together(&twin, items, limit, many);
             let shape = (read_workers(b.in_flight), b.in_flight);
             ahead(
@@ -695,9 +695,10 @@ pub(crate) fn load_notes<F: Store>(
     NoteStream::new(inner)
 }
 
-/// A batch of listed files read into one buffer, with [`BlockingStore::read_many`] when
-/// `together`, else [one by one](BlockingStore::read): errors of the listing pass through in
-/// place; a transient read error is retried on its own.
+/// A batch of listed files read, with [`BlockingStore::read_many`] when `together`, else [one
+/// by one](BlockingStore::read), each note's text checked and copied into the batch's text
+/// while it is in this core's cache: errors of the listing pass through in place; a transient
+/// read error is retried on its own.
 fn read_together<B: BlockingStore>(
     twin: &B,
     items: Vec<Result<Listed, Error>>,
@@ -708,85 +709,74 @@ fn read_together<B: BlockingStore>(
         .iter()
         .filter_map(|item| item.as_ref().ok().map(|listed| listed.path.as_path()))
         .collect();
-    // The thread's read buffer, reused from batch to batch (a fresh one faulted its pages in
-    // every time).
-    let mut buffer = READ_BUFFER.take();
-    buffer.clear();
-    let reads = if together {
-        twin.read_many(&paths, limit, &mut buffer)
-    } else {
-        // Each copied into the buffer and its own bytes freed here, on the thread that read them.
-        (paths.iter())
-            .map(|path| read_alone(twin, path, limit, &mut buffer))
-            .collect()
+    // Room for what this worker's last batch took a file, and a quarter more: a batch rarely
+    // grows (each growth copies it) and holds little it does not use (its text is held until
+    // its last note is taken).
+    let mut text = String::with_capacity(batch_room(paths.len()));
+    let mut checked: Vec<Option<Result<std::ops::Range<usize>, Checked>>> = Vec::new();
+    checked.resize_with(paths.len(), || None);
+    let mut each = |i: usize, read: std::io::Result<&[u8]>| {
+        if let Some(slot) = checked.get_mut(i) {
+            *slot = Some(Checked::within(read, &mut text));
+        }
     };
-    let paths_read = paths.len();
+    if together {
+        twin.read_many(&paths, limit, &mut each);
+    } else {
+        for (i, path) in paths.iter().enumerate() {
+            read_alone(twin, path, limit, i, &mut each);
+        }
+    }
+    // Read on its own after a transient error, or where the store gave no result.
+    for (i, path) in paths.iter().enumerate() {
+        let again = match &checked[i] {
+            None => true,
+            Some(Err(Checked::Failed(e))) => crate::retry::is_transient(e),
+            Some(_) => false,
+        };
+        if again {
+            read_alone(twin, path, limit, i, &mut |i, read| {
+                checked[i] = Some(Checked::within(read, &mut text));
+            });
+        }
+    }
+    BYTES_PER_FILE.set(text.len() / paths.len().max(1));
     drop(paths);
-    let mut reads = reads.into_iter();
-    let outcomes: Vec<_> = items
+    let text = Arc::new(text);
+    let mut checked = checked.into_iter();
+    items
         .into_iter()
         .map(|item| {
             let listed = item?;
-            // Read on its own after a transient error, or where the store gave fewer results.
-            let read = match reads.next() {
-                Some(Err(e)) if crate::retry::is_transient(&e) => {
-                    read_alone(twin, &listed.path, limit, &mut buffer)
-                }
-                Some(read) => read,
-                None => read_alone(twin, &listed.path, limit, &mut buffer),
+            let read = match checked.next().flatten() {
+                Some(Ok(at)) => Checked::Within(text.clone(), at),
+                Some(Err(other)) => other,
+                None => Checked::Failed(std::io::Error::other("the store gave no result")),
             };
             Ok((listed, read))
-        })
-        .collect();
-    // The texts that are a note's (no NUL, UTF-8) copied out of the read buffer while it is
-    // in this core's cache, into the batch's text: room for what this worker's last batch
-    // took a file, and a quarter more (a batch rarely grows: each growth copies it; and holds
-    // little it does not use: its text is held until its last note is taken).
-    let mut text = String::with_capacity(batch_room(paths_read));
-    let checked: Vec<_> = outcomes
-        .into_iter()
-        .map(|item| item.map(|(listed, read)| (listed, Checked::within(&buffer, read, &mut text))))
-        .collect();
-    BYTES_PER_FILE.set(text.len() / paths_read.max(1));
-    if buffer.capacity() <= KEPT_READ_BUFFER {
-        READ_BUFFER.set(buffer);
-    }
-    let text = Arc::new(text);
-    checked
-        .into_iter()
-        .map(|item| {
-            item.map(|(listed, checked)| match checked {
-                Ok(at) => (listed, Checked::Within(text.clone(), at)),
-                Err(other) => (listed, other),
-            })
         })
         .collect()
 }
 
-/// The file at `path` [read](BlockingStore::read) on its own (transient errors retried) and
-/// appended to `buffer`: where it is in it.
+/// The file at `path` [read](BlockingStore::read) on its own (transient errors retried), its
+/// bytes or error handed to `each` with index `i`.
 fn read_alone<B: BlockingStore>(
     twin: &B,
     path: &Path,
     limit: u64,
-    buffer: &mut Vec<u8>,
-) -> std::io::Result<std::ops::Range<usize>> {
-    let bytes = retry_blocking(|| twin.read(path, limit))?;
-    let start = buffer.len();
-    buffer.extend_from_slice(&bytes);
-    Ok(start..buffer.len())
+    i: usize,
+    each: &mut dyn FnMut(usize, std::io::Result<&[u8]>),
+) {
+    match retry_blocking(|| twin.read(path, limit)) {
+        Ok(bytes) => each(i, Ok(&bytes)),
+        Err(e) => each(i, Err(e)),
+    }
 }
 
 thread_local! {
     /// The bytes a file took in this worker's last batch (a typical note's size to start).
     static BYTES_PER_FILE: std::cell::Cell<usize> = const { std::cell::Cell::new(4096) };
-    /// The buffer this thread reads batches into, kept between batches.
-    static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
-
-/// The largest read buffer a thread keeps for its next batch (a batch of long notes reads
-/// into a buffer of its own, freed after it).
-const KEPT_READ_BUFFER: usize = 1 << 20;
 
 /// The room to reserve for a batch of `files`: as much a file as the last batch took, and a
 /// quarter more.
@@ -826,21 +816,13 @@ impl Checked {
         }
     }
 
-    /// A file read into `buffer` at `read`: a note's text is appended to `text`, and where it
-    /// is there given back; anything else is checked as it is.
+    /// What reading a file gave: a note's text is appended to `text`, and where it is there
+    /// given back; anything else is checked as it is.
     fn within(
-        buffer: &[u8],
-        read: std::io::Result<std::ops::Range<usize>>,
+        read: std::io::Result<&[u8]>,
         text: &mut String,
     ) -> Result<std::ops::Range<usize>, Self> {
-        let bytes = match read {
-            Ok(at) => buffer.get(at).ok_or_else(|| {
-                Self::Failed(std::io::Error::other(
-                    "the store gave a range outside its buffer",
-                ))
-            })?,
-            Err(e) => return Err(Self::Failed(e)),
-        };
+        let bytes = read.map_err(Self::Failed)?;
         if let Some(offset) = memchr::memchr(0, bytes) {
             return Err(Self::Binary(offset));
         }

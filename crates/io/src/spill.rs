@@ -201,9 +201,14 @@ impl SortedEntries {
         if !self.runs.is_empty() {
             return None;
         }
-        Some(self.memory.iter().any(|e| {
-            e.kind == EntryKind::File && e.path.file_name() == Some(std::ffi::OsStr::new(name))
-        }))
+        // Looked up by name in the sorted entries (from the back: in reverse order): a folder
+        // of ten thousand notes is asked for each kind of ignore file.
+        #[cfg(unix)]
+        let key = Some(name.as_bytes());
+        #[cfg(not(unix))]
+        let key = Some(std::ffi::OsStr::new(name));
+        let found = (self.memory).binary_search_by(|entry| key.cmp(&sort_name(&entry.path)));
+        Some(found.is_ok_and(|at| self.memory[at].kind == EntryKind::File))
     }
 
     /// The next entry in name order.

@@ -5,7 +5,6 @@
 use std::fmt;
 use std::future::{Future, ready};
 use std::io;
-use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
@@ -218,13 +217,14 @@ pub trait BlockingStore: Clone + Send + Sync + 'static {
         ))
     }
 
-    /// The bytes of each file of `paths` (at most `limit` each) appended to `into`, one result
-    /// per path, in order: where in `into` its bytes are. What [`Strategy::Uring`] reads a
-    /// batch with: one buffer a batch, so the notes' texts are allocated where they are parsed
-    /// (memory freed by another thread than the one that took it is what allocators are slow
-    /// at). The default [reads](Self::read) each in turn (so on such a store `Uring` is
-    /// `Blocking`); a store that can submit many reads at once overrides it (the local store:
-    /// io_uring). A failed read appends nothing.
+    /// Reads each file of `paths` (at most `limit` bytes each) and hands what it gave to
+    /// `each` with the file's index in `paths`: once per path, in order. The bytes are lent,
+    /// in the store's own buffer, for `each` to check and copy where it wants them (so a
+    /// batch's texts can be copied once, into memory taken on the thread that will parse and
+    /// free them: memory freed by another thread than the one that took it is what allocators
+    /// are slow at). What [`Strategy::Uring`] reads a batch with. The default
+    /// [reads](Self::read) each in turn (so on such a store `Uring` is `Blocking`); a store that
+    /// can submit many reads at once overrides it (the local store: io_uring).
     ///
     /// # Examples
     /// ```
@@ -234,27 +234,25 @@ pub trait BlockingStore: Clone + Send + Sync + 'static {
     ///
     /// let fs = MemFs::new(InlineRuntime);
     /// fs.insert("/a.md", "# A\n")?;
-    /// let mut buffer = Vec::new();
-    /// let read = fs.read_many(&[Path::new("/a.md"), Path::new("/none.md")], 1024, &mut buffer);
-    /// assert_eq!(&buffer[read[0].as_ref().unwrap().clone()], b"# A\n");
-    /// assert!(read[1].is_err());
+    /// let mut read = Vec::new();
+    /// fs.read_many(&[Path::new("/a.md"), Path::new("/none.md")], 1024, &mut |i, bytes| {
+    ///     read.push((i, bytes.map(<[u8]>::to_vec).ok()));
+    /// });
+    /// assert_eq!(read, [(0, Some(b"# A\n".to_vec())), (1, None)]);
     /// # Ok::<(), std::io::Error>(())
     /// ```
     fn read_many(
         &self,
         paths: &[&Path],
         limit: u64,
-        into: &mut Vec<u8>,
-    ) -> Vec<io::Result<Range<usize>>> {
-        paths
-            .iter()
-            .map(|path| {
-                let bytes = self.read(path, limit)?;
-                let start = into.len();
-                into.extend_from_slice(&bytes);
-                Ok(start..into.len())
-            })
-            .collect()
+        each: &mut dyn FnMut(usize, io::Result<&[u8]>),
+    ) {
+        for (i, path) in paths.iter().enumerate() {
+            match self.read(path, limit) {
+                Ok(bytes) => each(i, Ok(&bytes)),
+                Err(e) => each(i, Err(e)),
+            }
+        }
     }
 
     /// Writes `bytes` to `path` atomically, once (the caller retries transient errors): the

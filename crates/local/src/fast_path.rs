@@ -7,7 +7,6 @@
 
 use std::cell::RefCell;
 use std::io::{self, Read};
-use std::ops::Range;
 use std::path::Path;
 
 use smartnotes_io::store::{BlockingStore, TooLarge, WriteMode, write_via_temp};
@@ -28,20 +27,23 @@ pub(crate) fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     read_with(path, limit, <[u8]>::to_vec)
 }
 
-/// [`read`], appending the bytes to `into`: where they are in it.
-pub(crate) fn read_into(path: &Path, limit: u64, into: &mut Vec<u8>) -> io::Result<Range<usize>> {
-    read_with(path, limit, |bytes| {
-        let start = into.len();
-        into.extend_from_slice(bytes);
-        start..into.len()
-    })
-}
-
 /// [`read`], handing the bytes (in this thread's reused buffer) to `take`.
-fn read_with<T>(path: &Path, limit: u64, take: impl FnOnce(&[u8]) -> T) -> io::Result<T> {
+pub(crate) fn read_with<T>(
+    path: &Path,
+    limit: u64,
+    take: impl FnOnce(&[u8]) -> T,
+) -> io::Result<T> {
     let mut file = std::fs::File::open(path)?;
     let most = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
-    BUFFER.with_borrow_mut(|buf| {
+    // The thread's buffer, or a buffer of its own for a read made while the thread's is lent
+    // out (from inside a `take`).
+    let mut own = Vec::new();
+    BUFFER.with(|kept| {
+        let mut kept = kept.try_borrow_mut();
+        let buf = match &mut kept {
+            Ok(kept) => &mut **kept,
+            Err(_) => &mut own,
+        };
         if buf.len() < START.min(most) {
             buf.resize(START.min(most), 0);
         }
@@ -149,16 +151,28 @@ pub(crate) fn list_each(
     Ok(())
 }
 
-/// [`read_into`] of each of `paths`, in order: io_uring's fallback.
-pub(crate) fn read_all_into(
+/// Each of `paths` read in turn, its bytes (or error) handed to `each` with its index:
+/// io_uring's fallback.
+pub(crate) fn read_each(
     paths: &[&Path],
     limit: u64,
-    into: &mut Vec<u8>,
-) -> Vec<io::Result<Range<usize>>> {
-    paths
-        .iter()
-        .map(|path| read_into(path, limit, into))
-        .collect()
+    each: &mut dyn FnMut(usize, io::Result<&[u8]>),
+) {
+    for (i, path) in paths.iter().enumerate() {
+        read_one(i, path, limit, each);
+    }
+}
+
+/// `path` read, its bytes (or error) handed to `each` with index `i`.
+pub(crate) fn read_one(
+    i: usize,
+    path: &Path,
+    limit: u64,
+    each: &mut dyn FnMut(usize, io::Result<&[u8]>),
+) {
+    if let Err(e) = read_with(path, limit, |bytes| each(i, Ok(bytes))) {
+        each(i, Err(e));
+    }
 }
 
 /// The atomic write of [`StdFs`](crate::StdFs): without a temporary name where the file system

@@ -31,9 +31,9 @@ mod uring {
     pub(crate) fn read_batch(
         paths: &[&Path],
         limit: u64,
-        into: &mut Vec<u8>,
-    ) -> Vec<io::Result<std::ops::Range<usize>>> {
-        crate::fast_path::read_all_into(paths, limit, into)
+        each: &mut dyn FnMut(usize, io::Result<&[u8]>),
+    ) {
+        crate::fast_path::read_each(paths, limit, each);
     }
 }
 
@@ -190,9 +190,9 @@ impl BlockingStore for StdFs {
         &self,
         paths: &[&Path],
         limit: u64,
-        into: &mut Vec<u8>,
-    ) -> Vec<io::Result<std::ops::Range<usize>>> {
-        uring::read_batch(paths, limit, into)
+        each: &mut dyn FnMut(usize, io::Result<&[u8]>),
+    ) {
+        uring::read_batch(paths, limit, each);
     }
 }
 
@@ -314,4 +314,66 @@ fn folder_id(path: &Path) -> io::Result<(u64, u64)> {
 #[cfg(not(unix))]
 fn folder_id(path: &Path) -> io::Result<PathBuf> {
     std::fs::canonicalize(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `StdFs::read_many` hands out for `paths`, in the order it hands it out.
+    fn read_all(paths: &[&Path], limit: u64) -> Vec<(usize, Result<Vec<u8>, io::ErrorKind>)> {
+        let mut got = Vec::new();
+        StdFs.read_many(paths, limit, &mut |i, read| {
+            got.push((i, read.map(<[u8]>::to_vec).map_err(|e| e.kind())));
+        });
+        got
+    }
+
+    #[test]
+    fn read_many_hands_out_each_file_once_in_order_long_ones_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        // Forty files (more than a ring's submission of 32), one longer than a ring's buffer,
+        // one missing.
+        let long = "x".repeat(40 << 10);
+        let mut paths = Vec::new();
+        for i in 0..40 {
+            let path = dir.path().join(format!("{i:02}.md"));
+            match i {
+                7 => std::fs::write(&path, &long).unwrap(),
+                33 => {}
+                _ => std::fs::write(&path, format!("# {i}\n")).unwrap(),
+            }
+            paths.push(path);
+        }
+        let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+        let got = read_all(&paths, 1 << 20);
+        assert_eq!(
+            got.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+            (0..40).collect::<Vec<_>>()
+        );
+        for (i, read) in got {
+            match i {
+                7 => assert_eq!(read.unwrap(), long.as_bytes()),
+                33 => assert_eq!(read.unwrap_err(), io::ErrorKind::NotFound),
+                _ => assert_eq!(read.unwrap(), format!("# {i}\n").as_bytes()),
+            }
+        }
+        // Over the limit: an error, not a truncated note.
+        assert!(read_all(&paths[7..8], 100)[0].1.is_err());
+    }
+
+    #[test]
+    fn read_many_called_again_from_inside_its_callback_still_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.md"), dir.path().join("b.md"));
+        std::fs::write(&a, "# A\n").unwrap();
+        std::fs::write(&b, "# B\n").unwrap();
+        let mut inner = Vec::new();
+        StdFs.read_many(&[a.as_path()], 1024, &mut |_, read| {
+            assert_eq!(read.unwrap(), b"# A\n");
+            // The ring is lent out: this read goes another way, to the same bytes.
+            inner = read_all(&[b.as_path()], 1024);
+        });
+        assert_eq!(inner, [(0, Ok(b"# B\n".to_vec()))]);
+    }
 }

@@ -6,9 +6,10 @@
 //! read [`SLOTS`] files per `io_uring_enter`: for each file a chain of three linked entries,
 //! `openat` into the file's slot (by its name in the batch's folder, opened once per batch, so
 //! the kernel looks up one name and not the whole path), `read` of up to [`BUF`] bytes from the
-//! slot, `close` of the slot, then one wait for all of them. The system calls of a batch of 32 notes: one (against
-//! three per note on the lean path). The worker appends a batch's bytes to one buffer; the pipeline parses them where
-//! they are consumed (see `smartnotes_io`'s `load_notes`).
+//! slot, `close` of the slot, then one wait for all of them. The system calls of a batch of 32
+//! notes: one (against three per note on the lean path). Each file's bytes are then lent to
+//! the caller where they are, in the slot's buffer (the pipeline checks them and copies a
+//! note's text into its batch's text; see `smartnotes_io`'s `load_notes`).
 //!
 //! A note longer than the buffer is finished by the lean path; a file that io_uring could not
 //! open or read gets the error the kernel gave (the pipeline adds its path).
@@ -22,7 +23,6 @@
 
 use std::cell::RefCell;
 use std::io;
-use std::ops::Range;
 use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -107,17 +107,18 @@ impl Ring {
         })
     }
 
-    /// Reads up to [`SLOTS`] files; one result per path, in order.
+    /// Reads up to [`SLOTS`] files and hands each one's bytes (in the ring's buffer) or error
+    /// to `each`, with its index in `paths` plus `offset`, in order.
     ///
-    /// `Err` means the ring itself failed mid-submission: the caller must leak it (the kernel
-    /// may still write into its buffers).
+    /// `Err` means the ring itself failed mid-submission, before anything was handed out: the
+    /// caller must leak it (the kernel may still write into its buffers).
     fn read_chunk(
         &mut self,
-        paths: &[&Path],
+        (paths, offset): (&[&Path], usize),
         limit: u64,
         folder: Option<&Folder<'_>>,
-        into: &mut Vec<u8>,
-    ) -> Result<Vec<io::Result<Range<usize>>>, ()> {
+        each: &mut dyn FnMut(usize, io::Result<&[u8]>),
+    ) -> Result<(), ()> {
         debug_assert!(paths.len() <= SLOTS);
         let want = usize::try_from(limit.saturating_add(1))
             .unwrap_or(usize::MAX)
@@ -219,11 +220,8 @@ impl Ring {
                 }
             }
         }
-        let results = names
-            .into_iter()
-            .enumerate()
-            .map(|(i, name)| {
-                name?;
+        for (i, name) in names.into_iter().enumerate() {
+            let read = name.and_then(|_| {
                 if opened[i] < 0 {
                     return Err(io::Error::from_raw_os_error(-opened[i]));
                 }
@@ -235,17 +233,17 @@ impl Ring {
                     let size = std::fs::metadata(paths[i]).ok().map(|m| m.len());
                     return Err(TooLarge { size, limit }.into());
                 }
-                if n == want {
-                    // The buffer is full below the limit: the note may go on. The lean path
-                    // reads it whole (and checks the limit).
-                    return crate::fast_path::read_into(paths[i], limit, into);
-                }
-                let start = into.len();
-                into.extend_from_slice(&self.buffers[i][..n]);
-                Ok(start..into.len())
-            })
-            .collect();
-        Ok(results)
+                Ok(n)
+            });
+            match read {
+                // The buffer is full below the limit: the note may go on. The lean path reads
+                // it whole (and checks the limit).
+                Ok(n) if n == want => crate::fast_path::read_one(offset + i, paths[i], limit, each),
+                Ok(n) => each(offset + i, Ok(&self.buffers[i][..n])),
+                Err(e) => each(offset + i, Err(e)),
+            }
+        }
+        Ok(())
     }
 }
 
@@ -296,43 +294,48 @@ impl<'p> Folder<'p> {
     }
 }
 
-/// The bytes of each file of `paths` (at most `limit` each), read through this thread's ring,
-/// or on the lean path where io_uring is refused, appended to `into`. One result per path, in
-/// order: where its bytes are.
+/// Each file of `paths` (at most `limit` bytes) read through this thread's ring, or on the
+/// lean path where io_uring is refused (or the ring is busy: `each` reading again), its bytes
+/// or error handed to `each` with its index, in order.
 pub(crate) fn read_batch(
     paths: &[&Path],
     limit: u64,
-    into: &mut Vec<u8>,
-) -> Vec<io::Result<Range<usize>>> {
+    each: &mut dyn FnMut(usize, io::Result<&[u8]>),
+) {
+    let lean = |each: &mut dyn FnMut(usize, io::Result<&[u8]>)| {
+        crate::fast_path::read_each(paths, limit, each);
+    };
     if refusal().is_some() {
-        return crate::fast_path::read_all_into(paths, limit, into);
+        return lean(each);
     }
-    WORKER.with_borrow_mut(|worker| {
+    WORKER.with(|worker| {
+        let Ok(mut worker) = worker.try_borrow_mut() else {
+            return lean(each);
+        };
+        let worker = &mut *worker;
         if matches!(worker, Worker::Fresh) {
             *worker = Ring::new().map_or(Worker::Broken, |ring| Worker::Ready(Box::new(ring)));
         }
-        let mut out = Vec::with_capacity(paths.len());
         let mut folder: Option<Folder<'_>> = None;
-        for chunk in paths.chunks(SLOTS) {
+        for (n, chunk) in paths.chunks(SLOTS).enumerate() {
+            let offset = n * SLOTS;
             let read = match worker {
                 Worker::Ready(ring) => {
                     Folder::refresh(&mut folder, chunk);
-                    ring.read_chunk(chunk, limit, folder.as_ref(), into)
+                    ring.read_chunk((chunk, offset), limit, folder.as_ref(), each)
                 }
                 _ => Err(()),
             };
-            match read {
-                Ok(results) => out.extend(results),
-                Err(()) => {
-                    // A ring that failed mid-submission may still be the kernel's: leak it,
-                    // and read on the lean path from now on.
-                    if let Worker::Ready(ring) = std::mem::replace(worker, Worker::Broken) {
-                        std::mem::forget(ring);
-                    }
-                    out.extend(crate::fast_path::read_all_into(chunk, limit, into));
+            if read.is_err() {
+                // A ring that failed mid-submission may still be the kernel's: leak it, and
+                // read on the lean path from now on.
+                if let Worker::Ready(ring) = std::mem::replace(worker, Worker::Broken) {
+                    std::mem::forget(ring);
+                }
+                for (i, path) in chunk.iter().enumerate() {
+                    crate::fast_path::read_one(offset + i, path, limit, each);
                 }
             }
         }
-        out
-    })
+    });
 }

@@ -254,15 +254,21 @@ impl Job {
             .collect();
         let limit = dests.iter().map(|(_, len)| *len).max().unwrap_or(0) as u64;
         let paths: Vec<&Path> = dests.iter().map(|(path, _)| *path).collect();
-        let mut found = Vec::new();
-        let mut looked = (twin.read_many(&paths, limit, &mut found).into_iter())
-            .map(|read| read.map(|at| found[at].to_vec()));
+        let mut found: Vec<Option<io::Result<Vec<u8>>>> = Vec::new();
+        found.resize_with(paths.len(), || None);
+        twin.read_many(&paths, limit, &mut |i, read| {
+            if let Some(slot) = found.get_mut(i) {
+                *slot = Some(read.map(<[u8]>::to_vec));
+            }
+        });
+        // A destination the store gave no result for is looked at on its own, as it is written.
+        let mut looked = found.into_iter();
         drop(paths);
         drop(dests);
         (jobs.into_iter())
             .map(|job| {
                 let pre = match &job {
-                    Job::Write { .. } => looked.next(),
+                    Job::Write { .. } => looked.next().flatten(),
                     Job::Failed { .. } => None,
                 };
                 job.write_blocking(twin, writing, pre)
