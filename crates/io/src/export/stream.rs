@@ -77,7 +77,10 @@ where
         Plan::Batched(b) => {
             let write =
                 move |twin: &F::Blocking, jobs: Vec<Job>| Job::write_batch(jobs, twin, &writing);
-            in_whole_batches(jobs, runtime, b.twin, (b.batch, b.in_flight), write).boxed()
+            // Each note goes back to this thread with its outcome, and is dropped here.
+            in_whole_batches(jobs, runtime, b.twin, (b.batch, b.in_flight), write)
+                .map(|(outcome, _note)| outcome)
+                .boxed()
         }
     };
     stream::once(async move { setup.await.map(|()| written.map(Ok)) })

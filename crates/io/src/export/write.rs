@@ -149,7 +149,7 @@ impl Job {
     /// other bytes it is replaced only when `mode` asks, else the note is skipped (nothing is
     /// overwritten).
     pub(super) async fn write<W: Writes>(self, on: &W, writing: &Writing) -> Outcome {
-        self.write_looked(on, writing, None).await
+        self.write_looked(on, writing, None).await.0
     }
 
     /// [`write`](Self::write), with what is at the destination already read when `looked` is
@@ -159,7 +159,7 @@ impl Job {
         on: &W,
         writing: &Writing,
         looked: Option<io::Result<Vec<u8>>>,
-    ) -> Outcome {
+    ) -> (Outcome, Option<Box<Note>>) {
         let mode = writing.mode;
         let result = match &self {
             Job::Write {
@@ -231,7 +231,9 @@ impl Job {
         }
     }
 
-    /// The jobs of a batch on a blocking twin, inside a blocking job. Once a file was found at
+    /// The jobs of a batch on a blocking twin, inside a blocking job, each outcome with its note
+    /// (written or not), to be dropped by the consumer that made it: a note's memory freed on
+    /// another thread than the one that took it is what allocators are slow at. Once a file was found at
     /// a name this export writes (a re-run), the batch's destinations are read together first
     /// ([`BlockingStore::read_many`]: io_uring on local files), each up to the largest note of
     /// the batch, so an unchanged note costs no call of its own beyond its source's.
@@ -239,7 +241,7 @@ impl Job {
         jobs: Vec<Self>,
         twin: &B,
         writing: &Writing,
-    ) -> Vec<Outcome> {
+    ) -> Vec<(Outcome, Option<Box<Note>>)> {
         if !writing.occupied.load(Ordering::Relaxed) {
             return (jobs.into_iter())
                 .map(|job| job.write_blocking(twin, writing, None))
@@ -283,7 +285,7 @@ impl Job {
         twin: &B,
         writing: &Writing,
         looked: Option<io::Result<Vec<u8>>>,
-    ) -> Outcome {
+    ) -> (Outcome, Option<Box<Note>>) {
         let on = OnTwin(twin);
         let mut write = pin!(self.write_looked(&on, writing, looked));
         let mut cx = Context::from_waker(Waker::noop());
@@ -295,20 +297,26 @@ impl Job {
         }
     }
 
-    fn finish(self, result: io::Result<Written>) -> Outcome {
+    /// The outcome, and the note given back (see [`Job::write_batch`]).
+    fn finish(self, result: io::Result<Written>) -> (Outcome, Option<Box<Note>>) {
         match self {
-            Job::Failed { source, error } => Outcome::Skipped(Skipped {
-                source: source.unwrap_or_else(|| error.path().to_owned()),
-                error,
-            }),
-            Job::Write { source, dest, .. } => match result {
-                Ok(Written::New) => Outcome::Exported(Exported { source, path: dest }),
-                Ok(Written::Unchanged) => Outcome::Unchanged(Exported { source, path: dest }),
-                Err(e) => Outcome::Skipped(Skipped {
-                    source,
-                    error: Error::write(dest, e),
-                }),
-            },
+            Job::Failed { source, error } => {
+                let source = source.unwrap_or_else(|| error.path().to_owned());
+                (Outcome::Skipped(Skipped { source, error }), None)
+            }
+            Job::Write {
+                source, dest, note, ..
+            } => {
+                let outcome = match result {
+                    Ok(Written::New) => Outcome::Exported(Exported { source, path: dest }),
+                    Ok(Written::Unchanged) => Outcome::Unchanged(Exported { source, path: dest }),
+                    Err(e) => Outcome::Skipped(Skipped {
+                        source,
+                        error: Error::write(dest, e),
+                    }),
+                };
+                (outcome, Some(note))
+            }
         }
     }
 }
