@@ -77,9 +77,12 @@ fn main() -> ExitCode {
 }
 
 /// Caps glibc's malloc at two arenas. By default it gives every thread that allocates its own
-/// arena (up to 8 per core), and notes read on one pool thread and freed on another leave each
-/// arena fragmented: measured here, an export's peak RSS then grew by 5 MiB from 10,000 to
-/// 100,000 notes, against 1.6 MiB with two arenas, at the same speed (BENCHMARKS.md, memory).
+/// arena (up to 8 per core), and memory taken on one thread and freed on another (as notes
+/// read on a pool thread once were) leaves each arena fragmented: measured then, an export's
+/// peak RSS grew by 5 MiB from 10,000 to 100,000 notes, against 1.6 MiB with two arenas, at
+/// the same speed (BENCHMARKS.md, memory). A note's memory is now taken and freed on one
+/// thread, and a read's large batch texts are reused rather than freed; the cap stays as a
+/// bound.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
     // SAFETY: `mallopt` takes two integers and no pointer; glibc documents `M_ARENA_MAX` as a
