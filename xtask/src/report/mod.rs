@@ -632,20 +632,27 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   a chunk another thread took under that thread's arena lock: with the bytes read into a \
   `Vec` per file on the pool and parsed on the consumer, the parser blocked in \
   `__lll_lock_wait_private` (about 9% of a read's samples), and the same code with jemalloc \
-  preloaded read at 1.04-1.13x of the loop against 0.85-0.93x with glibc. A batch is now read \
-  into one buffer on the worker, and the consumer copies each note's text out of it as it \
-  checks the UTF-8, then parses it: every allocation of a note is made and freed on the \
-  consumer's thread. The worker allocates nothing per file (io_uring's names come from one \
-  reused buffer): with the CLI's two arenas (`M_ARENA_MAX=2`) per-file allocations on the \
-  worker had cost a quarter of the read. The price of parsing on the consumer: on many cores, \
-  one core's parsing (350,000 to 520,000 notes/s here) caps a read.\n\
+  preloaded read at 1.04-1.13x of the loop against 0.85-0.93x with glibc. Now the store lends \
+  each file's bytes where it has them (io_uring: the slot's buffer); the worker checks them \
+  (NUL, UTF-8) and copies a note's text into its batch's text while it is in its cache, and \
+  the consumer copies it into the note and parses it: every allocation of a note is made and \
+  freed on the consumer's thread. The worker allocates nothing per file (io_uring's names \
+  come from one reused buffer): with the CLI's two arenas (`M_ARENA_MAX=2`) per-file \
+  allocations on the worker had cost a quarter of the read. A batch's text goes back to the \
+  read when its last note is taken, for the next batches (freed instead, these \
+  quarter-megabyte blocks left a million-note export 3 MiB fuller at its peak). An export's \
+  notes go back with their outcomes to the consumer, which drops them: dropped on the write \
+  workers, the tmpfs pipeline ran at 0.95-1.05x of the `std::fs` pipeline, at 1.09-1.17x \
+  since (same-process).\n\
 - **One reader ahead, not a job per batch**: a job per batch, four in flight, shared 2 cores \
   with the parser: the batch the consumer waited for finished last (traced: 0.7 ms for 256 \
   files alone, 2.1 ms beside three others), and each newly woken job took the parser's core. \
   Now long-lived workers (one fewer than the cores: here one) read the batches oldest first, \
   up to `in_flight` ahead, without being woken per batch, and the consumer is woken only when \
   it waits: its waits per 10,000-note read fell from 8-12 ms to about 0.5 ms, and the cores \
-  used from about 1.45 to 1.7 (the loops: 1.6 to 1.75).\n\
+  used from about 1.45 to 1.7 (the loops: 1.6 to 1.75). A consumer that would still wait \
+  reads the next batch no worker has started itself, while the last batch took at most a \
+  millisecond (page-cached files; never on a slow disk).\n\
 - **Listing**: the folder is listed and sorted before the first read, on one core, as the \
   loops list first: names read in place from `getdents64` (3.9 ms for 10,000 entries, 4.8 ms \
   through `read_dir`), and the first batch handed out in growing parts (16, 32, ...) so the \
@@ -656,10 +663,17 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   (`Runtime::yield_now`), which brought it back to 2-3 ms at the default's 256 notes a batch \
   and within 1 ms of idle with `Strategy::responsive()`'s 32.\n\
 - **The parse**: about a third of the CPU time on every row, baseline included (`Anatomy::of`, \
-  front matter, inline tags, lower-casing tags); a note's `Tags:` entries and inline tags are \
-  places in its text, not copies (19.6 to 14.7 allocations a bench note). With the reader \
-  ahead, the consumer's parse (about half of a read's CPU) is what bounds the read; the lean \
-  limit's remaining lead is that parse on two cores, and no copy of the text.\n\
+  front matter, inline tags, lower-casing tags). A note's `Tags:` entries, inline tags and \
+  its title and tags as parsed (kept to tell edits apart) are places in its text, not copies; \
+  lines are worked out in a scratch the thread keeps; a body without `#` or a backtick is not \
+  searched line by line: 10,000 bench notes parse in 12.8 ms, 17.6 before (in memory).\n\
+- **What is left to the lean limit**: per read the library uses about 5% more CPU than the \
+  limit (`perf stat`: 42 against 38 ms of task clock; the copies into the batch's text and \
+  the note, a path and a `NoteFile` a note, io_uring's own work against the limit's system \
+  calls and its descriptor-table lock) and leaves the cores idle a little longer (1.73 against \
+  1.78 cores used): both list and sort the folder on one core before the first read (about \
+  4.5 ms of a 22-25 ms read), and the library's first batches are small and read by the one \
+  worker while the consumer waits.\n\
 - **The scan**: a barrier per round of jobs left a core idle whenever one range's job ran \
   longer; the shares now go on independently, four per worker (1.5 to 1.7 cores used).\n\n";
 
