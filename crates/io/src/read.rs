@@ -803,6 +803,11 @@ struct Texts(std::sync::Mutex<Vec<String>>);
 /// and a few more (one a worker, one being consumed).
 const KEPT_TEXTS: usize = 8;
 
+/// The largest text kept for reuse (four times a default batch of bench notes): a batch of
+/// long notes takes a text of its own, freed after it, so that a few such batches do not keep
+/// their memory for the rest of the read.
+const KEPT_TEXT_ROOM: usize = 1 << 20;
+
 impl Texts {
     /// An empty text with room for `room` bytes: one let go before, or a new one.
     fn take(&self, room: usize) -> String {
@@ -828,6 +833,9 @@ struct BatchText {
 
 impl Drop for BatchText {
     fn drop(&mut self) {
+        if self.text.capacity() > KEPT_TEXT_ROOM {
+            return;
+        }
         let mut kept = self.home.lock();
         if kept.len() < KEPT_TEXTS {
             kept.push(std::mem::take(&mut self.text));
@@ -995,5 +1003,12 @@ mod tests {
             });
         }
         assert_eq!(texts.lock().len(), KEPT_TEXTS);
+        // A long batch's text is not kept.
+        texts.lock().clear();
+        drop(BatchText {
+            text: String::with_capacity(KEPT_TEXT_ROOM + 1),
+            home: texts.clone(),
+        });
+        assert!(texts.lock().is_empty());
     }
 }
