@@ -27,7 +27,8 @@ pub(crate) fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     read_with(path, limit, <[u8]>::to_vec)
 }
 
-/// [`read`], handing the bytes (in this thread's reused buffer) to `take`.
+/// [`read`], handing the bytes (in this thread's reused buffer, or in one of the read's own
+/// while that is lent out to a `take` that reads again) to `take`.
 pub(crate) fn read_with<T>(
     path: &Path,
     limit: u64,
