@@ -319,12 +319,15 @@ impl Note {
                 kept.push(Kept::Own(tags.last().unwrap_or_default().to_owned()));
             }
         }
-        // Inline tags and the `Tags:` line's entries are found cleaned: each is its range.
+        // Inline tags and the `Tags:` line's entries are in the text: each is kept as the range
+        // of what the tag set took (cleaned once more there: `# #` is a `Tags:` entry and `#`
+        // a tag, as the note's `tags` say).
         let in_text = (lay.inline.iter().map(|(_, tag)| tag))
             .chain(lay.tags_line.iter().flat_map(|t| &t.entries));
         for range in in_text {
-            if tags.push(&text[range.clone()]) {
-                kept.push(Kept::In(range.clone()));
+            let tag = &text[range.clone()];
+            if tags.push(tag) {
+                kept.push(Kept::In(anatomy::span(text, tags::clean(tag))));
             }
         }
         let note_title = match &title {

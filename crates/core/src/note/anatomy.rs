@@ -126,7 +126,7 @@ pub(crate) struct Anatomy {
 }
 
 /// Where `part`, a slice of `text`, lies in it.
-fn span(text: &str, part: &str) -> Range<usize> {
+pub(crate) fn span(text: &str, part: &str) -> Range<usize> {
     let start = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
     start..start + part.len()
 }

@@ -99,9 +99,11 @@ impl TagSet {
     }
 }
 
-/// A tag as written anywhere: trimmed, without its leading `#` characters.
+/// A tag as written anywhere: trimmed, without the `#` characters and white space it starts
+/// with (so that cleaning it again changes nothing: `# # a` is `a`, and `# #` no tag).
 pub(crate) fn clean(tag: &str) -> &str {
-    tag.trim().trim_start_matches('#').trim()
+    tag.trim_start_matches(|c: char| c == '#' || c.is_whitespace())
+        .trim_end()
 }
 
 /// The tags a caller put in [`Note::tags`](super::Note::tags): each entry split on commas and

@@ -537,3 +537,20 @@ fn hostile_input_never_panics() {
     assert_eq!(note.tags, ["tag"]);
     assert_eq!(note.render(), big);
 }
+
+#[test]
+fn a_tag_is_cleaned_of_every_leading_hash_and_space() {
+    // A `Tags:` entry of `#`s and spaces is no tag (a tag never starts with `#`), and `# # a`
+    // is `a`: cleaning a tag twice gives what cleaning it once gave, so a parsed note is
+    // unedited.
+    let text = "# T\n\nbody\n\nTags: # # #, # # a\n";
+    let note = parse(text);
+    assert_eq!(note.tags, ["a"]);
+    assert_eq!(note.render(), text);
+    assert_eq!(parse("Tags:# # #").tags, Vec::<String>::new());
+    // And a note built with such a tag renders stably (found by the `api_notes_render_stably`
+    // property).
+    let built = Note::new("", "---", ["# # # #"]);
+    let once = built.render();
+    assert_eq!(parse(&once).render(), once);
+}
