@@ -803,9 +803,9 @@ struct Texts(std::sync::Mutex<Vec<String>>);
 /// and a few more (one a worker, one being consumed).
 const KEPT_TEXTS: usize = 8;
 
-/// The largest text kept for reuse (four times a default batch of bench notes): a batch of
-/// long notes takes a text of its own, freed after it, so that a few such batches do not keep
-/// their memory for the rest of the read.
+/// The largest text kept for reuse (about three times a default batch of bench notes, some
+/// 350 KB): a batch of long notes takes a text of its own, freed after it, so that a few such
+/// batches do not keep their memory for the rest of the read.
 const KEPT_TEXT_ROOM: usize = 1 << 20;
 
 impl Texts {
