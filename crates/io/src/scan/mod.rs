@@ -14,6 +14,7 @@
 //! line. Batching the blocking work is what makes the scan run at the speed of
 //! `memchr` (see BENCHMARKS.md).
 
+mod buffer;
 mod options;
 mod parallel;
 
@@ -309,7 +310,7 @@ struct Reading<B: BlockingStore> {
     fs: B,
     path: PathBuf,
     reader: Option<B::Reader>,
-    buffer: Vec<u8>,
+    buffer: buffer::LineBuffer,
     bytes: u64,
 }
 
@@ -319,7 +320,7 @@ impl<B: BlockingStore> Reading<B> {
             fs,
             path,
             reader: None,
-            buffer: vec![0; opts.buffer.max(1)],
+            buffer: buffer::LineBuffer::new(opts.buffer.max(1)),
             bytes: 0,
         }
     }
@@ -336,10 +337,10 @@ impl<B: BlockingStore> Reading<B> {
         };
         let mut read = 0_u64;
         while read < job {
-            match reader.read(&mut self.buffer) {
+            match reader.read(self.buffer.bytes_mut()) {
                 Ok(0) => return Ok(true),
                 Ok(n) => {
-                    sink(&self.buffer[..n]);
+                    sink(&self.buffer.bytes()[..n]);
                     read += n as u64;
                     self.bytes += n as u64;
                 }

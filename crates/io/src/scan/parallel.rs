@@ -26,6 +26,7 @@ use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, stream};
 use smartnotes_core::LineMatcher;
 
+use super::buffer::LineBuffer;
 use super::options::{ScanOptions, ScanProgress};
 use crate::{BlockingStore, Error, Runtime};
 
@@ -58,7 +59,7 @@ struct Share<B: BlockingStore> {
     phase: Phase,
     matcher: LineMatcher,
     /// The read buffer, allocated at the share's first job (only running shares hold one).
-    buffer: Vec<u8>,
+    buffer: LineBuffer,
     /// Its size.
     buffer_size: usize,
 }
@@ -73,7 +74,7 @@ impl<B: BlockingStore> Share<B> {
     fn step(&mut self, job: u64) -> Result<(), Error> {
         let error = |e: io::Error, path: &PathBuf| Error::read(path.clone(), e);
         if self.buffer.len() < self.buffer_size {
-            self.buffer.resize(self.buffer_size, 0);
+            self.buffer = LineBuffer::new(self.buffer_size);
         }
         if self.reader.is_none() {
             let mut reader = self.fs.open(&self.path).map_err(|e| error(e, &self.path))?;
@@ -92,7 +93,7 @@ impl<B: BlockingStore> Share<B> {
         };
         let mut read = 0_u64;
         while read < job && self.phase != Phase::Done {
-            let n = match reader.read(&mut self.buffer) {
+            let n = match reader.read(self.buffer.bytes_mut()) {
                 Ok(0) => {
                     self.phase = Phase::Done; // end of file (or truncated: count what was read)
                     break;
@@ -102,7 +103,7 @@ impl<B: BlockingStore> Share<B> {
                 Err(e) => return Err(error(e, &self.path)),
             };
             read += n as u64;
-            let mut chunk = &self.buffer[..n];
+            let mut chunk = &self.buffer.bytes()[..n];
             while !chunk.is_empty() && self.phase != Phase::Done {
                 match self.phase {
                     Phase::Skipping => match memchr::memchr(b'\n', chunk) {
@@ -215,7 +216,7 @@ fn split<B: BlockingStore>(
                 pos: start,
                 phase: Phase::Skipping,
                 matcher: matcher.clone(),
-                buffer: Vec::new(),
+                buffer: LineBuffer::default(),
                 buffer_size: opts.buffer.max(1),
             }
         })
