@@ -248,6 +248,9 @@ mod linux {
     /// directory ever refused.
     static REFUSED: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(Mutex::default);
     static ANY_REFUSED: AtomicBool = AtomicBool::new(false);
+    /// Whether this process may not link a file by its descriptor alone (`AT_EMPTY_PATH`):
+    /// found at the first write that tries, then /proc is used at once.
+    static EMPTY_PATH_REFUSED: AtomicBool = AtomicBool::new(false);
 
     fn refused(dir: &Path) -> bool {
         ANY_REFUSED.load(Ordering::Acquire)
@@ -294,11 +297,27 @@ mod linux {
         if let Err(e) = file.write_all(bytes) {
             return Some(Err(e)); // dropped unnamed: nothing was ever visible
         }
-        // Linking an unnamed file by its descriptor: through /proc (AT_EMPTY_PATH needs a
-        // capability an unprivileged process lacks). `linkat` never replaces `path`.
+        // Linking an unnamed file by its descriptor (`linkat` never replaces `path`): by the
+        // descriptor itself where the kernel lets this process (Linux 6.10 and later let a
+        // process link a file it opened; before, only with CAP_DAC_READ_SEARCH), else through
+        // /proc, whose lookup of `/proc/self/fd/N` cost a fifth of a tmpfs export's CPU.
+        if !EMPTY_PATH_REFUSED.load(Ordering::Relaxed) {
+            match rustix::fs::linkat(&file, "", CWD, path, AtFlags::EMPTY_PATH) {
+                Ok(()) => return Some(Ok(())),
+                // Refused (ENOENT), or a kernel that does not know the flag (EINVAL): /proc
+                // says which, below.
+                Err(e) if e == rustix::io::Errno::NOENT || e == rustix::io::Errno::INVAL => {}
+                Err(e) => return Some(Err(e.into())),
+            }
+        }
         let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
         match rustix::fs::linkat(CWD, proc_path.as_str(), CWD, path, AtFlags::SYMLINK_FOLLOW) {
-            Ok(()) => Some(Ok(())),
+            Ok(()) => {
+                // /proc linked what the descriptor could not: it was the flag that was
+                // refused, not the path, so later writes go through /proc at once.
+                EMPTY_PATH_REFUSED.store(true, Ordering::Relaxed);
+                Some(Ok(()))
+            }
             // No /proc mounted: this directory takes the named path from now on.
             Err(e) if e == rustix::io::Errno::NOENT && !Path::new("/proc/self/fd").exists() => {
                 refuse(dir);
