@@ -252,7 +252,15 @@ impl Ring {
 struct Folder<'p> {
     path: &'p Path,
     fd: rustix::fd::OwnedFd,
+    /// Whether its files are read on the lean path: on tmpfs, io_uring cannot read without
+    /// waiting and hands every read to a kernel worker thread (perf of an export from tmpfs:
+    /// `shmem_file_read_iter` under `io_wq_worker`), a thread switch a file that the lean
+    /// path's plain `read` does not pay.
+    lean: bool,
 }
+
+/// tmpfs's `f_type` (`TMPFS_MAGIC` in `linux/magic.h`).
+const TMPFS_MAGIC: i64 = 0x0102_1994;
 
 impl<'p> Folder<'p> {
     /// Keeps `folder` open on the folder of `chunk`'s first file: the same as before, or that
@@ -274,7 +282,17 @@ impl<'p> Folder<'p> {
         use rustix::fs::{Mode, OFlags};
         let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
         if let Ok(fd) = rustix::fs::open(parent, flags, Mode::empty()) {
-            *folder = Some(Folder { path: parent, fd });
+            // Asked once a batch's folder; a folder whose file system cannot be told is read
+            // through the ring.
+            // `f_type`'s type is the architecture's (`i64` on x86-64, 32 bits on some).
+            #[allow(clippy::useless_conversion)]
+            let lean = rustix::fs::fstatfs(&fd)
+                .is_ok_and(|fs| i64::try_from(fs.f_type).is_ok_and(|t| t == TMPFS_MAGIC));
+            *folder = Some(Folder {
+                path: parent,
+                fd,
+                lean,
+            });
         }
     }
 
@@ -322,6 +340,12 @@ pub(crate) fn read_batch(
             let read = match worker {
                 Worker::Ready(ring) => {
                     Folder::refresh(&mut folder, chunk);
+                    if folder.as_ref().is_some_and(|f| f.lean) {
+                        for (i, path) in chunk.iter().enumerate() {
+                            crate::fast_path::read_one(offset + i, path, limit, each);
+                        }
+                        continue;
+                    }
                     ring.read_chunk((chunk, offset), limit, folder.as_ref(), each)
                 }
                 _ => Err(()),
