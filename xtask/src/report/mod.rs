@@ -674,8 +674,22 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   1.78 cores used): both list and sort the folder on one core before the first read (about \
   4.5 ms of a 22-25 ms read), and the library's first batches are small and read by the one \
   worker while the consumer waits.\n\
+- **An export's writes on tmpfs** (perf of the CLI exporting 10,000 notes from and to \
+  `/dev/shm`): linking each unnamed file through `/proc/self/fd/N` was a fifth of all CPU, \
+  half of it the lookup of that path; the file is now linked by its descriptor \
+  (`AT_EMPTY_PATH`, which Linux lets a process do with a file it opened since 6.10; /proc \
+  where refused). And io_uring cannot read a tmpfs file without waiting: every read went to a \
+  kernel worker thread, so a folder on tmpfs is read on the lean path (asked once a batch). \
+  The tmpfs pipeline's default went from 1.02-1.06x to 1.18-1.22x of the `std::fs` pipeline \
+  (medians of the disk bench's tmpfs group).\n\
 - **The scan**: a barrier per round of jobs left a core idle whenever one range's job ran \
-  longer; the shares now go on independently, four per worker (1.5 to 1.7 cores used).\n\n";
+  longer; the shares now go on independently, four per worker (1.5 to 1.7 cores used). And the \
+  kernel's copy into a read buffer that does not start on a cache line ran at less than half \
+  speed on the AMD EPYC these benches last ran on (1 MiB buffers, two threads: 5.3 GB/s at \
+  the 16-byte offset where glibc puts a 1 MiB block, 12.2 GB/s on a cache line): \
+  `smartnotes scan`, a new process whose buffers all sat so, ran at 55% of the two-thread \
+  loop, whose buffers, reused from the heap, happened to be aligned. The scans' buffers now \
+  start on a cache line (91-94% since, start-up included).\n\n";
 
 #[cfg(test)]
 mod tests {
