@@ -57,7 +57,9 @@ pub enum Strategy {
     /// io_uring (`openat` -> `read` -> `close` chains, 32 files per `io_uring_enter`, a ring
     /// per blocking worker), where this process can use it (feature `uring`, Linux, a kernel
     /// that allows it, `SMARTNOTES_URING` not `off`); elsewhere, and on a store that reads one
-    /// file at a time, it is exactly `Blocking`. Writes are as with `Blocking`.
+    /// file at a time, it is exactly `Blocking`. A folder on tmpfs is read as with `Blocking`
+    /// too: there io_uring hands every read to a kernel thread, which the plain calls do not
+    /// pay. Writes are as with `Blocking`.
     Uring {
         /// Files per blocking job.
         batch: usize,
