@@ -331,21 +331,24 @@ pub(crate) fn read_batch(
             return lean(each);
         };
         let worker = &mut *worker;
-        if matches!(worker, Worker::Fresh) {
-            *worker = Ring::new().map_or(Worker::Broken, |ring| Worker::Ready(Box::new(ring)));
-        }
         let mut folder: Option<Folder<'_>> = None;
         for (n, chunk) in paths.chunks(SLOTS).enumerate() {
             let offset = n * SLOTS;
+            if !matches!(worker, Worker::Broken) {
+                Folder::refresh(&mut folder, chunk);
+                if folder.as_ref().is_some_and(|f| f.lean) {
+                    for (i, path) in chunk.iter().enumerate() {
+                        crate::fast_path::read_one(offset + i, path, limit, each);
+                    }
+                    continue;
+                }
+            }
+            // The ring (and its buffers) only once a chunk is read through it.
+            if matches!(worker, Worker::Fresh) {
+                *worker = Ring::new().map_or(Worker::Broken, |ring| Worker::Ready(Box::new(ring)));
+            }
             let read = match worker {
                 Worker::Ready(ring) => {
-                    Folder::refresh(&mut folder, chunk);
-                    if folder.as_ref().is_some_and(|f| f.lean) {
-                        for (i, path) in chunk.iter().enumerate() {
-                            crate::fast_path::read_one(offset + i, path, limit, each);
-                        }
-                        continue;
-                    }
                     ring.read_chunk((chunk, offset), limit, folder.as_ref(), each)
                 }
                 _ => Err(()),
