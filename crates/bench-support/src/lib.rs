@@ -6,4 +6,4 @@
 pub mod results;
 pub mod strace;
 
-pub use smartnotes_measure::{baseline, cores, corpus, lag, stats};
+pub use smartnotes_measure::{READ_WINDOW, baseline, cores, corpus, lag, repeat_for, stats};

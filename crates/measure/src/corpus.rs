@@ -111,6 +111,30 @@ pub fn write_corpus<B: BlockingStore>(
     Ok(())
 }
 
+/// Writes the dirty pages of the file system that holds `dir` to its disk now (`syncfs`; a
+/// no-op off Linux), so that the kernel's write-back of a corpus just written does not run
+/// beside the reads timed next. Freshly written notes stay in the page cache.
+///
+/// # Errors
+/// If `dir` cannot be opened, or the file system reports a write error.
+///
+/// # Examples
+/// ```
+/// let dir = std::env::temp_dir();
+/// smartnotes_measure::corpus::settle(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn settle(dir: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let folder = std::fs::File::open(dir)?;
+        rustix::fs::syncfs(&folder)?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = dir;
+    Ok(())
+}
+
 /// The `i`-th line of a sample web-server log for `seed`, with its `\n`: about 70 bytes, one
 /// line in 64 an `ERROR` (the needle the log analyzer benches look for), the rest `INFO` and
 /// `WARN` lines.

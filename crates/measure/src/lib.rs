@@ -2,7 +2,8 @@
 //! benches, so a figure in `BENCHMARKS.md` and one `compare` prints are measured the same way:
 //! the sample corpus and log ([`corpus`]), the plain `std::fs` loop every throughput figure is
 //! compared against ([`baseline`]), the event-loop heartbeat ([`lag`]), the statistics behind
-//! every interval and verdict ([`stats`]), and [`cores`].
+//! every interval and verdict ([`stats`]), [`cores`], and how long a read is timed
+//! ([`READ_WINDOW`], [`repeat_for`]).
 //!
 //! Not part of the library: the `smartnotes` crate does not depend on it. The benches' result
 //! schemas and strace parsing live in the unpublished `smartnotes-bench-support`.
@@ -11,6 +12,40 @@ pub mod baseline;
 pub mod corpus;
 pub mod lag;
 pub mod stats;
+
+/// How long one timed figure of a read lasts at least: `compare` and the benches read the
+/// same notes again, back to back, until this much time has passed, and take notes/s over the
+/// whole window. A single read of 10,000 page-cached notes lasts 30-60 ms, and on a shared
+/// machine the same loop's single reads spread by half from one repetition to the next
+/// (BENCHMARKS.md's disk bench, before it timed windows: 38-68 ms); a window takes in several
+/// reads, and also what a read after the first no longer pays (threads and rings already up).
+pub const READ_WINDOW: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Runs `read` again and again until `window` has passed (at least once): how many times it
+/// ran, everything it returned added up, and the time taken. How a read is timed in `compare`
+/// and the benches (with [`READ_WINDOW`]).
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// let (runs, total, took) = smartnotes_measure::repeat_for(Duration::from_millis(5), || 2);
+/// assert!(runs >= 1 && total == 2 * runs && took >= Duration::from_millis(5));
+/// ```
+pub fn repeat_for(
+    window: std::time::Duration,
+    mut read: impl FnMut() -> usize,
+) -> (usize, usize, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let (mut runs, mut total) = (0, 0);
+    loop {
+        total += read();
+        runs += 1;
+        let took = start.elapsed();
+        if took >= window {
+            return (runs, total, took);
+        }
+    }
+}
 
 /// The number of cores this process may use (2 when the OS does not say): what the default
 /// strategy sizes itself by, and the thread count of the baselines on this machine.

@@ -184,8 +184,11 @@ fn throughput_section(
          thread per core, reading and parsing (`read`), or reading, parsing, naming, rendering \
          and writing atomically (`pipeline`), from `benches/disk.rs`. Each of the {} \
          repetitions runs every case of a group once, in an order that rotates between \
-         repetitions, after an untimed warm-up; the % column is the mean of the \
-         per-repetition ratios to the baseline measured back to back, so a change of the \
+         repetitions, after an untimed warm-up. A read is timed as `smartnotes compare` \
+         times it: the same notes read again, back to back, for at least 200 ms \
+         (`READ_WINDOW`), notes/s over the window; the corpora are written back to the disk \
+         (`syncfs`) and every read group runs before any export. An export is timed once. \
+         The % column is the mean of the per-repetition ratios to the baseline measured back to back, so a change of the \
          machine's load cancels out of it. Every figure has its 95% interval (bootstrap). \
          tokio is its multi-thread runtime, smol is `block_on` with `blocking`'s pool. \
          `blocking-BxF` is `Strategy::Blocking {{ batch: B, in_flight: F }}`; on 2 cores \
@@ -332,10 +335,12 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
         md,
         "A 1 ms heartbeat on a single-threaded executor (tokio `current_thread`; smol \
          `async_io::block_on`) while the same thread drives a read of {} notes \
-         (`benches/lag.rs`): lateness pooled over {} interleaved repetitions, throughput the \
-         median, against the multi-thread `std::fs` loop ({} threads) timed between \
-         repetitions: {:.0} notes/s. \"std::fs inside the task\" is the tutorials' anti-pattern: \
-         blocking calls straight in the async task. tokio's timer has 1 ms granularity, hence \
+         (`benches/lag.rs`), `smartnotes compare`'s case: each read repeated back to back for \
+         at least 200 ms, as `compare` reads; lateness pooled over {} interleaved \
+         repetitions, throughput the median, against the multi-thread `std::fs` loop ({} \
+         threads) timed the same way between repetitions: {:.0} notes/s. \"std::fs inside the \
+         task\" is the tutorials' anti-pattern: blocking calls straight in the async task (read \
+         once). tokio's timer has 1 ms granularity, hence \
          its ~1 ms floor.\n",
         thousands(lag.notes),
         lag.reps,

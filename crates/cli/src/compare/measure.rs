@@ -26,22 +26,19 @@ pub(super) enum Source<'a> {
 /// # Errors
 /// When the folder cannot be listed (it could a moment before).
 pub(super) fn std_read(source: Source<'_>, threads: usize) -> Result<f64, Fatal> {
-    let start = Instant::now();
-    let mut read = 0;
-    loop {
-        read += match source {
-            Source::Folder(dir) => {
-                let paths = baseline::note_paths(dir)
-                    .map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-                baseline::std_read(&paths, threads)
+    let mut listing = Ok(());
+    let (_, read, took) = smartnotes_measure::repeat_for(WINDOW, || match source {
+        Source::Folder(dir) => match baseline::note_paths(dir) {
+            Ok(paths) => baseline::std_read(&paths, threads),
+            Err(e) => {
+                listing = Err(format!("cannot list {}: {e}", dir.display()));
+                0
             }
-            Source::Listed(paths) => baseline::std_read(paths, threads),
-        };
-        if start.elapsed() >= WINDOW {
-            break;
-        }
-    }
-    Ok(ui::rate(read as f64, start.elapsed().as_secs_f64()))
+        },
+        Source::Listed(paths) => baseline::std_read(paths, threads),
+    });
+    listing?;
+    Ok(ui::rate(read as f64, took.as_secs_f64()))
 }
 
 /// The plain `std::fs` pipeline on `threads` threads into `dest`: notes/s.
