@@ -548,6 +548,21 @@ fn compare_prints_intervals_a_verdict_and_cleans_up() {
         .find(|l| l.starts_with("std::fs, "))
         .expect("the baseline row");
     assert_eq!(base.matches(" [").count(), 2, "{base}");
+    // The lean limit beside it (its rate and ratio, no pipeline), and the default strategy's
+    // share of it on each runtime.
+    let limit = stdout
+        .lines()
+        .find(|l| l.starts_with("lean limit, "))
+        .expect("the limit's row");
+    assert_eq!(limit.matches(" [").count(), 2, "{limit}");
+    let share = stdout
+        .lines()
+        .find(|l| l.starts_with("the lean limit ("))
+        .expect("the default's share of the limit");
+    assert!(
+        share.contains("tokio (") && share.contains("smol (") && share.matches("x [").count() == 2,
+        "{share}"
+    );
     let floor = stdout
         .lines()
         .find(|l| l.starts_with("idle floor"))

@@ -41,6 +41,24 @@ pub(super) fn std_read(source: Source<'_>, threads: usize) -> Result<f64, Fatal>
     Ok(ui::rate(read as f64, took.as_secs_f64()))
 }
 
+/// The limit beside the baseline ([`baseline::lean_read`]: the same reading with the leanest
+/// calls, on `threads` threads, no async machinery), timed as [`std_read`] is: notes/s. Only
+/// for a folder read as a whole (the lean read lists the folder itself).
+///
+/// # Errors
+/// When the folder cannot be opened or listed (it could a moment before).
+pub(super) fn lean_read(dir: &Path, threads: usize) -> Result<f64, Fatal> {
+    let mut listing = Ok(());
+    let (_, read, took) = smartnotes_measure::repeat_for(WINDOW, || {
+        baseline::lean_read(dir, threads).unwrap_or_else(|e| {
+            listing = Err(format!("cannot list {}: {e}", dir.display()));
+            0
+        })
+    });
+    listing?;
+    Ok(ui::rate(read as f64, took.as_secs_f64()))
+}
+
 /// The plain `std::fs` pipeline on `threads` threads into `dest`: notes/s.
 pub(super) fn std_pipeline(paths: &[PathBuf], threads: usize, dest: &Path) -> Result<f64, Fatal> {
     let start = Instant::now();

@@ -100,6 +100,9 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
             rows.push(Row::new(Some((kind, name, strategy))));
         }
     }
+    // The limit (the lean read), beside the baseline, where the folder is read as a whole:
+    // measured in the rotation as one more case, after the rows.
+    let mut limit: Option<Vec<f64>> = matches!(source, Source::Folder(_)).then(Vec::new);
     let runs = u64::from(args.reps) * rows.len() as u64;
     // What the exports occupy until the end: every note in a block of its own, at least.
     // The full pipeline runs on the first `PIPELINE_NOTES` of them: every case's export of
@@ -112,8 +115,9 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         * runs;
     let exports = scratch.path().join("exports");
     // Each case is run twice a repetition: reading, then exporting.
+    let limit_runs = limit.as_ref().map_or(0, |_| u64::from(args.reps));
     let bar = ui::bar(
-        2 * runs,
+        2 * runs + limit_runs,
         "{spinner} [{elapsed_precise}] [{bar:40}] {pos}/{len} runs",
         false,
     );
@@ -123,12 +127,21 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
     // threads 10-25% slower than the plain loop's. Then the full pipeline, repetition by
     // repetition, so the exports of one repetition run back to back, close in time.
     let cases = rows.len();
-    let order =
-        |rep: usize| -> Vec<usize> { (0..cases).map(|step| (rep + step) % cases).collect() };
+    let order = |rep: usize, cases: usize| -> Vec<usize> {
+        (0..cases).map(|step| (rep + step) % cases).collect()
+    };
+    let reading = cases + usize::from(limit.is_some());
     for rep in 0..args.reps as usize {
-        for i in order(rep) {
+        for i in order(rep, reading) {
             if ui::interrupted() {
                 return Ok(interrupted(&bar));
+            }
+            if i == cases {
+                if let (Some(limit), Source::Folder(dir)) = (&mut limit, source) {
+                    limit.push(lean_read(dir, threads)?);
+                }
+                bar.inc(1);
+                continue;
             }
             let row = &mut rows[i];
             match row.config {
@@ -149,7 +162,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         }
     }
     for rep in 0..args.reps as usize {
-        for i in order(rep) {
+        for i in order(rep, cases) {
             if ui::interrupted() {
                 return Ok(interrupted(&bar));
             }
@@ -176,6 +189,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome, Fatal> {
         "{}",
         report(
             &rows,
+            limit.as_deref(),
             (notes, exported.len()),
             &src,
             args.reps,
@@ -211,5 +225,5 @@ mod measure;
 mod print;
 
 use cases::{Row, strategies};
-use measure::{Exporting, Listing, Reading, Source, std_pipeline, std_read};
+use measure::{Exporting, Listing, Reading, Source, lean_read, std_pipeline, std_read};
 use print::report;
