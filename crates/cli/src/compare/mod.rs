@@ -11,6 +11,10 @@
 //!   nothing is deleted until all measurement is done: creating files right after deleting
 //!   thousands is slow on some file systems (ext4 with `discard`), which would charge one case
 //!   for the previous one's clean-up.
+//! * A reading is timed over at least [`READ_WINDOW`](smartnotes_measure::READ_WINDOW) of
+//!   back-to-back reads, as the benches time theirs; beside the baseline, the lean limit
+//!   (`baseline::lean_read`) is one more case of the rotation when a folder is read whole. A
+//!   generated sample is written back to the disk before anything is timed.
 //! * The decision rests on reading (read + parse of the notes, as paired ratios to the
 //!   baseline): the work the runtimes and strategies do differently. The full pipeline adds
 //!   writing every note into the temporary directory, the file system's work, which swings with

@@ -120,9 +120,9 @@ pub(super) fn report(
     out
 }
 
-/// The default strategy's reading as a share of the limit's, per runtime: `the default
-/// strategy (uring) reads at 0.98x [0.93x, 1.03x] of it on tokio, ...`. Where io_uring is
-/// refused the default reads as `blocking`, and that row is the one shown.
+/// The default strategy's reading as a share of the limit's, per runtime: `... the default
+/// strategy reads on tokio (uring) at 0.98x [0.93x, 1.03x], smol (uring) at ... of it`. Where
+/// io_uring is refused the default reads as `blocking`, and that row is the one shown.
 fn of_the_limit(rows: &[Row], limit: &[f64]) -> String {
     let default = smartnotes::Strategy::default();
     let is_default = |row: &&Row| row.config.is_some_and(|(_, _, s)| s == default);
