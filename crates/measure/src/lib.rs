@@ -3,7 +3,7 @@
 //! the sample corpus and log ([`corpus`]), the plain `std::fs` loop every throughput figure is
 //! compared against ([`baseline`]), the event-loop heartbeat ([`lag`]), the statistics behind
 //! every interval and verdict ([`stats`]), [`cores`], and how long a read is timed
-//! ([`READ_WINDOW`], [`repeat_for`]).
+//! ([`READ_WINDOW`], [`repeat_for`], [`try_repeat_for`]).
 //!
 //! Not part of the library: the `smartnotes` crate does not depend on it. The benches' result
 //! schemas and strace parsing live in the unpublished `smartnotes-bench-support`.
@@ -35,14 +35,39 @@ pub fn repeat_for(
     window: std::time::Duration,
     mut read: impl FnMut() -> usize,
 ) -> (usize, usize, std::time::Duration) {
+    match try_repeat_for(window, || Ok::<_, std::convert::Infallible>(read())) {
+        Ok(timed) => timed,
+        Err(never) => match never {},
+    }
+}
+
+/// [`repeat_for`] with a `read` that can fail: stops at its first error and returns it.
+///
+/// # Errors
+/// The first error `read` returns.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// let mut left = 3;
+/// let failed = smartnotes_measure::try_repeat_for(Duration::from_secs(60), || {
+///     left -= 1;
+///     if left == 0 { Err("gone") } else { Ok(1) }
+/// });
+/// assert_eq!(failed, Err("gone")); // at the third run, long before the window ends
+/// ```
+pub fn try_repeat_for<E>(
+    window: std::time::Duration,
+    mut read: impl FnMut() -> Result<usize, E>,
+) -> Result<(usize, usize, std::time::Duration), E> {
     let start = std::time::Instant::now();
     let (mut runs, mut total) = (0, 0);
     loop {
-        total += read();
+        total += read()?;
         runs += 1;
         let took = start.elapsed();
         if took >= window {
-            return (runs, total, took);
+            return Ok((runs, total, took));
         }
     }
 }

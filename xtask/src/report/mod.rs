@@ -703,8 +703,9 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   back-to-back reads (`READ_WINDOW`, the code `smartnotes compare` times its reads with), the \
   corpora are written back (`syncfs`) before anything is timed and every read group runs \
   before any export: in the group run alone, the plain loop's reads took 38-41 ms (one \
-  repetition 52 ms), the default's ratios spread 1.23-1.45 (one repetition 1.73), and the \
-  ratios of the default and the limit came out within 1% of each other. A first read after \
+  repetition 52 ms), the tokio default's ratios spread 1.23-1.45 (one repetition 1.73), and \
+  the default's ratios and the limit's came out within 2% of each other (medians: limit \
+  1.345, tokio 1.338, smol 1.363). A first read after \
   a runtime starts pays for what later reads find ready (its blocking threads, their rings): \
   one read per fresh `block_on` measured the default at 1.04-1.25x of the loop where a window \
   measured 1.18-1.40x (same process, interleaved, tokio one-thread and smol, four runs).\n\n";

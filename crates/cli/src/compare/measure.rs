@@ -26,19 +26,12 @@ pub(super) enum Source<'a> {
 /// # Errors
 /// When the folder cannot be listed (it could a moment before).
 pub(super) fn std_read(source: Source<'_>, threads: usize) -> Result<f64, Fatal> {
-    let mut listing = Ok(());
-    let (_, read, took) = smartnotes_measure::repeat_for(WINDOW, || match source {
-        Source::Folder(dir) => match baseline::note_paths(dir) {
-            Ok(paths) => baseline::std_read(&paths, threads),
-            Err(e) => {
-                listing = Err(format!("cannot list {}: {e}", dir.display()));
-                0
-            }
-        },
-        Source::Listed(paths) => baseline::std_read(paths, threads),
-    });
-    listing?;
-    Ok(ui::rate(read as f64, took.as_secs_f64()))
+    over_window(|| match source {
+        Source::Folder(dir) => baseline::note_paths(dir)
+            .map(|paths| baseline::std_read(&paths, threads))
+            .map_err(|e| format!("cannot list {}: {e}", dir.display())),
+        Source::Listed(paths) => Ok(baseline::std_read(paths, threads)),
+    })
 }
 
 /// The limit beside the baseline ([`baseline::lean_read`]: the same reading with the leanest
@@ -48,15 +41,15 @@ pub(super) fn std_read(source: Source<'_>, threads: usize) -> Result<f64, Fatal>
 /// # Errors
 /// When the folder cannot be opened or listed (it could a moment before).
 pub(super) fn lean_read(dir: &Path, threads: usize) -> Result<f64, Fatal> {
-    let mut listing = Ok(());
-    let (_, read, took) = smartnotes_measure::repeat_for(WINDOW, || {
-        baseline::lean_read(dir, threads).unwrap_or_else(|e| {
-            listing = Err(format!("cannot list {}: {e}", dir.display()));
-            0
-        })
-    });
-    listing?;
-    Ok(ui::rate(read as f64, took.as_secs_f64()))
+    over_window(|| {
+        baseline::lean_read(dir, threads).map_err(|e| format!("cannot list {}: {e}", dir.display()))
+    })
+}
+
+/// Notes/s of `read` repeated over [`WINDOW`]; its first error ends it.
+fn over_window(read: impl FnMut() -> Result<usize, String>) -> Result<f64, Fatal> {
+    let (_, notes, took) = smartnotes_measure::try_repeat_for(WINDOW, read)?;
+    Ok(ui::rate(notes as f64, took.as_secs_f64()))
 }
 
 /// The plain `std::fs` pipeline on `threads` threads into `dest`: notes/s.
