@@ -1,16 +1,20 @@
-//! lag: does reading 10,000 notes freeze a single-threaded event loop?
+//! lag: does reading 10,000 notes freeze a single-threaded event loop? `smartnotes compare`'s
+//! case, measured as `compare` measures it.
 //!
 //! A heartbeat task sleeps 1 ms in a loop on a single-threaded executor (tokio
 //! `current_thread`; smol's `async_io::block_on`) and records how late each wake-up is, while
-//! the same thread drives a read of the corpus with each strategy. Also measured: the heartbeat
-//! alone (the floor), and `std::fs` called straight inside the async task (the anti-pattern of
-//! the tutorials). Throughput is compared with the multi-thread `std::fs` baseline measured in
-//! the same run. Each case runs `REPS` times, interleaved; lateness samples are pooled. A
-//! read (and the baseline's) goes on, back to back, for at least `READ_WINDOW` (200 ms), as
-//! `smartnotes compare` reads; the anti-pattern reads once (it holds the loop throughout).
+//! the same thread drives a read of the corpus with each strategy, read again back to back
+//! for at least `READ_WINDOW` (200 ms); then the heartbeat runs alone for `IDLE_WINDOW`
+//! (100 ms), its idle floor. Also measured: `std::fs` called straight inside the async task
+//! (the anti-pattern of the tutorials; read once, it holds the loop throughout). Each
+//! repetition runs every case once, the multi-thread `std::fs` baseline (timed over the same
+//! window) among them, starting one case further along than the last; a case's share of the
+//! baseline is the mean of its per-repetition ratios with a 95% interval, and lateness
+//! samples are pooled, as in `compare`.
 //!
 //! `cargo bench --bench lag` (`-- --reps N --notes N` to change the repetitions or the corpus).
-//! A quick run (`SMARTNOTES_BENCH_QUICK=1`) reads 2,000 notes, 3 times, with four strategies.
+//! Eight repetitions, as `compare`; a quick run (`SMARTNOTES_BENCH_QUICK=1`) reads 2,000 notes, 3
+//! times, with four strategies.
 
 mod common;
 
@@ -23,13 +27,12 @@ use common::{
     write_results,
 };
 use smartnotes::{Runtime, Store, StoreJob, Strategy};
-use smartnotes_bench_support::lag::{heartbeat_while, median, percentile_ms};
-use smartnotes_bench_support::results::{LagBench, LagRow, Lateness};
-use smartnotes_bench_support::{READ_WINDOW, repeat_for};
+use smartnotes_bench_support::lag::{Lateness, heartbeat_while};
+use smartnotes_bench_support::results::{LagBench, LagRow};
+use smartnotes_bench_support::{IDLE_WINDOW, READ_WINDOW, corpus, repeat_for, stats};
 
 #[derive(Clone, Copy)]
 enum Work {
-    Idle,
     Read(Strategy),
     StdInline,
 }
@@ -38,16 +41,16 @@ struct Sample {
     seconds: f64,
     notes: usize,
     lateness: Vec<Duration>,
+    /// The heartbeat alone for `IDLE_WINDOW` right after: the idle floor.
+    idle: Vec<Duration>,
 }
 
+/// `compare`'s reading: the heartbeat beside the work (a read repeated back to back for
+/// `READ_WINDOW`), then the heartbeat alone for `IDLE_WINDOW`, on the same loop.
 async fn case<F: Store>(fs: &F, src: &Path, work: Work) -> Sample {
     let start = Instant::now();
     let job = async {
         match work {
-            Work::Idle => {
-                fs.runtime().sleep(Duration::from_millis(300)).await;
-                0
-            }
             // Read again, back to back, for the window `compare` reads for.
             Work::Read(strategy) => {
                 let mut notes = 0;
@@ -62,10 +65,13 @@ async fn case<F: Store>(fs: &F, src: &Path, work: Work) -> Sample {
         }
     };
     let (notes, lateness) = heartbeat_while(fs.runtime(), job).await;
+    let seconds = start.elapsed().as_secs_f64();
+    let (_, idle) = heartbeat_while(fs.runtime(), fs.runtime().sleep(IDLE_WINDOW)).await;
     Sample {
-        seconds: start.elapsed().as_secs_f64(),
+        seconds,
         notes,
         lateness,
+        idle,
     }
 }
 
@@ -80,7 +86,7 @@ impl StoreJob for Case<'_> {
 }
 
 fn main() {
-    let (mut reps, mut notes) = if quick() { (3, 2_000) } else { (5, 10_000) };
+    let (mut reps, mut notes) = if quick() { (3, 2_000) } else { (8, 10_000) };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -90,45 +96,50 @@ fn main() {
         }
     }
     let src = corpus_dir(&disk_base().join("lag"), notes);
+    corpus::settle(&src).expect("write the corpus back");
     let executors = executors_of(Flavor::CurrentThread);
 
-    let mut works: Vec<(String, Work)> = vec![("idle (floor)".into(), Work::Idle)];
-    works.extend(
-        strategies()
-            .into_iter()
-            .map(|(label, s)| (label.to_string(), Work::Read(s))),
-    );
+    let mut works: Vec<(String, Work)> = strategies()
+        .into_iter()
+        .map(|(label, s)| (label.to_string(), Work::Read(s)))
+        .collect();
     works.push((
         "std::fs inside the task (anti-pattern)".into(),
         Work::StdInline,
     ));
 
-    // results[runtime][work] = samples; the multi-thread baseline is timed between repetitions.
+    // As `compare` runs: each repetition runs every case once (the multi-thread baseline
+    // among them), starting one case further along the list than the last.
+    // results[runtime][work] = samples, baseline[rep] = notes/s.
     let mut results: Vec<Vec<Vec<Sample>>> = executors
         .iter()
         .map(|_| works.iter().map(|_| Vec::new()).collect())
         .collect();
     let mut baseline = Vec::new();
-    for _ in 0..reps {
-        let (runs, read, took) = repeat_for(READ_WINDOW, || std_read(&src, cores()));
-        assert_eq!(read, notes * runs);
-        baseline.push(read as f64 / took.as_secs_f64());
-        for (w, (_, work)) in works.iter().enumerate() {
-            for (r, executor) in executors.iter().enumerate() {
-                results[r][w].push(executor.block_on(Case(&src, *work)));
+    let cases: Vec<Option<(usize, usize)>> = std::iter::once(None)
+        .chain((0..works.len()).flat_map(|w| (0..executors.len()).map(move |r| Some((r, w)))))
+        .collect();
+    for rep in 0..reps {
+        for at in 0..cases.len() {
+            match cases[(at + rep) % cases.len()] {
+                None => {
+                    let (runs, read, took) = repeat_for(READ_WINDOW, || std_read(&src, cores()));
+                    assert_eq!(read, notes * runs);
+                    baseline.push(read as f64 / took.as_secs_f64());
+                }
+                Some((r, w)) => {
+                    let sample = executors[r].block_on(Case(&src, works[w].1));
+                    results[r][w].push(sample);
+                }
             }
-            results[1][w].push(smartnotes::smol::block_on(case(
-                &smartnotes::smol::fs(),
-                &src,
-                *work,
-            )));
         }
     }
-    let baseline = median(&baseline);
+    let base = stats::mean_interval(&baseline);
 
     println!(
-        "\nmulti-thread std::fs baseline ({} threads): {baseline:.0} notes/s (median of {reps})\n",
-        cores()
+        "\nmulti-thread std::fs baseline ({} threads): {:.0} notes/s (mean of {reps})\n",
+        cores(),
+        base.estimate
     );
     println!(
         "| runtime | workload | notes/s | % of baseline | p50 late (ms) | p99 late (ms) | max late (ms) | p99 over idle (ms) |"
@@ -137,37 +148,45 @@ fn main() {
     let mut rows = Vec::new();
     for (r, executor) in executors.iter().enumerate() {
         let runtime = format!("{} (one thread)", executor.kind());
-        let mut idle_p99 = 0.0;
+        // The idle floor: the heartbeat alone after every reading on this runtime, pooled.
+        let idle: Vec<Duration> = results[r]
+            .iter()
+            .flatten()
+            .flat_map(|s| s.idle.iter().copied())
+            .collect();
+        let floor = Lateness::of(&idle, 0.0);
+        let idle_p99 = floor.p99_ms;
+        println!(
+            "| {runtime} | idle (floor) | - | - | {:.3} | {:.3} | {:.3} | 0 |",
+            floor.p50_ms, floor.p99_ms, floor.max_ms
+        );
+        rows.push(LagRow {
+            runtime: runtime.clone(),
+            workload: "idle (floor)".into(),
+            idle: true,
+            anti_pattern: false,
+            notes_per_s: None,
+            share_of_baseline: None,
+            share_interval: None,
+            lateness: floor,
+        });
         for (w, (label, work)) in works.iter().enumerate() {
             let samples = &results[r][w];
             let lateness: Vec<Duration> = samples
                 .iter()
                 .flat_map(|s| s.lateness.iter().copied())
                 .collect();
-            if matches!(work, Work::Idle) {
-                idle_p99 = percentile_ms(&lateness, 0.99);
-            }
             let late = Lateness::of(&lateness, idle_p99);
             let (p50, p99, max) = (late.p50_ms, late.p99_ms, late.max_ms);
-            if matches!(work, Work::Idle) {
-                println!("| {runtime} | {label} | - | - | {p50:.3} | {p99:.3} | {max:.3} | 0 |");
-                rows.push(LagRow {
-                    runtime: runtime.clone(),
-                    workload: label.clone(),
-                    idle: true,
-                    anti_pattern: false,
-                    notes_per_s: None,
-                    share_of_baseline: None,
-                    lateness: late,
-                });
-                continue;
-            }
             assert!(samples.iter().all(|s| s.notes > 0 && s.notes % notes == 0));
             let rates: Vec<f64> = samples.iter().map(|s| s.notes as f64 / s.seconds).collect();
-            let rate = median(&rates);
+            let rate = stats::mean(&rates);
+            let share = stats::paired_ratio(&rates, &baseline);
             println!(
-                "| {runtime} | {label} | {rate:.0} | {:.0}% | {p50:.3} | {p99:.3} | {max:.3} | {:+.3} |",
-                rate / baseline * 100.0,
+                "| {runtime} | {label} | {rate:.0} | {:.0}% [{:.0}, {:.0}] | {p50:.3} | {p99:.3} | {max:.3} | {:+.3} |",
+                share.estimate * 100.0,
+                share.low * 100.0,
+                share.high * 100.0,
                 late.p99_over_idle_ms
             );
             rows.push(LagRow {
@@ -176,7 +195,8 @@ fn main() {
                 idle: false,
                 anti_pattern: matches!(work, Work::StdInline),
                 notes_per_s: Some(rate),
-                share_of_baseline: Some(rate / baseline),
+                share_of_baseline: Some(share.estimate),
+                share_interval: Some((share.low, share.high)),
                 lateness: late,
             });
         }
@@ -187,7 +207,7 @@ fn main() {
             notes,
             reps,
             threads: cores(),
-            baseline_notes_per_s: baseline,
+            baseline_notes_per_s: base.estimate,
             rows,
         },
     );

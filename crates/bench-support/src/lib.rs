@@ -6,4 +6,6 @@
 pub mod results;
 pub mod strace;
 
-pub use smartnotes_measure::{READ_WINDOW, baseline, cores, corpus, lag, repeat_for, stats};
+pub use smartnotes_measure::{
+    IDLE_WINDOW, READ_WINDOW, baseline, cores, corpus, lag, repeat_for, stats,
+};

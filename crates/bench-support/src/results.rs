@@ -167,7 +167,7 @@ pub struct LagBench {
     pub reps: usize,
     /// Threads of the `std::fs` baseline.
     pub threads: usize,
-    /// The baseline's read rate, notes per second (median).
+    /// The baseline's read rate, notes per second (mean over the repetitions).
     pub baseline_notes_per_s: f64,
     /// One row per runtime and workload.
     pub rows: Vec<LagRow>,
@@ -187,8 +187,11 @@ pub struct LagRow {
     pub anti_pattern: bool,
     /// Read rate, notes per second (none for the idle floor).
     pub notes_per_s: Option<f64>,
-    /// The read rate over the baseline's.
+    /// The read rate over the baseline's: the mean of the per-repetition ratios.
     pub share_of_baseline: Option<f64>,
+    /// Its 95% interval (low, high); absent in results written before it was measured.
+    #[serde(default)]
+    pub share_interval: Option<(f64, f64)>,
     /// How late the heartbeat woke.
     #[serde(flatten)]
     pub lateness: Lateness,

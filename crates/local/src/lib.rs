@@ -182,7 +182,7 @@ impl BlockingStore for StdFs {
         fast_path::set_modified(path, time)
     }
 
-    /// Through this thread's io_uring ring (feature `uring`, Linux): per 32 files one
+    /// Through one of the process' io_uring rings (feature `uring`, Linux): per 32 files one
     /// `io_uring_enter` for an `openat` -> `read` -> `close` chain each; a note longer than the
     /// ring's 16 KiB buffer is finished on the lean path. Where io_uring is not used (see
     /// [`uring_backend`]), each file is [read](Self::read) in turn.
@@ -319,6 +319,14 @@ fn folder_id(path: &Path) -> io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::{Mutex, MutexGuard, PoisonError};
+
+    /// Held by every test that reads through io_uring: the process' idle rings are shared, and
+    /// a test that counts them must not see another's borrowed.
+    pub(crate) fn serial() -> MutexGuard<'static, ()> {
+        static SERIAL: Mutex<()> = Mutex::new(());
+        SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 
     /// What `StdFs::read_many` hands out for `paths`, in the order it hands it out.
     fn read_all(paths: &[&Path], limit: u64) -> Vec<(usize, Result<Vec<u8>, io::ErrorKind>)> {
@@ -331,12 +339,14 @@ mod tests {
 
     #[test]
     fn read_many_hands_out_each_file_once_in_order_long_ones_whole() {
+        let _serial = serial();
         reads_each_file_once_in_order_in(&tempfile::tempdir().unwrap());
     }
 
     /// The same on tmpfs, where the io_uring strategy reads on the lean path.
     #[test]
     fn read_many_on_tmpfs_hands_out_each_file_once_in_order_long_ones_whole() {
+        let _serial = serial();
         let shm = Path::new("/dev/shm");
         if shm.is_dir() {
             reads_each_file_once_in_order_in(&tempfile::tempdir_in(shm).unwrap());
@@ -376,6 +386,7 @@ mod tests {
 
     #[test]
     fn read_many_called_again_from_inside_its_callback_still_reads() {
+        let _serial = serial();
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a.md"), dir.path().join("b.md"));
         std::fs::write(&a, "# A\n").unwrap();
@@ -383,7 +394,7 @@ mod tests {
         let mut inner = Vec::new();
         StdFs.read_many(&[a.as_path()], 1024, &mut |_, read| {
             assert_eq!(read.unwrap(), b"# A\n");
-            // The ring is lent out: this read goes another way, to the same bytes.
+            // The batch holds a ring: this read takes another, to the same bytes.
             inner = read_all(&[b.as_path()], 1024);
         });
         assert_eq!(inner, [(0, Ok(b"# B\n".to_vec()))]);

@@ -1,8 +1,13 @@
 //! The io_uring read path (feature `uring`, Linux) of [`Strategy::Uring`](smartnotes_io::Strategy::Uring):
 //! a batch of notes read with batched submissions.
 //!
-//! Each blocking worker thread owns one ring (created on its first batch) with a table of
-//! [`SLOTS`] registered ("direct") file slots and one [`BUF`]-byte buffer per slot. A batch is
+//! A ring has a table of [`SLOTS`] registered ("direct") file slots and one [`BUF`]-byte buffer
+//! per slot. Rings are not tied to threads: a batch takes the most recently used idle ring of
+//! the process (or sets one up, once a chunk is read through it) and puts it back when done.
+//! So there are as many rings as batches read at once, not as many as the runtime's blocking
+//! pool has threads (smol's `blocking` keeps every thread it ever started, up to 500; a
+//! `concurrent` read leaves dozens), and a batch reads with the warmest ring and buffers,
+//! whichever thread runs it. A batch is
 //! read [`SLOTS`] files per `io_uring_enter`: for each file a chain of three linked entries,
 //! `openat` into the file's slot (by its name in the batch's folder, opened once per batch, so
 //! the kernel looks up one name and not the whole path), `read` of up to [`BUF`] bytes from the
@@ -21,12 +26,12 @@
 //! why.
 #![allow(unsafe_code)]
 
-use std::cell::RefCell;
 use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use io_uring::{IoUring, opcode, squeue, types};
 
@@ -76,18 +81,69 @@ struct Ring {
     names: Vec<u8>,
 }
 
-/// A worker thread's ring.
-enum Worker {
-    /// Not set up yet (before the thread's first batch).
-    Fresh,
+/// Rings not in use, the most recently put back last (taken first: its buffers are the most
+/// likely to be in the CPU's caches).
+static IDLE: Mutex<Vec<Ring>> = Mutex::new(Vec::new());
+/// Idle rings kept at most; one put back beyond it is closed. A read of the default strategy
+/// uses 4 at once, the responsive one 8.
+const KEEP: usize = 16;
+/// Rings leaked because they failed mid-submission (see [`Ring::read_chunk`]).
+static LEAKED: AtomicUsize = AtomicUsize::new(0);
+/// After this many leaked rings every read takes the lean path: a kernel that fails
+/// submissions does not get to leak a ring per batch.
+const LEAK_LIMIT: usize = 4;
+
+/// The idle rings, also after a panic elsewhere while they were locked (a `Vec` push or pop
+/// cannot leave them half-changed).
+fn idle() -> MutexGuard<'static, Vec<Ring>> {
+    IDLE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A batch's ring.
+enum Lease {
+    /// None taken yet (before the batch's first chunk read through a ring).
+    None,
     Ready(Box<Ring>),
-    /// Setting it up failed, or it failed mid-submission (and was leaked): this thread reads
-    /// on the lean path.
+    /// Setting one up failed, or it failed mid-submission (and was leaked): the rest of the
+    /// batch is read on the lean path.
     Broken,
 }
 
-thread_local! {
-    static WORKER: RefCell<Worker> = const { RefCell::new(Worker::Fresh) };
+impl Lease {
+    /// The batch's ring: taken from the idle ones or set up, on first use.
+    fn ring(&mut self) -> Option<&mut Ring> {
+        if matches!(self, Lease::None) {
+            let idle = idle().pop();
+            *self = match idle.map_or_else(Ring::new, Ok).map(Box::new) {
+                Ok(ring) => Lease::Ready(ring),
+                Err(_) => Lease::Broken,
+            };
+        }
+        match self {
+            Lease::Ready(ring) => Some(ring),
+            _ => None,
+        }
+    }
+
+    /// The ring failed mid-submission: the kernel may still write into its buffers, so it is
+    /// leaked, never put back.
+    fn leak(&mut self) {
+        if let Lease::Ready(ring) = std::mem::replace(self, Lease::Broken) {
+            std::mem::forget(ring);
+            LEAKED.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Puts the ring back for the next batch (every completion of its last chunk was reaped
+    /// before its bytes were handed out).
+    fn give_back(self) {
+        if let Lease::Ready(ring) = self {
+            let mut idle = idle();
+            if idle.len() < KEEP {
+                idle.push(*ring);
+            }
+        }
+    }
 }
 
 impl Ring {
@@ -312,57 +368,82 @@ impl<'p> Folder<'p> {
     }
 }
 
-/// Each file of `paths` (at most `limit` bytes) read through this thread's ring, or on the
-/// lean path where io_uring is refused (or the ring is busy: `each` reading again), its bytes
-/// or error handed to `each` with its index, in order.
+/// Each file of `paths` (at most `limit` bytes) read through a ring of the process, or on the
+/// lean path where io_uring is refused (or rings keep failing), its bytes or error handed to
+/// `each` with its index, in order.
 pub(crate) fn read_batch(
     paths: &[&Path],
     limit: u64,
     each: &mut dyn FnMut(usize, io::Result<&[u8]>),
 ) {
-    let lean = |each: &mut dyn FnMut(usize, io::Result<&[u8]>)| {
-        crate::fast_path::read_each(paths, limit, each);
-    };
-    if refusal().is_some() {
-        return lean(each);
+    if refusal().is_some() || LEAKED.load(Ordering::Relaxed) >= LEAK_LIMIT {
+        return crate::fast_path::read_each(paths, limit, each);
     }
-    WORKER.with(|worker| {
-        let Ok(mut worker) = worker.try_borrow_mut() else {
-            return lean(each);
-        };
-        let worker = &mut *worker;
-        let mut folder: Option<Folder<'_>> = None;
-        for (n, chunk) in paths.chunks(SLOTS).enumerate() {
-            let offset = n * SLOTS;
-            if !matches!(worker, Worker::Broken) {
-                Folder::refresh(&mut folder, chunk);
-                if folder.as_ref().is_some_and(|f| f.lean) {
-                    for (i, path) in chunk.iter().enumerate() {
-                        crate::fast_path::read_one(offset + i, path, limit, each);
-                    }
-                    continue;
-                }
-            }
-            // The ring (and its buffers) only once a chunk is read through it.
-            if matches!(worker, Worker::Fresh) {
-                *worker = Ring::new().map_or(Worker::Broken, |ring| Worker::Ready(Box::new(ring)));
-            }
-            let read = match worker {
-                Worker::Ready(ring) => {
-                    ring.read_chunk((chunk, offset), limit, folder.as_ref(), each)
-                }
-                _ => Err(()),
-            };
-            if read.is_err() {
-                // A ring that failed mid-submission may still be the kernel's: leak it, and
-                // read on the lean path from now on.
-                if let Worker::Ready(ring) = std::mem::replace(worker, Worker::Broken) {
-                    std::mem::forget(ring);
-                }
+    let mut lease = Lease::None;
+    let mut folder: Option<Folder<'_>> = None;
+    for (n, chunk) in paths.chunks(SLOTS).enumerate() {
+        let offset = n * SLOTS;
+        if !matches!(lease, Lease::Broken) {
+            Folder::refresh(&mut folder, chunk);
+            if folder.as_ref().is_some_and(|f| f.lean) {
                 for (i, path) in chunk.iter().enumerate() {
                     crate::fast_path::read_one(offset + i, path, limit, each);
                 }
+                continue;
             }
         }
-    });
+        // A ring (and its buffers) only once a chunk is read through it.
+        let read = match lease.ring() {
+            Some(ring) => ring.read_chunk((chunk, offset), limit, folder.as_ref(), each),
+            None => Err(()),
+        };
+        if read.is_err() {
+            lease.leak();
+            for (i, path) in chunk.iter().enumerate() {
+                crate::fast_path::read_one(offset + i, path, limit, each);
+            }
+        }
+    }
+    lease.give_back();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// Reads `path` through [`read_batch`] on a new thread that then ends: its bytes.
+    fn read_on_a_thread(path: &Path) -> Vec<u8> {
+        let path = path.to_path_buf();
+        std::thread::spawn(move || {
+            let mut got = Vec::new();
+            read_batch(&[path.as_path()], 1024, &mut |_, read| {
+                got = read.unwrap().to_vec();
+            });
+            got
+        })
+        .join()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_ring_outlives_the_thread_that_read_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path: PathBuf = dir.path().join("a.md");
+        std::fs::write(&path, "# A\n").unwrap();
+        let mut folder = None;
+        Folder::refresh(&mut folder, &[path.as_path()]);
+        if refusal().is_some() || folder.is_some_and(|f| f.lean) {
+            eprintln!("no ring here (io_uring refused, or the temporary folder is on tmpfs)");
+            return;
+        }
+        let _serial = crate::tests::serial();
+        assert_eq!(read_on_a_thread(&path), b"# A\n");
+        let kept = idle().len();
+        assert!(kept >= 1, "the first thread's ring was not kept");
+        // Another thread takes that ring rather than setting one up of its own.
+        assert_eq!(read_on_a_thread(&path), b"# A\n");
+        assert_eq!(idle().len(), kept);
+        assert!(kept <= KEEP);
+    }
 }

@@ -3,7 +3,8 @@
 //! the sample corpus and log ([`corpus`]), the plain `std::fs` loop every throughput figure is
 //! compared against ([`baseline`]), the event-loop heartbeat ([`lag`]), the statistics behind
 //! every interval and verdict ([`stats`]), [`cores`], and how long a read is timed
-//! ([`READ_WINDOW`], [`repeat_for`], [`try_repeat_for`]).
+//! ([`READ_WINDOW`], [`repeat_for`], [`try_repeat_for`]) and the heartbeat's idle floor after it
+//! ([`IDLE_WINDOW`]).
 //!
 //! Not part of the library: the `smartnotes` crate does not depend on it. The benches' result
 //! schemas and strace parsing live in the unpublished `smartnotes-bench-support`.
@@ -20,6 +21,12 @@ pub mod stats;
 /// (BENCHMARKS.md's disk bench, before it timed windows: 38-68 ms); a window takes in several
 /// reads, and also what a read after the first no longer pays (threads and rings already up).
 pub const READ_WINDOW: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// How long the heartbeat runs alone after each timed read, on the same loop: its idle floor,
+/// against which the lateness while reading is judged. After the reading, not before: a read
+/// that starts after an idle stretch starts on idle cores, which the plain loop does not.
+/// `compare` and the lag bench measure every reading this way.
+pub const IDLE_WINDOW: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Runs `read` again and again until `window` has passed (at least once): how many times it
 /// ran, everything it returned added up, and the time taken. How a read is timed in `compare`

@@ -335,13 +335,14 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
         md,
         "A 1 ms heartbeat on a single-threaded executor (tokio `current_thread`; smol \
          `async_io::block_on`) while the same thread drives a read of {} notes \
-         (`benches/lag.rs`), `smartnotes compare`'s case: each read repeated back to back for \
-         at least 200 ms, as `compare` reads; lateness pooled over {} interleaved \
-         repetitions, throughput the median, against the multi-thread `std::fs` loop ({} \
-         threads) timed the same way between repetitions: {:.0} notes/s. \"std::fs inside the \
+         (`benches/lag.rs`): `smartnotes compare`'s case, measured as `compare` measures it. \
+         Each read is repeated back to back for at least 200 ms, then the heartbeat runs alone \
+         for 100 ms (the idle floor, pooled per runtime); each of {} repetitions runs every \
+         case once, the multi-thread `std::fs` loop ({} threads, {:.0} notes/s on average) \
+         among them, in rotating order. A case's share of the loop is the mean of its \
+         per-repetition ratios, with its 95% interval; lateness is pooled. \"std::fs inside the \
          task\" is the tutorials' anti-pattern: blocking calls straight in the async task (read \
-         once). tokio's timer has 1 ms granularity, hence \
-         its ~1 ms floor.\n",
+         once). tokio's timer has 1 ms granularity, hence its ~1 ms floor.\n",
         thousands(lag.notes),
         lag.reps,
         lag.threads,
@@ -363,7 +364,7 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
             LatenessRow::new(
                 (&l.runtime, &l.workload),
                 rate,
-                l.share_of_baseline,
+                l.share_of_baseline.map(|share| (share, l.share_interval)),
                 &l.lateness,
             )
         }),
@@ -459,7 +460,12 @@ fn scan_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Resul
         ("GB/s", "% of std"),
         scan.rows.iter().map(|s| {
             let rate = s.gbps.map(|g| format!("{g:.2}"));
-            LatenessRow::new((&s.runtime, &s.workload), rate, s.share_of_std, &s.lateness)
+            LatenessRow::new(
+                (&s.runtime, &s.workload),
+                rate,
+                s.share_of_std.map(|share| (share, None)),
+                &s.lateness,
+            )
         }),
     );
     let mut bars = vec![Bar {
@@ -538,7 +544,8 @@ struct LatenessRow<'a> {
     workload: &'a str,
     /// Formatted rate; `None` for the idle floor.
     rate: Option<String>,
-    share: Option<f64>,
+    /// The share of the baseline, with its interval where one was measured.
+    share: Option<(f64, Option<(f64, f64)>)>,
     /// The heartbeat's lateness.
     late: &'a Lateness,
 }
@@ -547,7 +554,7 @@ impl<'a> LatenessRow<'a> {
     fn new(
         (runtime, workload): (&'a str, &'a str),
         rate: Option<String>,
-        share: Option<f64>,
+        share: Option<(f64, Option<(f64, f64)>)>,
         late: &'a Lateness,
     ) -> Self {
         Self {
@@ -583,8 +590,16 @@ fn lateness_table<'a>(
             row.runtime,
             row.workload,
             row.rate.as_deref().unwrap_or("-"),
-            row.share
-                .map_or_else(|| "-".to_string(), |x| format!("{:.0}%", x * 100.0)),
+            match row.share {
+                None => "-".to_string(),
+                Some((x, None)) => format!("{:.0}%", x * 100.0),
+                Some((x, Some((low, high)))) => format!(
+                    "{:.0}% [{:.0}, {:.0}]",
+                    x * 100.0,
+                    low * 100.0,
+                    high * 100.0
+                ),
+            },
         );
     }
 }
@@ -741,6 +756,7 @@ mod tests {
             anti_pattern: false,
             notes_per_s: share.map(|s| s * 100_000.0),
             share_of_baseline: share,
+            share_interval: share.map(|s| (s * 0.95, s * 1.05)),
             lateness: Lateness {
                 p50_ms: 1.0,
                 p99_ms: 1.0 + over_idle,
