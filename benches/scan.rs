@@ -8,14 +8,16 @@
 //!   read with `read_at`), the loop a user would write to use them all.
 //! * `rg -c ERROR` (ripgrep, a real process, when installed: `apt-get install ripgrep`; the
 //!   bench says so when it is not).
-//! * `smartnotes scan FILE`, the CLI as a user runs it (a real process, start-up included).
+//! * `smartnotes scan FILE`, the CLI as a user runs it (a real process, start-up included),
+//!   run twice a repetition between two runs of the loop on every core: its share of that loop
+//!   is the mean of the per-repetition ratios, with a 95% interval.
 //! * `count_matching` on tokio (current-thread) and on smol (`async_io::block_on`), each with a
 //!   heartbeat task beside it; its lateness is compared with the heartbeat alone (idle).
 //! * `read_lines` (batches of lines, the `async for line in f` shape, a batch at a time), with
 //!   `memmem` on each line.
 //!
 //! `cargo bench --bench scan` (`-- --reps N --mib N` to change the repetitions or the size;
-//! default 5 reps over 1024 MiB). The log is kept in `target/bench-data` between runs. A quick
+//! default 8 reps over 1024 MiB). The log is kept in `target/bench-data` between runs. A quick
 //! run (`SMARTNOTES_BENCH_QUICK=1`) scans 256 MiB, 3 times, without `read_lines`.
 
 mod common;
@@ -27,9 +29,9 @@ use std::time::{Duration, Instant};
 use common::Flavor;
 use futures_util::StreamExt;
 use smartnotes::{Runtime, Store, StoreExt, StoreJob};
-use smartnotes_bench_support::corpus;
 use smartnotes_bench_support::lag::{heartbeat_while, median, percentile_ms};
-use smartnotes_bench_support::results::{Lateness, Rss, ScanBench, ScanRow};
+use smartnotes_bench_support::results::{Lateness, Rss, ScanBench, ScanRow, Share};
+use smartnotes_bench_support::{corpus, stats};
 
 const NEEDLE: &str = "ERROR";
 
@@ -223,7 +225,7 @@ fn main() {
     let (mut reps, mut mib, mut lines_too) = if common::quick() {
         (3, 256_u64, false)
     } else {
-        (5, 1024_u64, true)
+        (8, 1024_u64, true)
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -274,12 +276,24 @@ fn main() {
         let start = Instant::now();
         assert_eq!(std_scan(&big), big_errors);
         std_gbps.push(bytes as f64 / start.elapsed().as_secs_f64() / 1e9);
-        let start = Instant::now();
-        assert_eq!(std_scan_threads(&big, threads), big_errors);
-        threads_gbps.push(bytes as f64 / start.elapsed().as_secs_f64() / 1e9);
-        let (seconds, count) = cli_scan(&cli, &big);
-        assert_eq!(count, big_errors, "smartnotes scan counts the same lines");
-        cli_gbps.push(bytes as f64 / seconds / 1e9);
+        // The process and the loop on every core side by side, in the order loop, process,
+        // process, loop: a drift of the machine's speed within the repetition weighs on both
+        // alike. Each side's figure is its two runs' bytes over their time.
+        let mut loop_seconds = 0.0;
+        let mut cli_seconds = 0.0;
+        for step in 0..4 {
+            if step == 0 || step == 3 {
+                let start = Instant::now();
+                assert_eq!(std_scan_threads(&big, threads), big_errors);
+                loop_seconds += start.elapsed().as_secs_f64();
+            } else {
+                let (seconds, count) = cli_scan(&cli, &big);
+                assert_eq!(count, big_errors, "smartnotes scan counts the same lines");
+                cli_seconds += seconds;
+            }
+        }
+        threads_gbps.push(2.0 * bytes as f64 / loop_seconds / 1e9);
+        cli_gbps.push(2.0 * bytes as f64 / cli_seconds / 1e9);
         if rg_note.is_none() {
             match ripgrep(&big) {
                 Ok((seconds, count)) => {
@@ -304,14 +318,17 @@ fn main() {
         }
     }
 
+    let cli_share = stats::paired_ratio(&cli_gbps, &threads_gbps);
     let std_gbps = median(&std_gbps);
     let threads_gbps = median(&threads_gbps);
     let rg_gbps = (!rg_gbps.is_empty()).then(|| median(&rg_gbps));
     let cli_gbps = median(&cli_gbps);
     println!(
-        "\nlog: {:.0} MiB, {big_errors} matching lines; std + memmem (1 MiB reads): {std_gbps:.2} GB/s on one thread, {threads_gbps:.2} GB/s on {threads}; smartnotes scan (process): {cli_gbps:.2} GB/s, {:.0}% of the {threads}-thread loop; rg -c: {} (medians of {reps})\n",
+        "\nlog: {:.0} MiB, {big_errors} matching lines; std + memmem (1 MiB reads): {std_gbps:.2} GB/s on one thread, {threads_gbps:.2} GB/s on {threads}; smartnotes scan (process): {cli_gbps:.2} GB/s, {:.0}% [{:.0}, {:.0}] of the {threads}-thread loop (mean of the per-repetition ratios); rg -c: {} (medians of {reps})\n",
         bytes as f64 / (1 << 20) as f64,
-        100.0 * cli_gbps / threads_gbps,
+        100.0 * cli_share.estimate,
+        100.0 * cli_share.low,
+        100.0 * cli_share.high,
         rg_gbps.map_or_else(
             || rg_note.clone().unwrap_or_default(),
             |g| format!("{g:.2} GB/s")
@@ -364,6 +381,11 @@ fn main() {
             rg_gbps,
             rg_note,
             cli_gbps: Some(cli_gbps),
+            cli_share: Some(Share {
+                estimate: cli_share.estimate,
+                low: cli_share.low,
+                high: cli_share.high,
+            }),
             rows,
             rss_mib: Rss {
                 start: rss_start,

@@ -226,10 +226,26 @@ pub struct ScanBench {
     /// default runtime), GB/s (median).
     #[serde(default)]
     pub cli_gbps: Option<f64>,
+    /// The process' share of the loop on every core, timed side by side in each repetition:
+    /// the mean of the per-repetition ratios, with its 95% interval. Absent in results written
+    /// before it was measured.
+    #[serde(default)]
+    pub cli_share: Option<Share>,
     /// One row per runtime and workload.
     pub rows: Vec<ScanRow>,
     /// Peak resident memory of the process.
     pub rss_mib: Rss,
+}
+
+/// A share (a ratio of two rates measured side by side), with its 95% interval.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+pub struct Share {
+    /// The mean of the per-repetition ratios.
+    pub estimate: f64,
+    /// The interval's low end.
+    pub low: f64,
+    /// The interval's high end.
+    pub high: f64,
 }
 
 /// One workload of the scan bench on one runtime.

@@ -425,14 +425,25 @@ fn scan_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Resul
         },
         |g| format!("`rg -c ERROR` (ripgrep, a real process) {g:.2} GB/s"),
     );
-    let cli = scan.cli_gbps.map_or_else(String::new, |g| {
-        format!(
-            " `smartnotes scan FILE` as a user runs it (a real process, start-up included): \
+    let cli = scan
+        .cli_gbps
+        .map_or_else(String::new, |g| match scan.cli_share {
+            Some(share) => format!(
+                " `smartnotes scan FILE` as a user runs it (a real process, start-up included; run \
+             twice a repetition between two runs of the {}-thread loop): {g:.2} GB/s, {:.0}% \
+             [{:.0}, {:.0}] of that loop (the mean of the per-repetition ratios).",
+                scan.threads,
+                100.0 * share.estimate,
+                100.0 * share.low,
+                100.0 * share.high
+            ),
+            None => format!(
+                " `smartnotes scan FILE` as a user runs it (a real process, start-up included): \
              {g:.2} GB/s, {:.0}% of the {}-thread loop.",
-            100.0 * g / scan.std_threads_gbps.max(f64::MIN_POSITIVE),
-            scan.threads
-        )
-    });
+                100.0 * g / scan.std_threads_gbps.max(f64::MIN_POSITIVE),
+                scan.threads
+            ),
+        });
     let _ = writeln!(
         md,
         "`fs.count_matching(path, \"ERROR\")` over a generated {:.0} MiB web-server log in the page \
