@@ -734,7 +734,23 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   1.345, tokio 1.338, smol 1.363). A first read after \
   a runtime starts pays for what later reads find ready (its blocking threads, their rings): \
   one read per fresh `block_on` measured the default at 1.04-1.25x of the loop where a window \
-  measured 1.18-1.40x (same process, interleaved, tokio one-thread and smol, four runs).\n\n";
+  measured 1.18-1.40x (same process, interleaved, tokio one-thread and smol, four runs).\n\
+- **`compare`'s case, measured two ways**: the lag bench gave the default 138% (tokio) and \
+  140% (smol) of the plain loop where three `compare` runs the same hour gave 1.30-1.37x and \
+  1.20-1.26x. It timed the loop once a repetition before every other case, ran the cases in a \
+  fixed order with no pause between them, and divided the medians of the rates; `compare` \
+  runs the loop as one case of a rotation, lets the heartbeat run alone for 100 ms after each \
+  reading (its idle floor) and averages the per-repetition ratios. Measured as `compare` \
+  measures (the same rotation, idle floor and statistics, now shared as `IDLE_WINDOW` and \
+  `paired_ratio`), the lag bench gave 129% [123, 134] and 128% [123, 134]. What else was \
+  looked at for smol's lower `compare` figures, A/B in one scratch program (30-40 \
+  repetitions a side): a grown `blocking` pool (after a `concurrent` read it keeps every \
+  thread) moved smol's ratio by +6%, -1% and 0% in three pairs; the CLI's cap of two malloc \
+  arenas by 0 to -6% in five pairs, and by -5% and +1% in two pairs of `compare` runs. The \
+  spread from run to run is as large: the same build's `compare` read smol at 1.19-1.29x \
+  within one hour. io_uring rings now belong to the process, not to a \
+  thread: a batch takes the most recently used idle ring, so their number follows the batches \
+  read at once rather than the pool's threads.\n\n";
 
 #[cfg(test)]
 mod tests {
