@@ -54,8 +54,8 @@ pub enum Strategy {
     },
     /// [`Blocking`](Strategy::Blocking)'s batches, with each batch's reads handed to the
     /// blocking twin together ([`BlockingStore::read_many`]): the local store submits them to
-    /// io_uring (`openat` -> `read` -> `close` chains, 32 files per `io_uring_enter`, a ring
-    /// per blocking worker), where this process can use it (feature `uring`, Linux, a kernel
+    /// io_uring (`openat` -> `read` -> `close` chains, 32 files per `io_uring_enter`, rings
+    /// shared by the process: a batch takes the most recently used idle one), where this process can use it (feature `uring`, Linux, a kernel
     /// that allows it, `SMARTNOTES_URING` not `off`); elsewhere, and on a store that reads one
     /// file at a time, it is exactly `Blocking`. A folder on tmpfs is read as with `Blocking`
     /// too: there io_uring hands every read to a kernel thread, which the plain calls do not

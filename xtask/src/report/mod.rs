@@ -750,7 +750,17 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   spread from run to run is as large: the same build's `compare` read smol at 1.19-1.29x \
   within one hour. io_uring rings now belong to the process, not to a \
   thread: a batch takes the most recently used idle ring, so their number follows the batches \
-  read at once rather than the pool's threads.\n\n";
+  read at once rather than the pool's threads.\n\
+- **The consumer's help, judged per note**: on a single-threaded loop the consumer works a \
+  batch itself when it would otherwise wait, as long as batches are quick; quick was 1 ms a \
+  batch, and a page-cached batch of the default's 256 notes takes about that long here. In \
+  an hour when the machine ran some 10% slower, the consumer stopped helping and `compare`'s \
+  case fell to 112% (tokio and smol, full run on 3679c16; lag bench alone: 109%/110%, and \
+  120%/113%, 112%/111% in two more runs), while `Strategy::responsive()`'s batches of 32 \
+  stayed at 122-134%. Quick is now 16 us a note (4 ms for 256, 0.5 ms for 32; a note from a \
+  cold disk takes 50 us or more): 123%/126% and 132%/133% in the next two runs, against \
+  136%/136% and 130%/140% with 4 ms a batch, heartbeat p99 +3.1-3.6 ms over idle either \
+  way.\n\n";
 
 #[cfg(test)]
 mod tests {
