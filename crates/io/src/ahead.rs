@@ -32,8 +32,9 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use crate::Runtime;
 
 /// The longest the last batch worked may have taken an item for a consumer that would wait to
-/// work the next one itself: a page-cached note is read in 2-8 us (256 of them in about a
-/// millisecond), one from a cold disk or a network file system in 50 us or far more. A batch
+/// work the next one itself: a page-cached note is read in about 4 us here (256 of them in
+/// about a millisecond); one from a cold disk or a network file system waits for a device or
+/// network round trip, tens of microseconds at the least (not measured here). A batch
 /// of the default 256 notes is quick under 4 ms, one of `Strategy::responsive()`'s 32 under
 /// 0.5 ms (how long the consumer may hold its loop for one).
 pub(crate) const HELP_UNDER: Duration = Duration::from_micros(16);

@@ -87,11 +87,13 @@ static IDLE: Mutex<Vec<Ring>> = Mutex::new(Vec::new());
 /// Idle rings kept at most; one put back beyond it is closed. A read of the default strategy
 /// uses 4 at once, the responsive one 8.
 const KEEP: usize = 16;
-/// Rings leaked because they failed mid-submission (see [`Ring::read_chunk`]).
-static LEAKED: AtomicUsize = AtomicUsize::new(0);
-/// After this many leaked rings every read takes the lean path: a kernel that fails
-/// submissions does not get to leak a ring per batch.
-const LEAK_LIMIT: usize = 4;
+/// Rings that could not be set up, or that failed mid-submission and were leaked (see
+/// [`Ring::read_chunk`]).
+static FAILED: AtomicUsize = AtomicUsize::new(0);
+/// After this many failed rings every read takes the lean path: a kernel that refuses new
+/// rings (a memory-lock limit) or fails submissions does not get a set-up attempt or a leaked
+/// ring per batch.
+const FAIL_LIMIT: usize = 4;
 
 /// The idle rings, also after a panic elsewhere while they were locked (a `Vec` push or pop
 /// cannot leave them half-changed).
@@ -116,7 +118,10 @@ impl Lease {
             let idle = idle().pop();
             *self = match idle.map_or_else(Ring::new, Ok).map(Box::new) {
                 Ok(ring) => Lease::Ready(ring),
-                Err(_) => Lease::Broken,
+                Err(_) => {
+                    FAILED.fetch_add(1, Ordering::Relaxed);
+                    Lease::Broken
+                }
             };
         }
         match self {
@@ -130,7 +135,7 @@ impl Lease {
     fn leak(&mut self) {
         if let Lease::Ready(ring) = std::mem::replace(self, Lease::Broken) {
             std::mem::forget(ring);
-            LEAKED.fetch_add(1, Ordering::Relaxed);
+            FAILED.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -376,9 +381,16 @@ pub(crate) fn read_batch(
     limit: u64,
     each: &mut dyn FnMut(usize, io::Result<&[u8]>),
 ) {
-    if refusal().is_some() || LEAKED.load(Ordering::Relaxed) >= LEAK_LIMIT {
+    if refusal().is_some() || FAILED.load(Ordering::Relaxed) >= FAIL_LIMIT {
         return crate::fast_path::read_each(paths, limit, each);
     }
+    // A chunk read on the lean path, each file's bytes handed to `each` in turn.
+    let read_lean =
+        |chunk: &[&Path], offset: usize, each: &mut dyn FnMut(usize, io::Result<&[u8]>)| {
+            for (i, path) in chunk.iter().enumerate() {
+                crate::fast_path::read_one(offset + i, path, limit, each);
+            }
+        };
     let mut lease = Lease::None;
     let mut folder: Option<Folder<'_>> = None;
     for (n, chunk) in paths.chunks(SLOTS).enumerate() {
@@ -386,9 +398,7 @@ pub(crate) fn read_batch(
         if !matches!(lease, Lease::Broken) {
             Folder::refresh(&mut folder, chunk);
             if folder.as_ref().is_some_and(|f| f.lean) {
-                for (i, path) in chunk.iter().enumerate() {
-                    crate::fast_path::read_one(offset + i, path, limit, each);
-                }
+                read_lean(chunk, offset, each);
                 continue;
             }
         }
@@ -399,9 +409,7 @@ pub(crate) fn read_batch(
         };
         if read.is_err() {
             lease.leak();
-            for (i, path) in chunk.iter().enumerate() {
-                crate::fast_path::read_one(offset + i, path, limit, each);
-            }
+            read_lean(chunk, offset, each);
         }
     }
     lease.give_back();

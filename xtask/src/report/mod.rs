@@ -757,8 +757,8 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   an hour when the machine ran some 10% slower, the consumer stopped helping and `compare`'s \
   case fell to 112% (tokio and smol, full run on 3679c16; lag bench alone: 109%/110%, and \
   120%/113%, 112%/111% in two more runs), while `Strategy::responsive()`'s batches of 32 \
-  stayed at 122-134%. Quick is now 16 us a note (4 ms for 256, 0.5 ms for 32; a note from a \
-  cold disk takes 50 us or more): 123%/126% and 132%/133% in the next two runs, against \
+  stayed at 122-134%. Quick is now 16 us a note (4 ms for 256, 0.5 ms for 32; a note read \
+  from a cold disk waits for the device, tens of microseconds at the least): 123%/126% and 132%/133% in the next two runs, against \
   136%/136% and 130%/140% with 4 ms a batch, heartbeat p99 +3.1-3.6 ms over idle either \
   way.\n\n";
 
