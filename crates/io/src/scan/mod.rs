@@ -4,8 +4,9 @@
 //! same as a stream of progress reports, and [`read_lines`](crate::StoreExt::read_lines) is a stream of the file's lines
 //! (`async for line in f`). All three read with one fixed buffer, so memory does not grow with
 //! the file, and do the reading and scanning in jobs on the runtime's blocking pool
-//! ([`Runtime::spawn_blocking`]): the event loop only wakes once per job (16 MiB by default),
-//! so it stays free for other tasks however large the file is. On a store without a blocking
+//! ([`Runtime::spawn_blocking`]): the event loop only wakes once per job (for
+//! [`scan_matching`](crate::StoreExt::scan_matching), 256 MiB or 50 ms of reading by default,
+//! [`ScanOptions::job_time`]), so it stays free for other tasks however large the file is. On a store without a blocking
 //! twin (an object store) the file is read in ranges of up to 8 MiB ([`Store::read_at`], two
 //! in flight) and each range is scanned in a blocking job.
 //!

@@ -21,6 +21,7 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, stream};
@@ -70,8 +71,10 @@ impl<B: BlockingStore> Share<B> {
         self.pos.clamp(self.start, self.end) - self.start
     }
 
-    /// Reads and scans up to about `job` bytes; stops at [`Phase::Done`].
-    fn step(&mut self, job: u64) -> Result<(), Error> {
+    /// Reads and scans up to about `job` bytes, or for about `job_time` (at least one read);
+    /// stops at [`Phase::Done`].
+    fn step(&mut self, job: u64, job_time: Duration) -> Result<(), Error> {
+        let started = Instant::now();
         let error = |e: io::Error, path: &PathBuf| Error::read(path.clone(), e);
         if self.buffer.len() < self.buffer_size {
             self.buffer = LineBuffer::new(self.buffer_size);
@@ -103,6 +106,7 @@ impl<B: BlockingStore> Share<B> {
                 Err(e) => return Err(error(e, &self.path)),
             };
             read += n as u64;
+            let late = started.elapsed() >= job_time;
             let mut chunk = &self.buffer.bytes()[..n];
             while !chunk.is_empty() && self.phase != Phase::Done {
                 match self.phase {
@@ -153,6 +157,9 @@ impl<B: BlockingStore> Share<B> {
                     Phase::Done => {}
                 }
             }
+            if late {
+                break;
+            }
         }
         if self.phase == Phase::Done {
             self.reader = None; // close the file as soon as the share is done
@@ -182,7 +189,7 @@ where
     };
     stream::once(shares)
         .map(move |shares| match shares {
-            Ok(shares) => rounds(runtime.clone(), shares, (opts.job, opts.workers)).boxed(),
+            Ok(shares) => rounds(runtime.clone(), shares, opts).boxed(),
             Err(e) => stream::iter([Err(e)]).boxed(),
         })
         .flatten()
@@ -224,7 +231,7 @@ fn split<B: BlockingStore>(
 }
 
 /// The shares scanned `workers` at once, each on the blocking pool in jobs of about `job`
-/// bytes, each going on as soon as its own job is done, and the next share starting as soon as
+/// bytes or `job_time` (whichever ends first), each going on as soon as its own job is done, and the next share starting as soon as
 /// one is finished (no worker waits for another: a barrier per round, or one range per worker,
 /// would leave a core idle whenever one ran longer). One progress report after every job, with
 /// the sums of all shares; the last one, once every share is done, has `done: true`. The state
@@ -232,7 +239,7 @@ fn split<B: BlockingStore>(
 fn rounds<B, R>(
     runtime: R,
     shares: Vec<Share<B>>,
-    (job, workers): (u64, usize),
+    opts: ScanOptions,
 ) -> impl futures_core::Stream<Item = Result<ScanProgress, Error>> + Send
 where
     B: BlockingStore,
@@ -251,7 +258,7 @@ where
                         let result = if share.phase == Phase::Done {
                             Ok(())
                         } else {
-                            share.step(job)
+                            share.step(opts.job, opts.job_time)
                         };
                         (share, result)
                     })
@@ -275,7 +282,7 @@ where
         .boxed()
     });
     let sums = (vec![Report::default(); count], false);
-    let running = stream::iter(each).flatten_unordered(workers.max(1));
+    let running = stream::iter(each).flatten_unordered(opts.workers.max(1));
     running.scan(sums, |(reports, failed), report| {
         let item = match report {
             _ if *failed => None,
