@@ -56,8 +56,15 @@ pub(crate) enum Outcome {
 pub(crate) type Fatal = Box<dyn std::error::Error>;
 
 fn main() -> ExitCode {
-    limit_malloc_arenas();
     let cli = Cli::parse();
+    // Not for `compare`: it measures the library as a program of yours runs it (and as the
+    // benches do), with glibc's own arenas. What the cap costs there is not settled: the lag
+    // bench run with `glibc.malloc.arena_max=2` read 5-16% slower in every io_uring row of two
+    // pairs of runs, while three pairs of `compare` runs with and without it differed by -5% to
+    // +4%, both ways.
+    if !matches!(cli.command, Command::Compare(_)) {
+        limit_malloc_arenas();
+    }
     ui::install_interrupt_handler();
     let result = match cli.command {
         Command::Export(args) => export::run(args),
@@ -82,13 +89,14 @@ fn main() -> ExitCode {
 /// peak RSS grew by 5 MiB from 10,000 to 100,000 notes, against 1.6 MiB with two arenas, at
 /// the same speed (BENCHMARKS.md, memory). A note's memory is now taken and freed on one
 /// thread, and a read's large batch texts are reused rather than freed; the cap stays as a
-/// bound.
+/// bound (without it, a million-note export still peaked 5.3 MiB above a 10,000-note one,
+/// against 3.3 MiB with it). Called after the arguments are parsed (clap allocates on the main
+/// thread only) and before the Ctrl-C handler starts its thread.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
     // SAFETY: `mallopt` takes two integers and no pointer; glibc documents `M_ARENA_MAX` as a
     // valid parameter whose value only bounds how many arenas later allocations may create.
-    // It runs first thing in `main`, before any other thread exists, so no allocation races
-    // it; a refusal (return 0) leaves the default, which is only a memory cost.
+    // It runs in `main` before any other thread exists, so no allocation races it; a refusal (return 0) leaves the default, which is only a memory cost.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
     }
