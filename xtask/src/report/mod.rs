@@ -720,7 +720,15 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   the 16-byte offset where glibc puts a 1 MiB block, 12.2 GB/s on a cache line): \
   `smartnotes scan`, a new process whose buffers all sat so, ran at 55% of the two-thread \
   loop, whose buffers, reused from the heap, happened to be aligned. The scans' buffers now \
-  start on a cache line (91-94% since, start-up included).\n\
+  start on a cache line (91-94% since, start-up included). Later runs drew the process at \
+  81-88%: it used the same CPU time as the loop run as a process (211 ms of task clock for \
+  1 GiB, `perf stat`) but kept 1.60 cores busy against 1.80. Each job of 16 MiB handed back \
+  to the event loop, and the core stayed idle until the loop had woken and started the \
+  share's next job: 64 hand-backs a GiB. Timed as processes (medians of 10, interleaved), \
+  16 MiB jobs took 131 ms, 64 MiB jobs 115 ms, the loop 108 ms. A job now ends after \
+  `ScanOptions::job_time` (50 ms) or 256 MiB, about one job a range here: `smartnotes scan` \
+  took 111 ms beside the loop's 109 ms, and the scan bench drew it at 94% [93, 95] of the \
+  in-process loop.\n\
 - **How a read is timed**: a read of 10,000 page-cached notes lasts 30-60 ms. Timed once a \
   repetition, the default's per-repetition ratios to the plain loop spread from 0.76 to 1.48 \
   (tokio, 12 repetitions), and in a full run the read group came after the disk exports, \
@@ -748,7 +756,11 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   thread) moved smol's ratio by +6%, -1% and 0% in three pairs; the CLI's cap of two malloc \
   arenas by 0 to -6% in five pairs, and by -5% and +1% in two pairs of `compare` runs. The \
   spread from run to run is as large: the same build's `compare` read smol at 1.19-1.29x \
-  within one hour. io_uring rings now belong to the process, not to a \
+  within one hour. Later, the lag bench run under `GLIBC_TUNABLES=glibc.malloc.arena_max=2` \
+  read 5-16% slower in all eight io_uring rows of two pairs of runs, while three pairs of \
+  `compare` runs with and without the cap differed by -5% to +4% both ways; `compare` now \
+  runs with glibc's own arenas anyway, as the benches and a program of yours do (the CLI's \
+  other commands keep the cap, for their memory bound). io_uring rings now belong to the process, not to a \
   thread: a batch takes the most recently used idle ring, so their number follows the batches \
   read at once rather than the pool's threads.\n\
 - **The consumer's help, judged per note**: on a single-threaded loop the consumer works a \
