@@ -19,17 +19,17 @@
 mod common;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Flavor;
 use common::{
     cores, corpus_dir, disk_base, executors_of, quick, read_all, std_read, strategies,
     write_results,
 };
-use smartnotes::{Runtime, Store, StoreJob, Strategy};
-use smartnotes_bench_support::lag::{Lateness, heartbeat_while};
+use smartnotes::{Store, StoreJob, Strategy};
+use smartnotes_bench_support::lag::{Lateness, Reading, reading};
 use smartnotes_bench_support::results::{LagBench, LagRow};
-use smartnotes_bench_support::{IDLE_WINDOW, READ_WINDOW, corpus, repeat_for, stats};
+use smartnotes_bench_support::{READ_WINDOW, corpus, repeat_for, stats};
 
 #[derive(Clone, Copy)]
 enum Work {
@@ -37,41 +37,17 @@ enum Work {
     StdInline,
 }
 
-struct Sample {
-    seconds: f64,
-    notes: usize,
-    lateness: Vec<Duration>,
-    /// The heartbeat alone for `IDLE_WINDOW` right after: the idle floor.
-    idle: Vec<Duration>,
-}
-
-/// `compare`'s reading: the heartbeat beside the work (a read repeated back to back for
-/// `READ_WINDOW`), then the heartbeat alone for `IDLE_WINDOW`, on the same loop.
-async fn case<F: Store>(fs: &F, src: &Path, work: Work) -> Sample {
-    let start = Instant::now();
-    let job = async {
-        match work {
-            // Read again, back to back, for the window `compare` reads for.
-            Work::Read(strategy) => {
-                let mut notes = 0;
-                loop {
-                    notes += read_all(fs, src, strategy).await;
-                    if start.elapsed() >= READ_WINDOW {
-                        break notes;
-                    }
-                }
-            }
-            Work::StdInline => std_read(src, 1),
+/// `compare`'s reading of one case ([`reading`]): a read repeated back to back for
+/// `READ_WINDOW` beside the heartbeat, then the heartbeat alone for `IDLE_WINDOW`. The
+/// anti-pattern reads once (a window of it would freeze the loop for the whole window).
+async fn case<F: Store>(fs: &F, src: &Path, work: Work) -> Reading {
+    match work {
+        Work::Read(strategy) => {
+            reading(fs.runtime(), READ_WINDOW, || read_all(fs, src, strategy)).await
         }
-    };
-    let (notes, lateness) = heartbeat_while(fs.runtime(), job).await;
-    let seconds = start.elapsed().as_secs_f64();
-    let (_, idle) = heartbeat_while(fs.runtime(), fs.runtime().sleep(IDLE_WINDOW)).await;
-    Sample {
-        seconds,
-        notes,
-        lateness,
-        idle,
+        Work::StdInline => {
+            reading(fs.runtime(), Duration::ZERO, || async { std_read(src, 1) }).await
+        }
     }
 }
 
@@ -79,8 +55,8 @@ async fn case<F: Store>(fs: &F, src: &Path, work: Work) -> Sample {
 struct Case<'a>(&'a Path, Work);
 
 impl StoreJob for Case<'_> {
-    type Output = Sample;
-    async fn run<S: Store>(self, store: S) -> Sample {
+    type Output = Reading;
+    async fn run<S: Store>(self, store: S) -> Reading {
         case(&store, self.0, self.1).await
     }
 }
@@ -111,7 +87,7 @@ fn main() {
     // As `compare` runs: each repetition runs every case once (the multi-thread baseline
     // among them), starting one case further along the list than the last.
     // results[runtime][work] = samples, baseline[rep] = notes/s.
-    let mut results: Vec<Vec<Vec<Sample>>> = executors
+    let mut results: Vec<Vec<Vec<Reading>>> = executors
         .iter()
         .map(|_| works.iter().map(|_| Vec::new()).collect())
         .collect();
@@ -174,12 +150,15 @@ fn main() {
             let samples = &results[r][w];
             let lateness: Vec<Duration> = samples
                 .iter()
-                .flat_map(|s| s.lateness.iter().copied())
+                .flat_map(|s| s.beats.iter().copied())
                 .collect();
             let late = Lateness::of(&lateness, idle_p99);
             let (p50, p99, max) = (late.p50_ms, late.p99_ms, late.max_ms);
             assert!(samples.iter().all(|s| s.notes > 0 && s.notes % notes == 0));
-            let rates: Vec<f64> = samples.iter().map(|s| s.notes as f64 / s.seconds).collect();
+            let rates: Vec<f64> = samples
+                .iter()
+                .map(|s| s.notes as f64 / s.took.as_secs_f64())
+                .collect();
             let rate = stats::mean(&rates);
             let share = stats::paired_ratio(&rates, &baseline);
             println!(

@@ -65,6 +65,73 @@ pub async fn heartbeat_while<R: Runtime, T>(
     (out, lateness)
 }
 
+/// One reading of a case, as `compare` and the lag bench take it ([`reading`]).
+#[derive(Clone, Debug, Default)]
+pub struct Reading {
+    /// Everything the reads returned, added up (notes read).
+    pub notes: usize,
+    /// From the first read's start to the last one's end.
+    pub took: Duration,
+    /// How late each beat woke while reading.
+    pub beats: Vec<Duration>,
+    /// How late each beat woke in the idle floor after it.
+    pub idle: Vec<Duration>,
+}
+
+/// `compare`'s reading of one case: `read` awaited again, back to back, until `window` has
+/// passed (at least once), beside the heartbeat ([`heartbeat_while`]); then the heartbeat
+/// alone for [`IDLE_WINDOW`](crate::IDLE_WINDOW), its idle floor. After the reading, not
+/// before: a read that starts after an idle stretch starts on idle cores, which the plain
+/// loop it is compared with does not.
+///
+/// # Examples
+/// ```
+/// # use std::task::Poll;
+/// # use std::time::{Duration, Instant};
+/// # #[derive(Clone)] struct Spin;
+/// # impl smartnotes_io::Runtime for Spin {
+/// #     fn spawn_blocking<F: FnOnce() -> T + Send + 'static, T: Send + 'static>(&self, f: F)
+/// #         -> impl Future<Output = T> + Send + 'static + use<F, T> { std::future::ready(f()) }
+/// #     fn sleep(&self, d: Duration) -> impl Future<Output = ()> + Send + 'static + use<> {
+/// #         let until = Instant::now() + d;
+/// #         std::future::poll_fn(move |cx| if Instant::now() >= until { Poll::Ready(()) }
+/// #             else { cx.waker().wake_by_ref(); Poll::Pending })
+/// #     }
+/// # }
+/// # let runtime = Spin;
+/// use smartnotes_measure::lag::reading;
+///
+/// let read = || async { 10 }; // a read of ten notes
+/// let taken = futures_executor::block_on(reading(&runtime, Duration::from_millis(5), read));
+/// assert!(taken.notes >= 10 && taken.notes % 10 == 0 && taken.took >= Duration::from_millis(5));
+/// assert!(!taken.idle.is_empty()); // 100 ms of beats alone after it
+/// ```
+pub async fn reading<R: Runtime, F: Future<Output = usize>>(
+    runtime: &R,
+    window: Duration,
+    mut read: impl FnMut() -> F,
+) -> Reading {
+    let start = Instant::now();
+    let reads = async {
+        let mut notes = 0;
+        loop {
+            notes += read().await;
+            if start.elapsed() >= window {
+                break notes;
+            }
+        }
+    };
+    let (notes, beats) = heartbeat_while(runtime, reads).await;
+    let took = start.elapsed();
+    let (_, idle) = heartbeat_while(runtime, runtime.sleep(crate::IDLE_WINDOW)).await;
+    Reading {
+        notes,
+        took,
+        beats,
+        idle,
+    }
+}
+
 /// The median of `values` (the upper one of an even count); NaN when empty.
 ///
 /// # Examples

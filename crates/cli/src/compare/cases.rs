@@ -18,9 +18,6 @@ pub(super) const RESPONSIVE_MS: f64 = 1.0;
 /// read rate enough time to be measured. The benches time their reads over the same window.
 pub(super) const WINDOW: Duration = smartnotes_measure::READ_WINDOW;
 
-/// How long the heartbeat runs alone after each reading: its idle floor (the lag bench's too).
-pub(super) const IDLE: Duration = smartnotes_measure::IDLE_WINDOW;
-
 /// Fewer repetitions than this give rough intervals, and the output says so.
 pub(super) const FEW_REPS: u32 = 5;
 

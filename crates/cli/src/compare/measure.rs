@@ -6,9 +6,9 @@ use std::time::Instant;
 use futures_util::StreamExt;
 use smartnotes::{Options, Runtime, Store, StoreExt, StoreJob};
 use smartnotes_measure::baseline;
-use smartnotes_measure::lag::{Lateness, heartbeat_while};
+use smartnotes_measure::lag::{Lateness, reading};
 
-use super::cases::{IDLE, WINDOW};
+use super::cases::WINDOW;
 use crate::{Fatal, ui};
 
 /// What a reading pass reads: the folder, listed inside the timing (as the disk bench of
@@ -87,7 +87,8 @@ impl StoreJob for Listing<'_> {
 }
 
 /// Reading, on one runtime and strategy: every note read and parsed (again, until [`WINDOW`]
-/// has passed) beside the heartbeat, then the heartbeat alone for [`IDLE`] (the idle floor).
+/// has passed) beside the heartbeat, then the heartbeat alone (the idle floor): the measure
+/// crate's [`reading`], which the lag bench takes too.
 /// Notes/s, the idle floor's p99 (ms), and the heartbeat's lateness while reading against it.
 pub(super) struct Reading<'a> {
     pub(super) source: Source<'a>,
@@ -98,33 +99,22 @@ impl StoreJob for Reading<'_> {
     type Output = (f64, f64, Lateness);
 
     async fn run<S: Store>(self, fs: S) -> Self::Output {
-        let (source, opts) = (self.source, self.opts);
-        let start = Instant::now();
-        let reading = async {
-            let mut read = 0;
-            loop {
-                // Notes that parsed, as the baseline counts them.
-                let notes = match source {
-                    Source::Folder(dir) => fs.read_notes_with(dir, opts),
-                    Source::Listed(paths) => fs.read_files_with(paths.to_vec(), opts),
-                };
-                read += notes
-                    .filter(|note| std::future::ready(note.is_ok()))
-                    .count()
-                    .await;
-                if start.elapsed() >= WINDOW {
-                    break read;
-                }
-            }
+        let (source, opts, fs) = (self.source, self.opts, &fs);
+        let read = || async move {
+            // Notes that parsed, as the baseline counts them.
+            let notes = match source {
+                Source::Folder(dir) => fs.read_notes_with(dir, opts),
+                Source::Listed(paths) => fs.read_files_with(paths.to_vec(), opts),
+            };
+            notes
+                .filter(|note| std::future::ready(note.is_ok()))
+                .count()
+                .await
         };
-        let (read, beats) = heartbeat_while(fs.runtime(), reading).await;
-        let read = ui::rate(read as f64, start.elapsed().as_secs_f64());
-        // The idle floor after the reading, not before it: a read that starts after 100 ms of
-        // an idle loop starts on idle cores (some 4% slower on tokio here), the plain loop does
-        // not.
-        let (_, idle) = heartbeat_while(fs.runtime(), fs.runtime().sleep(IDLE)).await;
-        let idle_p99 = Lateness::of(&idle, 0.0).p99_ms;
-        (read, idle_p99, Lateness::of(&beats, idle_p99))
+        let taken = reading(fs.runtime(), WINDOW, read).await;
+        let read = ui::rate(taken.notes as f64, taken.took.as_secs_f64());
+        let idle_p99 = Lateness::of(&taken.idle, 0.0).p99_ms;
+        (read, idle_p99, Lateness::of(&taken.beats, idle_p99))
     }
 }
 
