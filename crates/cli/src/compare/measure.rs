@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use futures_util::StreamExt;
-use smartnotes::{Options, Runtime, Store, StoreExt, StoreJob};
+use smartnotes::{Options, Store, StoreExt, StoreJob};
 use smartnotes_measure::baseline;
 use smartnotes_measure::lag::{Lateness, reading};
 
