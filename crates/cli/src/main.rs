@@ -96,7 +96,8 @@ fn main() -> ExitCode {
 fn limit_malloc_arenas() {
     // SAFETY: `mallopt` takes two integers and no pointer; glibc documents `M_ARENA_MAX` as a
     // valid parameter whose value only bounds how many arenas later allocations may create.
-    // It runs in `main` before any other thread exists, so no allocation races it; a refusal (return 0) leaves the default, which is only a memory cost.
+    // It runs in `main` before any other thread exists, so no allocation races it; a refusal
+    // (return 0) leaves the default, which is only a memory cost.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
     }

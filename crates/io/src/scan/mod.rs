@@ -6,9 +6,9 @@
 //! the file, and do the reading and scanning in jobs on the runtime's blocking pool
 //! ([`Runtime::spawn_blocking`]): the event loop only wakes once per job (for
 //! [`scan_matching`](crate::StoreExt::scan_matching), 256 MiB or 50 ms of reading by default,
-//! [`ScanOptions::job_time`]), so it stays free for other tasks however large the file is. On a store without a blocking
-//! twin (an object store) the file is read in ranges of up to 8 MiB ([`Store::read_at`], two
-//! in flight) and each range is scanned in a blocking job.
+//! [`ScanOptions::job_time`]), so it stays free for other tasks however large the file is. On
+//! a store without a blocking twin (an object store) the file is read in ranges of up to 8 MiB
+//! ([`Store::read_at`], two in flight) and each range is scanned in a blocking job.
 //!
 //! Why not per-line async I/O: `tokio::io::BufReader::lines` costs a task wake-up and an
 //! allocation per line and Python's aiofiles `async for` a thread hop per

@@ -21,6 +21,7 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use futures_core::stream::BoxStream;
@@ -39,11 +40,11 @@ const SHARES_PER_WORKER: usize = 4;
 /// waiting for one, if any (`sched_yield`; with none waiting it goes straight on). Linux lets
 /// a running thread finish its time slice before a thread it woke takes the core, so with a
 /// worker on every core the event loop's timer waited for a slice: a 1 ms heartbeat beside
-/// `count_matching` on a 1 GiB log ran 2.1-3.7 ms (p99) over its idle floor. Measured on a
-/// 2-core VM (scan bench, two interleaved runs each): yielding after every 1 MiB read brought
-/// that to +0.15-0.67 ms but `smartnotes scan` to 93-94% of the 2-thread loop (102-103%
-/// without); after every fourth read (about half a millisecond here), +0.49-0.89 ms and
-/// 101-102%.
+/// `count_matching` on a 1 GiB log ran 1.0-3.7 ms (p99) over its idle floor. Measured on a
+/// 2-core VM (scan bench, four runs without, two or more with each): yielding after every
+/// 1 MiB read brought that to +0.15-0.68 ms but `smartnotes scan` to 90-96% of the 2-thread
+/// loop (99-103% without); after every fourth read (about half a millisecond here),
+/// +0.49-0.89 ms and 101-102%.
 const TURN: Duration = Duration::from_micros(500);
 
 /// Where a share is in its range.
@@ -70,7 +71,8 @@ struct Share<B: BlockingStore> {
     pos: u64,
     phase: Phase,
     matcher: LineMatcher,
-    /// The read buffer, allocated at the share's first job (only running shares hold one).
+    /// The read buffer: a finished share's, or allocated at the share's first job (only running
+    /// shares hold one).
     buffer: LineBuffer,
     /// Its size.
     buffer_size: usize,
@@ -118,7 +120,6 @@ impl<B: BlockingStore> Share<B> {
                 Err(e) => return Err(error(e, &self.path)),
             };
             read += n as u64;
-            let late = started.elapsed() >= job_time;
             let mut chunk = &self.buffer.bytes()[..n];
             while !chunk.is_empty() && self.phase != Phase::Done {
                 match self.phase {
@@ -169,10 +170,11 @@ impl<B: BlockingStore> Share<B> {
                     Phase::Done => {}
                 }
             }
-            if late {
+            let now = Instant::now();
+            if now - started >= job_time {
                 break;
             }
-            if turn.elapsed() >= TURN {
+            if now - turn >= TURN {
                 std::thread::yield_now();
                 turn = Instant::now();
             }
@@ -247,11 +249,12 @@ fn split<B: BlockingStore>(
 }
 
 /// The shares scanned `workers` at once, each on the blocking pool in jobs of about `job`
-/// bytes or `job_time` (whichever ends first), each going on as soon as its own job is done, and the next share starting as soon as
-/// one is finished (no worker waits for another: a barrier per round, or one range per worker,
-/// would leave a core idle whenever one ran longer). One progress report after every job, with
-/// the sums of all shares; the last one, once every share is done, has `done: true`. The state
-/// moves into the jobs and back: nothing shared.
+/// bytes or `job_time` (whichever ends first), each going on as soon as its own job is done,
+/// and the next share starting as soon as one is finished (no worker waits for another: a
+/// barrier per round, or one range per worker, would leave a core idle whenever one ran
+/// longer). One progress report after every job, with the sums of all shares; the last one,
+/// once every share is done, has `done: true`. The state moves into the jobs and back: nothing
+/// shared.
 fn rounds<B, R>(
     runtime: R,
     shares: Vec<Share<B>>,
@@ -262,20 +265,31 @@ where
     R: Runtime,
 {
     let count = shares.len();
+    // The buffers of finished shares, for the next ones: a buffer's pages are faulted in once
+    // (a fresh 1 MiB block is 256 page faults, and glibc gives it back to the kernel when it
+    // is freed), so a scan touches `workers` buffers, not one per share.
+    let spare: Arc<Mutex<Vec<LineBuffer>>> = Arc::default();
     let each = shares.into_iter().enumerate().map(move |(i, share)| {
-        let runtime = runtime.clone();
+        let (runtime, spare) = (runtime.clone(), spare.clone());
         stream::unfold(Some(share), move |state| {
-            let runtime = runtime.clone();
+            let (runtime, spare) = (runtime.clone(), spare.clone());
             async move {
                 let share = state?;
                 let (share, result) = runtime
                     .spawn_blocking(move || {
                         let mut share = share;
+                        let spare = || spare.lock().unwrap_or_else(PoisonError::into_inner);
+                        if share.buffer.len() == 0 {
+                            share.buffer = spare().pop().unwrap_or_default();
+                        }
                         let result = if share.phase == Phase::Done {
                             Ok(())
                         } else {
                             share.step(opts.job, opts.job_time)
                         };
+                        if share.phase == Phase::Done || result.is_err() {
+                            spare().push(std::mem::take(&mut share.buffer));
+                        }
                         (share, result)
                     })
                     .await;
