@@ -728,7 +728,16 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   16 MiB jobs took 131 ms, 64 MiB jobs 115 ms, the loop 108 ms. A job now ends after \
   `ScanOptions::job_time` (50 ms) or 256 MiB, about one job a range here: `smartnotes scan` \
   took 111 ms beside the loop's 109 ms, and the scan bench drew it at 94% [93, 95] of the \
-  in-process loop.\n\
+  in-process loop. On a faster machine (the 2-thread loop at 16-19 GB/s, 1 GiB in 55-65 \
+  ms) the process fell to 87-94%: `perf sched` showed a core idle for up to 12 ms of a 70 \
+  ms scan, both workers on the other. Each range was a job handed out by the event loop, and \
+  the thread a hand-off woke was at times put on the core where the other worker ran; a \
+  worker yielding every 500 us stayed \"cache hot\" there, so the kernel did not move it. A \
+  worker now takes its next range itself, on its own thread, and the ranges shrink as the \
+  scan goes on (what is left over twice the workers, at least 4 MiB): idle time in the scan \
+  went from 0.4-27 ms to 0.6-3.0 ms (six `perf sched` runs each), `count_matching` from \
+  89-96% to 103-107% of the in-process loop and the process from 87-94% to 92-99% (scan \
+  bench, three runs each).\n\
 - **How a read is timed**: a read of 10,000 page-cached notes lasts 30-60 ms. Timed once a \
   repetition, the default's per-repetition ratios to the plain loop spread from 0.76 to 1.48 \
   (tokio, 12 repetitions), and in a full run the read group came after the disk exports, \

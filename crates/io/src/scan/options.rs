@@ -24,7 +24,7 @@ pub struct ScanOptions {
     /// has woken and started the next job. Measured on a 2-core VM scanning a 1 GiB log in
     /// the page cache (each a new process, medians of 10 interleaved runs), jobs of 16 MiB
     /// (64 hand-backs) took 131 ms where jobs of 64 MiB took 115 ms and a plain 2-thread
-    /// `read` + `memmem` loop 108 ms; `smartnotes scan` with these defaults (about one job per
+    /// `read` + `memmem` loop 108 ms; `smartnotes scan` with these defaults (then about one job per
     /// range) took 111 ms beside the loop's 109 ms. A fixed byte count that is rare on fast
     /// storage is seconds apart on a slow disk; a time limit is neither.
     pub job_time: Duration,
@@ -32,11 +32,13 @@ pub struct ScanOptions {
     /// [`Error::LineTooLong`](crate::Error::LineTooLong). Default 1 MiB. [`count_matching`](crate::StoreExt::count_matching) has no limit.
     pub max_line: usize,
     /// Byte ranges a [`scan_matching`](crate::StoreExt::scan_matching) scans at once on the
-    /// blocking pool. The file is cut into four ranges per worker, and a worker done with one
-    /// takes the next. Default: the cores this process may use.
+    /// blocking pool. Each worker takes a range of the file, scans it and takes the next; a
+    /// range is what is left divided by twice the workers (at least
+    /// [`min_range`](Self::min_range)), so the ranges shrink as the scan goes on and the
+    /// workers finish close together. Default: the cores this process may use.
     pub workers: usize,
-    /// The smallest range: a file under `4 x workers x min_range` is cut into fewer ranges (one
-    /// for a file under it). Default 4 MiB.
+    /// The smallest range (the last one may be shorter): a file under `workers x min_range`
+    /// bytes has fewer workers (one for a file under `min_range`). Default 4 MiB.
     pub min_range: u64,
 }
 

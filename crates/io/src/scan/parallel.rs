@@ -1,6 +1,13 @@
-//! The log scan on every core: [`scan_matching`] cuts the file into byte ranges ("shares", a
-//! few per worker) and scans `workers` of them at once, each on the runtime's blocking pool; a
-//! worker done with its share takes the next, so all finish together.
+//! The log scan on every core: [`scan_matching`] runs `workers` workers at once, each on the
+//! runtime's blocking pool. A worker takes a byte range of the file ("share"), scans it, and
+//! takes the next itself, on its own thread, until none is left; the ranges shrink as the scan
+//! goes on (each is what is left divided by [`PARTS_PER_WORKER`] per worker), so the workers
+//! finish within a small range of each other.
+//!
+//! Why the workers take their ranges themselves: when each range was a job of its own, handed
+//! out by the event loop, every hand-off woke a thread, and Linux at times put it on the core
+//! a worker was already running on while the other core went idle (seen with `perf sched` on
+//! a 2-core VM: 12 ms of a 70 ms scan with both workers on one core).
 //!
 //! # Exact counts at range edges
 //!
@@ -13,7 +20,7 @@
 //!
 //! # A file that changes while it is scanned
 //!
-//! Each share reads its range with its own reader. A file truncated during the scan ends
+//! A worker reads with its own reader. A file truncated during the scan ends
 //! the shares past the new end early: the count is that of the bytes read, with no error and
 //! no panic; a file that grows is scanned up to the length it had when the scan started (plus
 //! the end of the line running over that length). A log being appended to is therefore counted
@@ -32,9 +39,10 @@ use super::buffer::LineBuffer;
 use super::options::{ScanOptions, ScanProgress};
 use crate::{BlockingStore, Error, Runtime};
 
-/// Shares a file is split into per worker: a worker whose share is done takes the next, so
-/// the workers finish together.
-const SHARES_PER_WORKER: usize = 4;
+/// How finely the file is cut: each range a worker takes is what is left divided by this
+/// many per worker (at least [`ScanOptions::min_range`]), so ranges shrink as the scan goes on
+/// ("guided" scheduling) and the workers finish within a small range of each other.
+const PARTS_PER_WORKER: u64 = 2;
 
 /// How long a job reads (in the page cache: on the CPU) before it gives its core to a thread
 /// waiting for one, if any (`sched_yield`; with none waiting it goes straight on). Linux lets
@@ -60,115 +68,228 @@ enum Phase {
     Done,
 }
 
+/// The most read at a time before a range's first line start and after its end, where only
+/// the end of one line is wanted.
+const EDGE_READ: usize = 4096;
+
 /// One share: the lines starting in `[start, end)` of the file.
-struct Share<B: BlockingStore> {
-    fs: B,
-    path: PathBuf,
-    reader: Option<B::Reader>,
+struct Share {
     start: u64,
     end: u64,
     /// The next byte to read.
     pos: u64,
     phase: Phase,
     matcher: LineMatcher,
-    /// The read buffer: a finished share's, or allocated at the share's first job (only running
-    /// shares hold one).
-    buffer: LineBuffer,
-    /// Its size.
-    buffer_size: usize,
 }
 
-impl<B: BlockingStore> Share<B> {
+impl Share {
     /// Bytes of its range behind it.
     fn covered(&self) -> u64 {
         self.pos.clamp(self.start, self.end) - self.start
     }
 
-    /// Reads and scans up to about `job` bytes, or for about `job_time` (at least one read);
-    /// stops at [`Phase::Done`].
+    /// How many bytes to read next, at most `buffer`: inside the range, no further than its
+    /// end; at its edges, a little (the line being looked for is short, most of the time).
+    fn want(&self, buffer: usize) -> usize {
+        let limit = match self.phase {
+            Phase::Owned => usize::try_from(self.end - self.pos).unwrap_or(usize::MAX),
+            Phase::Skipping | Phase::Tail => EDGE_READ,
+            Phase::Done => 0,
+        };
+        buffer.min(limit).max(1)
+    }
+
+    /// Takes in `chunk`, read at `pos`.
+    fn feed(&mut self, mut chunk: &[u8]) {
+        while !chunk.is_empty() && self.phase != Phase::Done {
+            match self.phase {
+                Phase::Skipping => match memchr::memchr(b'\n', chunk) {
+                    // The first line start is just after this `\n`: in the range, or not.
+                    Some(i) => {
+                        self.pos += i as u64 + 1;
+                        chunk = &chunk[i + 1..];
+                        self.phase = if self.pos < self.end {
+                            Phase::Owned
+                        } else {
+                            Phase::Done
+                        };
+                    }
+                    None => {
+                        self.pos += chunk.len() as u64;
+                        chunk = &[];
+                        if self.pos >= self.end {
+                            self.phase = Phase::Done;
+                        }
+                    }
+                },
+                Phase::Owned => {
+                    let room = usize::try_from(self.end - self.pos).unwrap_or(usize::MAX);
+                    let (mine, rest) = chunk.split_at(room.min(chunk.len()));
+                    self.matcher.feed(mine);
+                    self.pos += mine.len() as u64;
+                    chunk = rest;
+                    if self.pos == self.end {
+                        // A line ending exactly at the range's end is complete; else it runs
+                        // over, and is finished here.
+                        self.phase = if mine.last() == Some(&b'\n') {
+                            Phase::Done
+                        } else {
+                            Phase::Tail
+                        };
+                    }
+                }
+                Phase::Tail => {
+                    let upto = memchr::memchr(b'\n', chunk).map_or(chunk.len(), |i| i + 1);
+                    self.matcher.feed(&chunk[..upto]);
+                    self.pos += upto as u64;
+                    if chunk[..upto].last() == Some(&b'\n') {
+                        self.phase = Phase::Done;
+                    }
+                    chunk = &chunk[upto..];
+                }
+                Phase::Done => {}
+            }
+        }
+    }
+}
+
+/// The part of the file no worker has taken yet.
+struct Untaken {
+    /// Its first byte.
+    next: u64,
+    /// The file's length when the scan started.
+    len: u64,
+    /// Each range is what is left divided by this, at least `min_range`.
+    parts: u64,
+    min_range: u64,
+}
+
+impl Untaken {
+    /// The next range to scan, if any is left.
+    fn take(&mut self) -> Option<(u64, u64)> {
+        let left = self.len.checked_sub(self.next).filter(|&left| left > 0)?;
+        let size = (left / self.parts).max(self.min_range).min(left);
+        let start = self.next;
+        self.next += size;
+        Some((start, self.next))
+    }
+}
+
+/// One worker: it takes a range of the file, scans it, and takes the next, until none is
+/// left; its reader and buffer go from one range to the next.
+struct Worker<B: BlockingStore> {
+    fs: B,
+    path: PathBuf,
+    untaken: Arc<Mutex<Untaken>>,
+    /// A matcher that has seen nothing, cloned for each range.
+    fresh: LineMatcher,
+    reader: Option<B::Reader>,
+    /// Allocated at the first job (only running workers hold one).
+    buffer: LineBuffer,
+    buffer_size: usize,
+    /// The range being scanned, if any.
+    share: Option<Share>,
+    /// Bytes and matching lines of the ranges it has finished.
+    finished_bytes: u64,
+    finished_lines: u64,
+    /// No range is left for it.
+    done: bool,
+}
+
+impl<B: BlockingStore> Worker<B> {
+    /// Bytes behind it.
+    fn bytes(&self) -> u64 {
+        self.finished_bytes + self.share.as_ref().map_or(0, Share::covered)
+    }
+
+    /// Matching lines so far.
+    fn lines(&self) -> u64 {
+        self.finished_lines
+            + self
+                .share
+                .as_ref()
+                .map_or(0, |share| share.matcher.matching_lines())
+    }
+
+    /// Its range once it is finished, counted; then the next one, if any is left.
+    fn next_share(&mut self) -> Result<(), Error> {
+        if let Some(share) = self.share.take() {
+            self.finished_bytes += share.covered();
+            self.finished_lines += share.matcher.finish();
+        }
+        let taken = self
+            .untaken
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some((start, end)) = taken else {
+            self.done = true;
+            self.reader = None; // close the file as soon as the worker is done
+            self.buffer = LineBuffer::default();
+            return Ok(());
+        };
+        let reader = match self.reader.as_mut() {
+            Some(reader) => reader,
+            None => self.reader.insert(
+                self.fs
+                    .open(&self.path)
+                    .map_err(|e| Error::read(self.path.clone(), e))?,
+            ),
+        };
+        // From the byte before the range: it says whether a line starts at `start`.
+        let pos = start.saturating_sub(1);
+        reader
+            .seek(SeekFrom::Start(pos))
+            .map_err(|e| Error::read(self.path.clone(), e))?;
+        self.share = Some(Share {
+            start,
+            end,
+            pos,
+            phase: if start == 0 {
+                Phase::Owned
+            } else {
+                Phase::Skipping
+            },
+            matcher: self.fresh.clone(),
+        });
+        Ok(())
+    }
+
+    /// Reads and scans up to about `job` bytes, or for about `job_time` (at least one read),
+    /// going from range to range; stops when no range is left.
     fn step(&mut self, job: u64, job_time: Duration) -> Result<(), Error> {
         let started = Instant::now();
-        let error = |e: io::Error, path: &PathBuf| Error::read(path.clone(), e);
         if self.buffer.len() < self.buffer_size {
             self.buffer = LineBuffer::new(self.buffer_size);
         }
-        if self.reader.is_none() {
-            let mut reader = self.fs.open(&self.path).map_err(|e| error(e, &self.path))?;
-            // From the byte before the range: it says whether a line starts at `start`.
-            self.pos = self.start.saturating_sub(1);
-            reader
-                .seek(SeekFrom::Start(self.pos))
-                .map_err(|e| error(e, &self.path))?;
-            self.reader = Some(reader);
-            if self.start == 0 {
-                self.phase = Phase::Owned;
-            }
-        }
-        let Some(reader) = self.reader.as_mut() else {
-            return Ok(());
-        };
         let mut read = 0_u64;
         let mut turn = started;
-        while read < job && self.phase != Phase::Done {
-            let n = match reader.read(self.buffer.bytes_mut()) {
-                Ok(0) => {
-                    self.phase = Phase::Done; // end of file (or truncated: count what was read)
-                    break;
+        while read < job && !self.done {
+            let share = match self.share.as_mut() {
+                Some(share) if share.phase != Phase::Done => share,
+                _ => {
+                    self.next_share()?; // the first, or after a read found the end of the file
+                    continue;
                 }
+            };
+            let Some(reader) = self.reader.as_mut() else {
+                break; // not reached: a share has its reader
+            };
+            let want = share.want(self.buffer.len());
+            let n = match reader.read(&mut self.buffer.bytes_mut()[..want]) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(error(e, &self.path)),
+                Err(e) => return Err(Error::read(self.path.clone(), e)),
             };
+            if n == 0 {
+                share.phase = Phase::Done; // end of file (or truncated: count what was read)
+                continue;
+            }
             read += n as u64;
-            let mut chunk = &self.buffer.bytes()[..n];
-            while !chunk.is_empty() && self.phase != Phase::Done {
-                match self.phase {
-                    Phase::Skipping => match memchr::memchr(b'\n', chunk) {
-                        // The first line start is just after this `\n`: in the range, or not.
-                        Some(i) => {
-                            self.pos += i as u64 + 1;
-                            chunk = &chunk[i + 1..];
-                            self.phase = if self.pos < self.end {
-                                Phase::Owned
-                            } else {
-                                Phase::Done
-                            };
-                        }
-                        None => {
-                            self.pos += chunk.len() as u64;
-                            chunk = &[];
-                            if self.pos >= self.end {
-                                self.phase = Phase::Done;
-                            }
-                        }
-                    },
-                    Phase::Owned => {
-                        let room = usize::try_from(self.end - self.pos).unwrap_or(usize::MAX);
-                        let (mine, rest) = chunk.split_at(room.min(chunk.len()));
-                        self.matcher.feed(mine);
-                        self.pos += mine.len() as u64;
-                        chunk = rest;
-                        if self.pos == self.end {
-                            // A line ending exactly at the range's end is complete; else it runs
-                            // over, and is finished here.
-                            self.phase = if mine.last() == Some(&b'\n') {
-                                Phase::Done
-                            } else {
-                                Phase::Tail
-                            };
-                        }
-                    }
-                    Phase::Tail => {
-                        let upto = memchr::memchr(b'\n', chunk).map_or(chunk.len(), |i| i + 1);
-                        self.matcher.feed(&chunk[..upto]);
-                        self.pos += upto as u64;
-                        if upto <= chunk.len() && chunk[..upto].last() == Some(&b'\n') {
-                            self.phase = Phase::Done;
-                        }
-                        chunk = &chunk[upto..];
-                    }
-                    Phase::Done => {}
-                }
+            share.feed(&self.buffer.bytes()[..n]);
+            if share.phase == Phase::Done {
+                // The next range now, so that the last job ends with the worker done.
+                self.next_share()?;
             }
             let now = Instant::now();
             if now - started >= job_time {
@@ -178,9 +299,6 @@ impl<B: BlockingStore> Share<B> {
                 std::thread::yield_now();
                 turn = Instant::now();
             }
-        }
-        if self.phase == Phase::Done {
-            self.reader = None; // close the file as soon as the share is done
         }
         Ok(())
     }
@@ -200,119 +318,102 @@ where
     R: Runtime,
 {
     let first = runtime.clone();
-    let shares = async move {
+    let workers = async move {
         first
-            .spawn_blocking(move || split(fs, path, matcher, opts))
+            .spawn_blocking(move || workers(fs, path, matcher, opts))
             .await
     };
-    stream::once(shares)
-        .map(move |shares| match shares {
-            Ok(shares) => rounds(runtime.clone(), shares, opts).boxed(),
+    stream::once(workers)
+        .map(move |workers| match workers {
+            Ok(workers) => jobs(runtime.clone(), workers, opts).boxed(),
             Err(e) => stream::iter([Err(e)]).boxed(),
         })
         .flatten()
         .boxed()
 }
 
-/// The file's length, split into [`SHARES_PER_WORKER`] shares per worker (fewer for a small
-/// file: at least [`ScanOptions::min_range`] bytes each).
-fn split<B: BlockingStore>(
+/// The workers of a scan of `path`: [`ScanOptions::workers`] of them, fewer for a small file
+/// (one per [`ScanOptions::min_range`] bytes, at least one), sharing the file's length as it
+/// is now.
+fn workers<B: BlockingStore>(
     fs: B,
     path: PathBuf,
     matcher: LineMatcher,
     opts: ScanOptions,
-) -> Result<Vec<Share<B>>, Error> {
+) -> Result<Vec<Worker<B>>, Error> {
     let len = fs
         .open(&path)
         .and_then(|mut reader| reader.seek(SeekFrom::End(0)))
         .map_err(|e| Error::read(path.clone(), e))?;
-    let by_size = usize::try_from(len / opts.min_range.max(1)).unwrap_or(usize::MAX);
-    let shares = (opts.workers.max(1) * SHARES_PER_WORKER).clamp(1, by_size.max(1));
-    let size = len.div_ceil(shares as u64).max(1);
-    Ok((0..shares as u64)
-        .map(|i| {
-            let start = (i * size).min(len);
-            Share {
-                fs: fs.clone(),
-                path: path.clone(),
-                reader: None,
-                start,
-                end: ((i + 1) * size).min(len),
-                pos: start,
-                phase: Phase::Skipping,
-                matcher: matcher.clone(),
-                buffer: LineBuffer::default(),
-                buffer_size: opts.buffer.max(1),
-            }
+    let min_range = opts.min_range.max(1);
+    let by_size = usize::try_from(len.div_ceil(min_range)).unwrap_or(usize::MAX);
+    let count = opts.workers.clamp(1, by_size.max(1));
+    let untaken = Arc::new(Mutex::new(Untaken {
+        next: 0,
+        len,
+        parts: PARTS_PER_WORKER * count as u64,
+        min_range,
+    }));
+    Ok((0..count)
+        .map(|_| Worker {
+            fs: fs.clone(),
+            path: path.clone(),
+            untaken: untaken.clone(),
+            fresh: matcher.clone(),
+            reader: None,
+            buffer: LineBuffer::default(),
+            buffer_size: opts.buffer.max(1),
+            share: None,
+            finished_bytes: 0,
+            finished_lines: 0,
+            done: false,
         })
         .collect())
 }
 
-/// The shares scanned `workers` at once, each on the blocking pool in jobs of about `job`
-/// bytes or `job_time` (whichever ends first), each going on as soon as its own job is done,
-/// and the next share starting as soon as one is finished (no worker waits for another: a
-/// barrier per round, or one range per worker, would leave a core idle whenever one ran
-/// longer). One progress report after every job, with the sums of all shares; the last one,
-/// once every share is done, has `done: true`. The state moves into the jobs and back: nothing
-/// shared.
-fn rounds<B, R>(
+/// The workers' jobs on the blocking pool, all at once, each worker going on with its next
+/// job as soon as its own is done (no worker waits for another): each job reads about `job`
+/// bytes or for `job_time` (whichever ends first), across as many ranges as it gets to. A
+/// worker takes its next range itself, on its own thread, so the only hand-backs to the event
+/// loop are the jobs' ends. One progress report after every job, with the sums of all
+/// workers; the last one, once every worker is done, has `done: true`.
+fn jobs<B, R>(
     runtime: R,
-    shares: Vec<Share<B>>,
+    workers: Vec<Worker<B>>,
     opts: ScanOptions,
 ) -> impl futures_core::Stream<Item = Result<ScanProgress, Error>> + Send
 where
     B: BlockingStore,
     R: Runtime,
 {
-    let count = shares.len();
-    // The buffers of finished shares, for the next ones: a buffer's pages are faulted in once
-    // (a fresh 1 MiB block is 256 page faults, and glibc gives it back to the kernel when it
-    // is freed), so a scan touches `workers` buffers, not one per share.
-    let spare: Arc<Mutex<Vec<LineBuffer>>> = Arc::default();
-    let each = shares.into_iter().enumerate().map(move |(i, share)| {
-        let (runtime, spare) = (runtime.clone(), spare.clone());
-        stream::unfold(Some(share), move |state| {
-            let (runtime, spare) = (runtime.clone(), spare.clone());
+    let count = workers.len();
+    let each = workers.into_iter().enumerate().map(move |(i, worker)| {
+        let runtime = runtime.clone();
+        stream::unfold(Some(worker), move |state| {
+            let runtime = runtime.clone();
             async move {
-                let share = state?;
-                let (share, result) = runtime
+                let worker = state?;
+                let (worker, result) = runtime
                     .spawn_blocking(move || {
-                        let mut share = share;
-                        let spare = || spare.lock().unwrap_or_else(PoisonError::into_inner);
-                        if share.buffer.len() == 0 {
-                            share.buffer = spare().pop().unwrap_or_default();
-                        }
-                        let result = if share.phase == Phase::Done {
-                            Ok(())
-                        } else {
-                            share.step(opts.job, opts.job_time)
-                        };
-                        if share.phase == Phase::Done || result.is_err() {
-                            spare().push(std::mem::take(&mut share.buffer));
-                        }
-                        (share, result)
+                        let mut worker = worker;
+                        let result = worker.step(opts.job, opts.job_time);
+                        (worker, result)
                     })
                     .await;
-                let done = share.phase == Phase::Done;
-                let lines = if done {
-                    share.matcher.clone().finish()
-                } else {
-                    share.matcher.matching_lines()
-                };
                 let report = result.map(|()| Report {
-                    share: i,
-                    bytes: share.covered(),
-                    lines,
-                    done,
+                    worker: i,
+                    bytes: worker.bytes(),
+                    lines: worker.lines(),
+                    done: worker.done,
                 });
-                let next = (report.is_ok() && !done).then_some(share);
+                let next = (report.is_ok() && !worker.done).then_some(worker);
                 Some((report, next))
             }
         })
         .boxed()
     });
     let sums = (vec![Report::default(); count], false);
-    let running = stream::iter(each).flatten_unordered(opts.workers.max(1));
+    let running = stream::iter(each).flatten_unordered(count);
     running.scan(sums, |(reports, failed), report| {
         let item = match report {
             _ if *failed => None,
@@ -321,7 +422,7 @@ where
                 Some(Err(e))
             }
             Ok(report) => {
-                let i = report.share;
+                let i = report.worker;
                 reports[i] = report;
                 Some(Ok(ScanProgress {
                     bytes: reports.iter().map(|r| r.bytes).sum(),
@@ -334,11 +435,57 @@ where
     })
 }
 
-/// Where one share is, after a job.
+/// Where one worker is, after a job.
 #[derive(Clone, Copy, Debug, Default)]
 struct Report {
-    share: usize,
+    worker: usize,
     bytes: u64,
     lines: u64,
     done: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ranges taken cover the file once, in order, shrinking to `min_range` (the last may
+    /// be shorter), and none is left after.
+    #[test]
+    fn ranges_cover_the_file_once_and_shrink() {
+        for (len, parts, min_range) in [(0, 4, 1), (1, 4, 1), (1 << 30, 4, 4 << 20), (999, 6, 10)] {
+            let mut untaken = Untaken {
+                next: 0,
+                len,
+                parts,
+                min_range,
+            };
+            let mut ranges = Vec::new();
+            while let Some(range) = untaken.take() {
+                ranges.push(range);
+            }
+            assert_eq!(untaken.take(), None);
+            let mut at = 0;
+            for (i, &(start, end)) in ranges.iter().enumerate() {
+                assert_eq!(start, at, "{len}: range {i} starts where the last ended");
+                assert!(end > start);
+                if end < len {
+                    assert!(end - start >= min_range, "{len}: range {i} too small");
+                }
+                if let Some(&(next_start, next_end)) = ranges.get(i + 1) {
+                    assert!(next_end - next_start <= end - start, "{len}: ranges shrink");
+                }
+                at = end;
+            }
+            assert_eq!(at, len);
+        }
+        // 1 GiB on two workers: a quarter first, then fewer than 40 ranges in all.
+        let mut untaken = Untaken {
+            next: 0,
+            len: 1 << 30,
+            parts: 4,
+            min_range: 4 << 20,
+        };
+        assert_eq!(untaken.take(), Some((0, 1 << 28)));
+        assert!(std::iter::from_fn(|| untaken.take()).count() < 40);
+    }
 }
