@@ -714,7 +714,7 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   The tmpfs pipeline's default went from 1.02-1.06x to 1.18-1.22x of the `std::fs` pipeline \
   (medians of the disk bench's tmpfs group).\n\
 - **The scan**: a barrier per round of jobs left a core idle whenever one range's job ran \
-  longer; the shares now go on independently, four per worker (1.5 to 1.7 cores used). And the \
+  longer; the shares then went on independently, four per worker (1.5 to 1.7 cores used). And the \
   kernel's copy into a read buffer that does not start on a cache line ran at less than half \
   speed on the AMD EPYC these benches last ran on (1 MiB buffers, two threads: 5.3 GB/s at \
   the 16-byte offset where glibc puts a 1 MiB block, 12.2 GB/s on a cache line): \
