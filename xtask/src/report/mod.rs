@@ -736,7 +736,7 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   worker now takes its next range itself, on its own thread, and the ranges shrink as the \
   scan goes on (what is left over twice the workers, at least 4 MiB): idle time in the scan \
   went from 0.4-27 ms (twelve `perf sched` runs) to 0.6-3.0 ms (six), `count_matching` from \
-  89-96% to 103-107% of the in-process loop and the process from 87-94% to 92-99% (scan \
+  89-100% to 103-107% of the in-process loop and the process from 87-94% to 92-99% (scan \
   bench, three runs each).\n\
 - **How a read is timed**: a read of 10,000 page-cached notes lasts 30-60 ms. Timed once a \
   repetition, the default's per-repetition ratios to the plain loop spread from 0.76 to 1.48 \
