@@ -772,12 +772,17 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   other commands keep the cap, for their memory bound). io_uring rings now belong to the process, not to a \
   thread: a batch takes the most recently used idle ring, so their number follows the batches \
   read at once rather than the pool's threads. Where the remaining gap lies (24fe65f, one \
-  hour, the same folder of 10,000 notes): the library read as fast in both, `uring` at \
-  328-364k notes/s in `compare` (seven runs) and 315-340k in the lag bench (four runs), but \
+  hour, the same folder of 10,000 notes): the library read about as fast in both, `uring` at \
+  328-364k notes/s in `compare` (seven runs) and 301-345k in the lag bench (six runs), but \
   the plain loop did not: 263-276k notes/s in `compare` (five runs; 258-263k in the disk \
-  bench) against 242-248k in the lag bench (four runs), the same code (`baseline::std_read`) timed the same way. The lag bench's \
-  ratios are high by that much; why its process runs the loop slower is not found yet (not \
-  the folder's place, not the number of malloc arenas: `arena_max=128` left it at 247k).\n\
+  bench) against 234-255k in the lag bench's rotation (six runs), the same code \
+  (`baseline::std_read`) timed the same way. Timed five times at a \
+  time in the lag bench's process, outside its rotation (two runs: before the first case, \
+  after the runtimes were set up, after the last case), it ran at 235-270k. Why the loop \
+  runs slower in the lag bench's process is not found (not the folder's place, not the \
+  number of malloc arenas: `arena_max=128` left it at 247k; not the case before it: one run \
+  timed it twice in a row, 255k then 253k on average); the lag bench's ratios are high by \
+  about that much.\n\
 - **The consumer's help, judged per note**: on a single-threaded loop the consumer works a \
   batch itself when it would otherwise wait, as long as batches are quick; quick was 1 ms a \
   batch, and a page-cached batch of the default's 256 notes takes about that long here. In \
