@@ -772,17 +772,16 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   other commands keep the cap, for their memory bound). io_uring rings now belong to the process, not to a \
   thread: a batch takes the most recently used idle ring, so their number follows the batches \
   read at once rather than the pool's threads. Where the remaining gap lies (24fe65f, one \
-  hour, the same folder of 10,000 notes): the library read about as fast in both, `uring` at \
-  328-364k notes/s in `compare` (seven runs) and 301-345k in the lag bench (six runs), but \
-  the plain loop did not: 263-276k notes/s in `compare` (five runs; 258-263k in the disk \
-  bench) against 234-255k in the lag bench's rotation (six runs), the same code \
-  (`baseline::std_read`) timed the same way. Timed five times at a \
-  time in the lag bench's process, outside its rotation (two runs: before the first case, \
-  after the runtimes were set up, after the last case), it ran at 235-270k. Why the loop \
-  runs slower in the lag bench's process is not found (not the folder's place, not the \
-  number of malloc arenas: `arena_max=128` left it at 247k; not the case before it: one run \
-  timed it twice in a row, 255k then 253k on average); the lag bench's ratios are high by \
-  about that much.\n\
+  hour, 10,000 notes; the means of the runs): the library read a little slower in the lag \
+  bench's process than in `compare`'s, `uring` at 327k (tokio) and 333k (smol) notes/s in six \
+  lag-bench runs against 344k and 340k in eight `compare` runs; the plain loop more so, 245k \
+  (234-255k) against 264k (253-276k, six runs), the same code (`baseline::std_read`) timed the \
+  same way. So the lag bench's ratios run a few percent above `compare`'s. Timed five times at a \
+  time in the lag bench's process outside its rotation (two runs: before the first case, after \
+  the runtimes were set up, after the last case), the loop ran at 235-270k. Why that process \
+  runs slower is not found: not the folder (`compare DIR` on the lag bench's own corpus: loop \
+  264k), not the number of malloc arenas (`arena_max=128`: loop 247k), not the case before the \
+  loop (one run timed it twice in a row: 255k, then 253k on average).\n\
 - **The consumer's help, judged per note**: on a single-threaded loop the consumer works a \
   batch itself when it would otherwise wait, as long as batches are quick; quick was 1 ms a \
   batch, and a page-cached batch of the default's 256 notes takes about that long here. In \
