@@ -72,8 +72,10 @@ enum Phase {
 /// the end of one line is wanted.
 const EDGE_READ: usize = 4096;
 
-/// One share: the lines starting in `[start, end)` of the file.
-struct Share {
+/// One share: the lines starting in `[start, end)` of the file, read with `reader` (the
+/// worker's, passed on from its last share).
+struct Share<R> {
+    reader: R,
     start: u64,
     end: u64,
     /// The next byte to read.
@@ -82,7 +84,7 @@ struct Share {
     matcher: LineMatcher,
 }
 
-impl Share {
+impl<R> Share<R> {
     /// Bytes of its range behind it.
     fn covered(&self) -> u64 {
         self.pos.clamp(self.start, self.end) - self.start
@@ -183,12 +185,11 @@ struct Worker<B: BlockingStore> {
     untaken: Arc<Mutex<Untaken>>,
     /// A matcher that has seen nothing, cloned for each range.
     fresh: LineMatcher,
-    reader: Option<B::Reader>,
     /// Allocated at the first job (only running workers hold one).
     buffer: LineBuffer,
     buffer_size: usize,
-    /// The range being scanned, if any.
-    share: Option<Share>,
+    /// The range being scanned, if any, with the file open.
+    share: Option<Share<B::Reader>>,
     /// Bytes and matching lines of the ranges it has finished.
     finished_bytes: u64,
     finished_lines: u64,
@@ -211,12 +212,14 @@ impl<B: BlockingStore> Worker<B> {
                 .map_or(0, |share| share.matcher.matching_lines())
     }
 
-    /// Its range once it is finished, counted; then the next one, if any is left.
+    /// Its range once it is finished, counted; then the next one, if any is left, read with
+    /// the same reader (the file is opened for the first range and closed after the last).
     fn next_share(&mut self) -> Result<(), Error> {
-        if let Some(share) = self.share.take() {
+        let reader = self.share.take().map(|share| {
             self.finished_bytes += share.covered();
             self.finished_lines += share.matcher.finish();
-        }
+            share.reader
+        });
         let taken = self
             .untaken
             .lock()
@@ -224,24 +227,19 @@ impl<B: BlockingStore> Worker<B> {
             .take();
         let Some((start, end)) = taken else {
             self.done = true;
-            self.reader = None; // close the file as soon as the worker is done
             self.buffer = LineBuffer::default();
-            return Ok(());
+            return Ok(()); // the reader, if any, is dropped: the file is closed
         };
-        let reader = match self.reader.as_mut() {
+        let error = |e| Error::read(self.path.clone(), e);
+        let mut reader = match reader {
             Some(reader) => reader,
-            None => self.reader.insert(
-                self.fs
-                    .open(&self.path)
-                    .map_err(|e| Error::read(self.path.clone(), e))?,
-            ),
+            None => self.fs.open(&self.path).map_err(error)?,
         };
         // From the byte before the range: it says whether a line starts at `start`.
         let pos = start.saturating_sub(1);
-        reader
-            .seek(SeekFrom::Start(pos))
-            .map_err(|e| Error::read(self.path.clone(), e))?;
+        reader.seek(SeekFrom::Start(pos)).map_err(error)?;
         self.share = Some(Share {
+            reader,
             start,
             end,
             pos,
@@ -272,11 +270,8 @@ impl<B: BlockingStore> Worker<B> {
                     continue;
                 }
             };
-            let Some(reader) = self.reader.as_mut() else {
-                break; // not reached: a share has its reader
-            };
             let want = share.want(self.buffer.len());
-            let n = match reader.read(&mut self.buffer.bytes_mut()[..want]) {
+            let n = match share.reader.read(&mut self.buffer.bytes_mut()[..want]) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(Error::read(self.path.clone(), e)),
@@ -360,7 +355,6 @@ fn workers<B: BlockingStore>(
             path: path.clone(),
             untaken: untaken.clone(),
             fresh: matcher.clone(),
-            reader: None,
             buffer: LineBuffer::default(),
             buffer_size: opts.buffer.max(1),
             share: None,
