@@ -37,8 +37,9 @@ pub struct ScanOptions {
     /// [`min_range`](Self::min_range)), so the ranges shrink as the scan goes on and the
     /// workers finish close together. Default: the cores this process may use.
     pub workers: usize,
-    /// The smallest range (the last one may be shorter): a file under `workers x min_range`
-    /// bytes has fewer workers (one for a file under `min_range`). Default 4 MiB.
+    /// The smallest range (the last one may be shorter); a scan also has at most one worker
+    /// per `min_range` bytes of the file, rounded up (one for a file of at most `min_range`
+    /// bytes). Default 4 MiB.
     pub min_range: u64,
 }
 
