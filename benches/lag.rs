@@ -1,8 +1,9 @@
 //! lag: does reading 10,000 notes freeze a single-threaded event loop? `smartnotes compare`'s
 //! case, measured as `compare` measures it.
 //!
-//! A heartbeat task sleeps 1 ms in a loop on a single-threaded executor (tokio
-//! `current_thread`; smol's `async_io::block_on`) and records how late each wake-up is, while
+//! A heartbeat task sleeps 1 ms in a loop on a single-threaded executor (a new tokio
+//! `current_thread` runtime for each case; smol's `async_io::block_on`: `RuntimeKind::block_on`,
+//! as `compare` runs a case) and records how late each wake-up is, while
 //! the same thread drives a read of the corpus with each strategy, read again back to back
 //! for at least `READ_WINDOW` (200 ms); then the heartbeat runs alone for `IDLE_WINDOW`
 //! (100 ms), its idle floor. Also measured: `std::fs` called straight inside the async task
@@ -21,15 +22,12 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::Flavor;
-use common::{
-    cores, corpus_dir, disk_base, executors_of, quick, read_all, std_read, strategies,
-    write_results,
-};
-use smartnotes::{Store, StoreJob, Strategy};
+use common::{SEED, cores, quick, read_all, std_read, strategies, write_results};
+use smartnotes::{RuntimeKind, Store, StoreJob, Strategy};
 use smartnotes_bench_support::lag::{Lateness, Reading, reading};
 use smartnotes_bench_support::results::{LagBench, LagRow};
 use smartnotes_bench_support::{READ_WINDOW, corpus, repeat_for, stats};
+use smartnotes_local::StdFs;
 
 #[derive(Clone, Copy)]
 enum Work {
@@ -71,9 +69,17 @@ fn main() {
             _ => {}
         }
     }
-    let src = corpus_dir(&disk_base().join("lag"), notes);
+    // Where `compare` writes its sample: a new temporary directory, `notes` in it, removed at
+    // the end. The plain loop opens each note by its whole path, so the folder's depth is part
+    // of its cost (`cargo bench --bench depth`: 1-2% for six more folders); `compare`'s place
+    // leaves no difference of place between the two.
+    let scratch = tempfile::tempdir().expect("a temporary directory");
+    let src = scratch.path().join("notes");
+    corpus::write_corpus(&StdFs, &src, notes, SEED).expect("write the corpus");
     corpus::settle(&src).expect("write the corpus back");
-    let executors = executors_of(Flavor::CurrentThread);
+    // Each case on a new single-threaded runtime, as `compare` runs it
+    // (`RuntimeKind::block_on`): a runtime kept from case to case keeps its blocking threads.
+    let executors = RuntimeKind::ALL;
 
     let mut works: Vec<(String, Work)> = strategies()
         .into_iter()
@@ -122,8 +128,8 @@ fn main() {
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|");
     let mut rows = Vec::new();
-    for (r, executor) in executors.iter().enumerate() {
-        let runtime = format!("{} (one thread)", executor.kind());
+    for (r, kind) in executors.iter().enumerate() {
+        let runtime = format!("{kind} (one thread)");
         // The idle floor: the heartbeat alone after every reading on this runtime, pooled.
         let idle: Vec<Duration> = results[r]
             .iter()

@@ -333,9 +333,11 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
     };
     let _ = writeln!(
         md,
-        "A 1 ms heartbeat on a single-threaded executor (tokio `current_thread`; smol \
-         `async_io::block_on`) while the same thread drives a read of {} notes \
-         (`benches/lag.rs`): `smartnotes compare`'s case, measured as `compare` measures it. \
+        "A 1 ms heartbeat on a single-threaded executor (a new tokio `current_thread` runtime \
+         for each case; smol `async_io::block_on`: `RuntimeKind::block_on`, as `compare` runs \
+         a case) while the same thread drives a read of {} notes, written where `compare` \
+         writes its sample (`notes` in a new temporary directory) (`benches/lag.rs`): \
+         `smartnotes compare`'s case, measured as `compare` measures it. \
          Each read is repeated back to back for at least 200 ms, then the heartbeat runs alone \
          for 100 ms (the idle floor, pooled per runtime); each of {} repetitions runs every \
          case once, the multi-thread `std::fs` loop ({} threads, {:.0} notes/s on average) \
