@@ -773,17 +773,32 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   runs with glibc's own arenas anyway, as the benches and a program of yours do (the CLI's \
   other commands keep the cap, for their memory bound). io_uring rings now belong to the process, not to a \
   thread: a batch takes the most recently used idle ring, so their number follows the batches \
-  read at once rather than the pool's threads. Where the remaining gap lies (24fe65f, one \
-  hour, 10,000 notes; the means of the runs): the library read a little slower in the lag \
-  bench's process than in `compare`'s, `uring` at 327k (tokio) and 333k (smol) notes/s in six \
-  lag-bench runs against 344k and 340k in eight `compare` runs; the plain loop more so, 245k \
-  (234-255k) against 264k (253-276k, six runs), the same code (`baseline::std_read`) timed the \
-  same way. So the lag bench's ratios run a few percent above `compare`'s. Timed five times at a \
-  time in the lag bench's process outside its rotation (two runs: before the first case, after \
-  the runtimes were set up, after the last case), the loop ran at 235-270k. Why that process \
-  runs slower is not found: not the folder (`compare DIR` on the lag bench's own corpus: loop \
-  264k), not the number of malloc arenas (`arena_max=128`: loop 247k), not the case before the \
-  loop (one run timed it twice in a row: 255k, then 253k on average).\n\
+  read at once rather than the pool's threads. On 24fe65f the lag bench read a \
+  few percent above `compare`, and the plain loop ran slower in its process (245k notes/s \
+  against 264k, six runs each). Two differences of method were left, and both are gone: the \
+  lag bench kept one tokio runtime for the whole run (its blocking threads lived from case to \
+  case), where `compare` starts one for each case (`RuntimeKind::block_on`), as the lag bench \
+  now does; and it read its corpus in `target/bench-data`, three folders deeper than \
+  `compare`'s sample, which it now writes where `compare` does (`notes` in a new temporary \
+  directory). The plain loop opens each note by its whole path, so the depth is part of its \
+  cost, but a small one: `cargo bench --bench depth` moves the same notes six folders deeper \
+  and measured the loop at 97.9% [96.5, 99.3] and 99.1% [95.7, 102.8] of its rate, the \
+  library (which opens each note by its name in the folder's descriptor) at 101.0% and 99.6% \
+  (24 repetitions each). On the resulting code (050fa36, one afternoon, 10,000 notes) the lag \
+  bench ran 22 times and `compare` 7 times: the default read at 133.3% (tokio) and 133.1% \
+  (smol) of the loop in the lag bench on average (runs from 124% to 144%, standard deviation \
+  4.9 points; the mean is known to about 1 point) and at 1.31x and 1.29x in `compare` (1.26x to \
+  1.34x, standard deviation 3.2 and 1.7 points). So 2 to 4 points remain between the two, and \
+  a single lag run lies up to 10 points from the mean, more than its own interval (about 3.5 \
+  points a side) allows for: the spread is between processes, not within one. Not the cause, \
+  in interleaved runs of the same bench binary: `cargo bench` against running it directly \
+  (134% and 134% on tokio and smol against 131% and 130%, six runs each, then 130-136% either \
+  way in four more), the environment `cargo` \
+  sets or one padded by 1 KiB (130-139% in all six runs), nor, within one process, the corpus \
+  (two corpora written alike, read in alternate repetitions of two 16-repetition runs: 1.34x \
+  against 1.30x and 1.33x against 1.31x on tokio, inside the noise). A single repetition can \
+  pull a run: once the loop's window ran at 185k notes/s where the others ran at 240-270k, and \
+  that repetition's ratio of 1.94 lifted the mean of its 16 by 4 points.\n\
 - **The consumer's help, judged per note**: on a single-threaded loop the consumer works a \
   batch itself when it would otherwise wait, as long as batches are quick; quick was 1 ms a \
   batch, and a page-cached batch of the default's 256 notes takes about that long here. In \
