@@ -786,7 +786,7 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   library (which opens each note by its name in the folder's descriptor) at 101.0% and 99.6% \
   (24 repetitions each). On the resulting code (050fa36, one afternoon, 10,000 notes) the lag \
   bench ran 22 times and `compare` 7 times: the default read at 133.3% (tokio) and 133.1% \
-  (smol) of the loop in the lag bench on average (runs from 124% to 144%, standard deviation \
+  (smol) of the loop in the lag bench on average (runs from 122% to 144%, standard deviation \
   4.9 points; the mean is known to about 1 point) and at 1.31x and 1.29x in `compare` (1.26x to \
   1.34x, standard deviation 3.2 and 1.7 points). So 2 to 4 points remain between the two, and \
   a single lag run lies up to 10 points from the mean, more than its own interval (about 3.5 \
