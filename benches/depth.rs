@@ -3,13 +3,13 @@
 //! The plain `std::fs` loop (`baseline::std_read`) opens each note by its whole path, so the
 //! kernel walks every component of the folder's path for every note; the library opens each
 //! note by its name in the folder's descriptor (`openat`), one name to resolve. One folder of
-//! 10,000 notes is moved (`rename`, the same files) between `notes` under a new temporary
-//! directory (where `smartnotes compare` writes its sample, and the lag bench its corpus) and
+//! 10,000 notes is moved (`rename`, the same files) between a new temporary directory (the
+//! depth at which `smartnotes compare` writes its sample, and the lag bench its corpus) and
 //! six folders deeper. Each repetition reads each of the four cases (both readers, both
 //! places) once, in an order that rotates; every read is repeated for `READ_WINDOW` as
-//! `compare` times it, the library's inside one single-threaded runtime. The figures are the
-//! paired ratios of each reader's rate in the deep place to its rate in the shallow one, with
-//! 95% intervals.
+//! `compare` times it, the library's on a new single-threaded runtime beside the heartbeat, as
+//! `compare` reads a case. The figures are the paired ratios of each reader's rate in the deep
+//! place to its rate in the shallow one, with 95% intervals.
 //!
 //! `cargo bench --bench depth` (`-- --reps N` to change the repetitions). Not part of
 //! `cargo xtask bench`: BENCHMARKS.md cites a run of it.
@@ -17,27 +17,23 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-use common::{SEED, cores, read_all};
+use common::{cores, corpus_dir, read_all, std_read};
 use smartnotes::{RuntimeKind, Store, StoreJob, Strategy};
-use smartnotes_bench_support::{READ_WINDOW, baseline, corpus, repeat_for, stats};
-use smartnotes_local::StdFs;
+use smartnotes_bench_support::lag::{Reading, reading};
+use smartnotes_bench_support::{READ_WINDOW, corpus, repeat_for, stats};
 
-/// The library's default strategy reading every note of a folder, again and again for
-/// `READ_WINDOW`: runs, notes read, time taken.
+/// The library's default strategy reading every note of a folder, as `compare` and the lag
+/// bench read a case ([`reading`]: again and again for `READ_WINDOW` beside the heartbeat).
 struct Read<'a>(&'a Path);
 
 impl StoreJob for Read<'_> {
-    type Output = (usize, usize, Duration);
-    async fn run<S: Store>(self, store: S) -> Self::Output {
-        let start = Instant::now();
-        let (mut runs, mut read) = (0, 0);
-        while runs == 0 || start.elapsed() < READ_WINDOW {
-            read += read_all(&store, self.0, Strategy::default()).await;
-            runs += 1;
-        }
-        (runs, read, start.elapsed())
+    type Output = Reading;
+    async fn run<S: Store>(self, store: S) -> Reading {
+        reading(store.runtime(), READ_WINDOW, || {
+            read_all(&store, self.0, Strategy::default())
+        })
+        .await
     }
 }
 
@@ -51,12 +47,12 @@ fn main() {
     }
     let notes = 10_000;
     let scratch = tempfile::tempdir().expect("a temporary directory");
-    let shallow = scratch.path().join("notes");
-    let deep: PathBuf = ["a", "b", "c", "d", "e", "f", "notes"]
-        .iter()
-        .fold(scratch.path().to_path_buf(), |path, part| path.join(part));
-    corpus::write_corpus(&StdFs, &shallow, notes, SEED).expect("write the corpus");
+    let shallow = corpus_dir(scratch.path(), notes);
     corpus::settle(&shallow).expect("write the corpus back");
+    let deep: PathBuf = ["a", "b", "c", "d", "e", "f"]
+        .iter()
+        .fold(scratch.path().to_path_buf(), |path, part| path.join(part))
+        .join(shallow.file_name().expect("a folder name"));
     std::fs::create_dir_all(deep.parent().expect("a parent")).expect("the deep folders");
     let mut here = &shallow;
     let runtime = RuntimeKind::ALL[0];
@@ -71,13 +67,17 @@ fn main() {
                 std::fs::rename(here, dir).expect("move the notes");
                 here = dir;
             }
-            let (runs, read, took) = match reader {
-                0 => repeat_for(READ_WINDOW, || {
-                    baseline::std_read(&baseline::note_paths(dir).expect("list"), cores())
-                }),
-                _ => runtime.block_on(Read(dir)),
+            let (read, took) = match reader {
+                0 => {
+                    let (_, read, took) = repeat_for(READ_WINDOW, || std_read(dir, cores()));
+                    (read, took)
+                }
+                _ => {
+                    let taken = runtime.block_on(Read(dir));
+                    (taken.notes, taken.took)
+                }
             };
-            assert_eq!(read, notes * runs);
+            assert!(read > 0 && read % notes == 0, "every note, every time");
             rates[reader][folder].push(read as f64 / took.as_secs_f64());
         }
     }

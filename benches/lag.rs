@@ -22,12 +22,11 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{SEED, cores, quick, read_all, std_read, strategies, write_results};
+use common::{cores, corpus_dir, quick, read_all, std_read, strategies, write_results};
 use smartnotes::{RuntimeKind, Store, StoreJob, Strategy};
 use smartnotes_bench_support::lag::{Lateness, Reading, reading};
 use smartnotes_bench_support::results::{LagBench, LagRow};
 use smartnotes_bench_support::{READ_WINDOW, corpus, repeat_for, stats};
-use smartnotes_local::StdFs;
 
 #[derive(Clone, Copy)]
 enum Work {
@@ -69,17 +68,16 @@ fn main() {
             _ => {}
         }
     }
-    // Where `compare` writes its sample: a new temporary directory, `notes` in it, removed at
-    // the end. The plain loop opens each note by its whole path, so the folder's depth is part
-    // of its cost (`cargo bench --bench depth`: 1-2% for six more folders); `compare`'s place
-    // leaves no difference of place between the two.
+    // Where `compare` writes its sample: a folder in a new temporary directory, removed at the
+    // end. The plain loop opens each note by its whole path, so the folder's depth is part of
+    // its cost (`cargo bench --bench depth`); `compare`'s place leaves no difference of place
+    // between the two.
     let scratch = tempfile::tempdir().expect("a temporary directory");
-    let src = scratch.path().join("notes");
-    corpus::write_corpus(&StdFs, &src, notes, SEED).expect("write the corpus");
+    let src = corpus_dir(scratch.path(), notes);
     corpus::settle(&src).expect("write the corpus back");
     // Each case on a new single-threaded runtime, as `compare` runs it
     // (`RuntimeKind::block_on`): a runtime kept from case to case keeps its blocking threads.
-    let executors = RuntimeKind::ALL;
+    let kinds = RuntimeKind::ALL;
 
     let mut works: Vec<(String, Work)> = strategies()
         .into_iter()
@@ -93,13 +91,13 @@ fn main() {
     // As `compare` runs: each repetition runs every case once (the multi-thread baseline
     // among them), starting one case further along the list than the last.
     // results[runtime][work] = samples, baseline[rep] = notes/s.
-    let mut results: Vec<Vec<Vec<Reading>>> = executors
+    let mut results: Vec<Vec<Vec<Reading>>> = kinds
         .iter()
         .map(|_| works.iter().map(|_| Vec::new()).collect())
         .collect();
     let mut baseline = Vec::new();
     let cases: Vec<Option<(usize, usize)>> = std::iter::once(None)
-        .chain((0..works.len()).flat_map(|w| (0..executors.len()).map(move |r| Some((r, w)))))
+        .chain((0..works.len()).flat_map(|w| (0..kinds.len()).map(move |r| Some((r, w)))))
         .collect();
     for rep in 0..reps {
         for at in 0..cases.len() {
@@ -110,7 +108,7 @@ fn main() {
                     baseline.push(read as f64 / took.as_secs_f64());
                 }
                 Some((r, w)) => {
-                    let sample = executors[r].block_on(Case(&src, works[w].1));
+                    let sample = kinds[r].block_on(Case(&src, works[w].1));
                     results[r][w].push(sample);
                 }
             }
@@ -128,7 +126,7 @@ fn main() {
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|");
     let mut rows = Vec::new();
-    for (r, kind) in executors.iter().enumerate() {
+    for (r, kind) in kinds.iter().enumerate() {
         let runtime = format!("{kind} (one thread)");
         // The idle floor: the heartbeat alone after every reading on this runtime, pooled.
         let idle: Vec<Duration> = results[r]

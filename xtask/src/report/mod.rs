@@ -336,7 +336,7 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
         "A 1 ms heartbeat on a single-threaded executor (a new tokio `current_thread` runtime \
          for each case; smol `async_io::block_on`: `RuntimeKind::block_on`, as `compare` runs \
          a case) while the same thread drives a read of {} notes, written where `compare` \
-         writes its sample (`notes` in a new temporary directory) (`benches/lag.rs`): \
+         writes its sample (a folder in a new temporary directory) (`benches/lag.rs`): \
          `smartnotes compare`'s case, measured as `compare` measures it. \
          Each read is repeated back to back for at least 200 ms, then the heartbeat runs alone \
          for 100 ms (the idle floor, pooled per runtime); each of {} repetitions runs every \
@@ -779,24 +779,28 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   lag bench kept one tokio runtime for the whole run (its blocking threads lived from case to \
   case), where `compare` starts one for each case (`RuntimeKind::block_on`), as the lag bench \
   now does; and it read its corpus in `target/bench-data`, three folders deeper than \
-  `compare`'s sample, which it now writes where `compare` does (`notes` in a new temporary \
+  `compare`'s sample, which it now writes where `compare` does (a folder in a new temporary \
   directory). The plain loop opens each note by its whole path, so the depth is part of its \
   cost, but a small one: `cargo bench --bench depth` moves the same notes six folders deeper \
-  and measured the loop at 97.9% [96.5, 99.3] and 99.1% [95.7, 102.8] of its rate, the \
-  library (which opens each note by its name in the folder's descriptor) at 101.0% and 99.6% \
-  (24 repetitions each). On the resulting code (050fa36, one afternoon, 10,000 notes) the lag \
+  and measured the loop at 95.2% [94.1, 96.3] and 95.4% [93.6, 97.9] of its rate (97.9% and \
+  99.1% in two earlier runs), the library (which opens each note by its name in the folder's \
+  descriptor) at 101.9% [100.4, 103.4] and 101.7% [99.0, 105.1] (24 repetitions each). On the resulting code (050fa36, one afternoon, 10,000 notes) the lag \
   bench ran 22 times and `compare` 7 times: the default read at 133.3% (tokio) and 133.1% \
   (smol) of the loop in the lag bench on average (runs from 122% to 144%, standard deviation \
   4.9 points; the mean is known to about 1 point) and at 1.31x and 1.29x in `compare` (1.26x to \
   1.34x, standard deviation 3.2 and 1.7 points). So 2 to 4 points remain between the two, and \
-  a single lag run lies up to 10 points from the mean, more than its own interval (about 3.5 \
+  a single lag run lies up to 11 points from the mean, more than its own interval (about 3.5 \
   points a side) allows for: the spread is between processes, not within one. Not the cause, \
   in interleaved runs of the same bench binary: `cargo bench` against running it directly \
   (134% and 134% on tokio and smol against 131% and 130%, six runs each, then 130-136% either \
   way in four more), the environment `cargo` \
-  sets or one padded by 1 KiB (130-139% in all six runs), nor, within one process, the corpus \
-  (two corpora written alike, read in alternate repetitions of two 16-repetition runs: 1.34x \
-  against 1.30x and 1.33x against 1.31x on tokio, inside the noise). A single repetition can \
+  sets or one padded by 1 KiB (130-139% in all six runs). Not ruled out: the corpus. Two \
+  corpora written alike, read in alternate repetitions of one process (two runs of 16 \
+  repetitions), read 1.34x against 1.30x (tokio) and 1.32x against 1.30x (smol) in one run, \
+  1.33x against 1.31x and 1.32x against 1.30x in the other (without its one disturbed \
+  repetition, below): the same corpus ahead each time, by 2 to 4 points, about the noise of 8 \
+  repetitions; a corpus, written anew by every run, may account for a few points of the \
+  spread. A single repetition can \
   pull a run: once the loop's window ran at 185k notes/s where the others ran at 240-270k, and \
   that repetition's ratio of 1.94 lifted the mean of its 16 by 4 points.\n\
 - **The consumer's help, judged per note**: on a single-threaded loop the consumer works a \
