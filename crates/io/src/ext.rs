@@ -419,9 +419,9 @@ pub trait StoreExt: Store {
 
     /// [`count_matching`](StoreExt::count_matching) as a stream of [`ScanProgress`] reports,
     /// one per blocking job (a worker's `opts.job` bytes or `opts.job_time` of reading, on a
-    /// store with a blocking twin; one per ranged read of at most 8 MiB otherwise), the last with `done` set: for a
-    /// progress bar, or to stop early by dropping the stream (the jobs in flight finish their
-    /// chunk; nothing else is read). An error ends the stream.
+    /// store with a blocking twin; one per ranged read of at most 8 MiB otherwise), the last
+    /// with `done` set: for a progress bar, or to stop early by dropping the stream (the jobs
+    /// in flight finish their chunk; nothing else is read). An error ends the stream.
     ///
     /// # Examples
     /// ```
