@@ -189,7 +189,7 @@ fn throughput_section(
          (`READ_WINDOW`), notes/s over the window; the corpora are written back to the disk \
          (`syncfs`) and every read group runs before any export. An export is timed once. \
          The % column is the mean of the per-repetition ratios to the baseline measured back to back, so a change of the \
-         machine's load cancels out of it. Every figure has its 95% interval (bootstrap). \
+         machine's load cancels out of it. Every figure has its 95% interval (Student's t over the repetitions). \
          tokio is its multi-thread runtime, smol is `block_on` with `blocking`'s pool. \
          `blocking-BxF` is `Strategy::Blocking {{ batch: B, in_flight: F }}`; on 2 cores \
          `uring-256x4` is `Strategy::default()` and `uring-32x8` is \
