@@ -790,19 +790,40 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   4.9 points; the mean is known to about 1 point) and at 1.31x and 1.29x in `compare` (1.26x to \
   1.34x, standard deviation 3.2 and 1.7 points). So 2 to 4 points remain between the two, and \
   a single lag run lies up to 11 points from the mean, more than its own interval (about 3.5 \
-  points a side) allows for: the spread is between processes, not within one. Not the cause, \
+  points a side) allowed for: the state of the machine moves more slowly than a \
+  repetition (below). Not the cause, \
   in interleaved runs of the same bench binary: `cargo bench` against running it directly \
   (134% and 134% on tokio and smol against 131% and 130%, six runs each, then 130-136% either \
   way in four more), the environment `cargo` \
-  sets or one padded by 1 KiB (130-139% in all six runs). Not ruled out: the corpus. Two \
+  sets or one padded by 1 KiB (130-139% in all six runs). Looked at then: the corpus. Two \
   corpora written alike, read in alternate repetitions of one process (two runs of 16 \
   repetitions), read 1.34x against 1.30x (tokio) and 1.32x against 1.30x (smol) in one run, \
   1.33x against 1.31x and 1.32x against 1.30x in the other (without its one disturbed \
   repetition, below): the same corpus ahead each time, by 2 to 4 points, about the noise of 8 \
-  repetitions; a corpus, written anew by every run, may account for a few points of the \
-  spread. A single repetition can \
+  repetitions; a corpus, written anew by every run, was suspected of a few points of the \
+  spread (ruled out since: below). A single repetition can \
   pull a run: once the loop's window ran at 185k notes/s where the others ran at 240-270k, and \
   that repetition's ratio of 1.94 lifted the mean of its 16 by 4 points.\n\
+- **Why two runs disagree, and what an interval can promise**: the machine's state moves in \
+  stretches of 10-30 s, and the library's rate moves with it more than the loop's. In three \
+  runs of 48-64 repetitions of 1.5 s (the default and `blocking-256x4` beside the loop), the \
+  tokio default's ratio stayed near 1.35 for 14 repetitions, near 1.18 for the next 22 and \
+  near 1.33 after; in another, the library read 267-276k notes/s six repetitions in a row, \
+  against 300-350k around them, while the loop held 243-246k. A run of `compare` (8 \
+  repetitions, some 40 s of reading) catches one or two such stretches. Not the cause: the \
+  corpus (12 runs reading one corpus kept on disk spread as widely, 113-140% on tokio, as 12 \
+  runs writing their own, 127-144%; so the two-corpus difference above was noise) and the \
+  address-space layout (8 runs under `setarch -R`: 123-137%). A calm run reads lower with a \
+  narrow interval (one run's eight ratios lay within 1.26-1.35), a disturbed one higher with \
+  a wide one (a repetition whose loop window was slowed gives a ratio of 1.5-1.7). The \
+  intervals were percentile-bootstrap intervals, which for 8 samples hold the mean 89 times in \
+  100 rather than 95 (simulated); every interval is now Student's t over the repetitions. \
+  Over 16 runs of the lag bench on `compare`'s five strategies, two runs agreed both ways \
+  (each estimate inside the other's interval) in 57-84% of the pairs with the bootstrap and \
+  72-91% with Student's t (`uring-256x4`, `uring-32x8` and `blocking-256x4`, tokio and \
+  smol). Exact 95% intervals do not make it certain: two estimates of one figure, each with \
+  its standard error, agree both ways only when they lie within 1.39 of those errors of each \
+  other, about 83 times in 100.\n\
 - **The consumer's help, judged per note**: on a single-threaded loop the consumer works a \
   batch itself when it would otherwise wait, as long as batches are quick; quick was 1 ms a \
   batch, and a page-cached batch of the default's 256 notes takes about that long here. In \
