@@ -819,11 +819,14 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   intervals were percentile-bootstrap intervals, which for 8 samples hold the mean 89 times in \
   100 rather than 95 (simulated); every interval is now Student's t over the repetitions. \
   Over 16 runs of the lag bench on `compare`'s five strategies, two runs agreed both ways \
-  (each estimate inside the other's interval) in 57-84% of the pairs with the bootstrap and \
-  72-91% with Student's t (`uring-256x4`, `uring-32x8` and `blocking-256x4`, tokio and \
+  (each estimate inside the other's interval) in 58-85% of the pairs with the bootstrap and \
+  75-92% with Student's t (`uring-256x4`, `uring-32x8` and `blocking-256x4`, tokio and \
   smol). Exact 95% intervals do not make it certain: two estimates of one figure, each with \
   its standard error, agree both ways only when they lie within 1.39 of those errors of each \
-  other, about 83 times in 100.\n\
+  other, about 83 times in 100. And a gap of level is left on smol: five `compare` runs on \
+  f4c8e82 read the default at 1.30x (tokio) and 1.25x (smol) on average (1.24x-1.37x and \
+  1.19x-1.29x), the 16 lag runs at 1.32x and 1.31x; one of the five agreed with this report's \
+  lag table both ways on both runtimes, a second at the printed rounding.\n\
 - **The consumer's help, judged per note**: on a single-threaded loop the consumer works a \
   batch itself when it would otherwise wait, as long as batches are quick; quick was 1 ms a \
   batch, and a page-cached batch of the default's 256 notes takes about that long here. In \
