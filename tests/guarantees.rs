@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{temp, tree, write_files};
+use common::{settled, temp, tree, write_files};
 use futures_util::{StreamExt, stream};
 use smartnotes::{
     Error, Layout, Names, Note, NoteFile, Options, Outcome, Store, StoreExt, Strategy, WriteMode,
@@ -698,7 +698,7 @@ async fn the_export_yields_its_outcomes_as_they_happen<F: Store>(fs: F) {
         // A blocking job in flight when the stream is dropped finishes its notes: let it, so
         // that removing `out` does not race it (and leave a folder of notes behind in /tmp).
         drop(outcomes);
-        smartnotes::Runtime::sleep(fs.runtime(), std::time::Duration::from_millis(200)).await;
+        settled(&fs, out.path()).await;
     }
 }
 

@@ -9,13 +9,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use common::{temp, tree, write_files};
 use futures_util::{StreamExt, TryStreamExt, stream};
-use smartnotes::{
-    Error, Note, NoteFile, Options, Outcome, Runtime, Store, StoreExt, Strategy, WriteMode,
-};
+use smartnotes::{Error, Note, NoteFile, Options, Outcome, Store, StoreExt, Strategy, WriteMode};
 
 /// Small windows, so that every strategy reads only a few notes ahead.
 fn strategies() -> [Strategy; 4] {
@@ -120,8 +117,8 @@ async fn a_dropped_export_leaves_only_complete_notes<S: Store>(fs: S) {
             .collect()
             .await;
         assert_eq!(taken.len(), 50);
-        // A blocking job in flight when the stream was dropped finishes its note.
-        fs.runtime().sleep(Duration::from_millis(200)).await;
+        // A blocking job in flight when the stream was dropped finishes its notes.
+        common::settled(&fs, dir.path()).await;
         let written = tree(dir.path());
         assert!(
             written.len() >= 50 && written.len() < 300,
