@@ -823,10 +823,14 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   75-92% with Student's t (`uring-256x4`, `uring-32x8` and `blocking-256x4`, tokio and \
   smol). Exact 95% intervals do not make it certain: two estimates of one figure, each with \
   its standard error, agree both ways only when they lie within 1.39 of those errors of each \
-  other, about 83 times in 100. And a gap of level is left on smol: five `compare` runs on \
-  f4c8e82 read the default at 1.30x (tokio) and 1.25x (smol) on average (1.24x-1.37x and \
-  1.19x-1.29x), the 16 lag runs at 1.32x and 1.31x; one of the five agreed with this report's \
-  lag table both ways on both runtimes, a second at the printed rounding.\n\
+  other, about 83 times in 100. Nor is one of the two above the other: five `compare` runs \
+  on f4c8e82 read the default at 1.30x (tokio) and 1.25x (smol) on average (1.24x-1.37x and \
+  1.19x-1.29x), the 16 lag runs before them at 1.32x and 1.31x; one of the five agreed with \
+  this report's lag table both ways on both runtimes, a second at the printed rounding. In \
+  the next quarter of an hour, four `compare` runs alternated with eight lag runs read 1.34x \
+  and 1.30x against 1.30x and 1.29x. The lag runs took `compare`'s order of cases (every \
+  tokio case, then every smol one), four of them with its lean limit in the rotation as well: \
+  1.31x and 1.30x with it, 1.29x and 1.27x without, within the noise of four runs.\n\
 - **The consumer's help, judged per note**: on a single-threaded loop the consumer works a \
   batch itself when it would otherwise wait, as long as batches are quick; quick was 1 ms a \
   batch, and a page-cached batch of the default's 256 notes takes about that long here. In \
