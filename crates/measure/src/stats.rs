@@ -135,7 +135,7 @@ fn bootstrap(base: &[f64], now: &[f64], change: impl Fn(f64, f64) -> f64) -> Int
 
 /// The mean of `samples` with its 95% interval (Student's t: the mean plus or minus
 /// [`t_975`]`(n - 1)` standard errors): what a table shows beside each figure. A run takes 8 to
-/// 16 repetitions; a percentile bootstrap's interval of 8 samples spans about 1.83 standard
+/// 24 repetitions; a percentile bootstrap's interval of 8 samples spans about 1.83 standard
 /// errors either way where 95% needs 2.36 (it takes the samples' spread for the truth), so it
 /// held the mean less often than it claimed. A single sample has no spread to go by: its
 /// interval is its one value (`compare` says its intervals are rough under 5 repetitions).
