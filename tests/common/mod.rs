@@ -50,11 +50,11 @@ pub(crate) fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
 }
 
 /// Waits, on `store`'s runtime, until the number of entries in `dir` has stayed the same over
-/// three looks 100 ms apart, and returns it: after an export's stream is dropped, a blocking
-/// job already running finishes its notes, and a folder removed while it writes is left half
-/// there (a loaded machine took longer than a fixed 200 ms). Panics if the folder is still
-/// growing after 30 s: a dropped export must stop writing.
-pub(crate) async fn settled<S: Store>(store: &S, dir: &Path) -> usize {
+/// three looks 100 ms apart: after an export's stream is dropped, a blocking job already
+/// running finishes its notes, and a folder removed while it writes is left half there (a
+/// loaded machine took longer than a fixed 200 ms). Panics if the folder is still growing
+/// after 30 s: a dropped export must stop writing.
+pub(crate) async fn settled<S: Store>(store: &S, dir: &Path) {
     let count = || std::fs::read_dir(dir).map_or(0, Iterator::count);
     let (mut last, mut same) = (count(), 0);
     for _ in 0..300 {
@@ -62,7 +62,7 @@ pub(crate) async fn settled<S: Store>(store: &S, dir: &Path) -> usize {
         let now = count();
         same = if now == last { same + 1 } else { 0 };
         if same == 3 {
-            return now;
+            return;
         }
         last = now;
     }

@@ -805,11 +805,12 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   pull a run: once the loop's window ran at 185k notes/s where the others ran at 240-270k, and \
   that repetition's ratio of 1.94 lifted the mean of its 16 by 4 points.\n\
 - **Why two runs disagree, and what an interval can promise**: the machine's state moves in \
-  stretches of 10-30 s, and the library's rate moves with it more than the loop's. In three \
+  stretches of 10-35 s, and the library's rate moves with it more than the loop's. In three \
   runs of 48-64 repetitions of 1.5 s (the default and `blocking-256x4` beside the loop), the \
-  tokio default's ratio stayed near 1.35 for 14 repetitions, near 1.18 for the next 22 and \
-  near 1.33 after; in another, the library read 267-276k notes/s six repetitions in a row, \
-  against 300-350k around them, while the loop held 243-246k. A run of `compare` (8 \
+  tokio default's ratio averaged 1.32 over the first 14 repetitions of one, 1.17 over the next \
+  22 and 1.32 over the last 12; in another, the library read 267-276k notes/s six repetitions \
+  in a row, against 317-347k in the six before, while the loop held 240-247k. A run of \
+  `compare` (8 \
   repetitions, some 40 s of reading) catches one or two such stretches. Not the cause: the \
   corpus (12 runs reading one corpus kept on disk spread as widely, 113-140% on tokio, as 12 \
   runs writing their own, 127-144%; so the two-corpus difference above was noise) and the \
