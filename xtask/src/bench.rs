@@ -1,16 +1,18 @@
 //! `cargo xtask bench`: runs the benches, collects what they measured, and hands it to
 //! [`report`](crate::report).
 //!
-//! The four benches in `benches/` are run one after another with
+//! The benches in `benches/` are run one after another ([`SCHEDULE`]; the lag bench
+//! [`LAG_RUNS`] times, spread between the others) with
 //! * `CRITERION_HOME=OUT/criterion`, so criterion's estimates of this run (latency, disk) land in
 //!   the report directory, never mixed with an older run's;
 //! * `SMARTNOTES_BENCH_OUT=OUT/raw`, where the two hand-written harnesses (lag, scan) write their
 //!   results as JSON;
 //! * `SMARTNOTES_BENCH_QUICK=1` for `--quick`: fewer cases and smaller inputs (see each bench).
 //!
-//! Each bench's own printed output is kept as `OUT/raw/NAME.txt`, and the run's facts (quick or
-//! full, commit, date, machine, time per bench) as `OUT/raw/run.json`, so that `--no-run` can
-//! rebuild the report from the files alone.
+//! Each bench's own printed output is kept as `OUT/raw/NAME.txt` (the lag bench's runs as
+//! `lag-1.txt`, `lag-1.json`, ...), and the run's facts (quick or full, commit, date, machine,
+//! time per bench) as `OUT/raw/run.json`, so that `--no-run` can rebuild the report from the
+//! files alone.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -20,7 +22,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-/// The benches, in the order they run.
+/// The benches, each built once ([`SCHEDULE`] is the order they run in).
 pub(crate) const BENCHES: [&str; 7] = [
     "latency",
     "disk",
@@ -28,6 +30,28 @@ pub(crate) const BENCHES: [&str; 7] = [
     "scan",
     "memory",
     "object_store",
+    "syscalls",
+];
+
+/// How many times the lag bench (`smartnotes compare`'s case) runs, apart in time. The
+/// machine's state moves the library's rate in stretches of 10-35 s and from one quarter of an
+/// hour to the next, more than one run's interval (over its repetitions) allows for; the
+/// report merges the runs ([`LagBench::merged`]) and takes each share's interval over them.
+pub(crate) const LAG_RUNS: usize = 5;
+
+/// The order the benches run in: the lag bench first and then after every long bench, so that
+/// its runs spread over the whole bench (some 25 minutes).
+const SCHEDULE: [&str; 11] = [
+    "lag",
+    "latency",
+    "lag",
+    "disk",
+    "lag",
+    "scan",
+    "memory",
+    "lag",
+    "object_store",
+    "lag",
     "syscalls",
 ];
 
@@ -136,10 +160,23 @@ pub(crate) fn run(out: &Path, quick: bool) -> Result<Run, String> {
     }
     run.seconds
         .insert("build".into(), start.elapsed().as_secs_f64());
-    for bench in BENCHES {
+    let mut lag_runs = 0;
+    for bench in SCHEDULE {
+        // The lag bench writes `lag.json`; each of its runs is kept under its own number.
+        let name = if bench == "lag" {
+            lag_runs += 1;
+            format!("lag-{lag_runs}")
+        } else {
+            bench.to_string()
+        };
         eprintln!(
-            "== cargo bench --bench {bench}{}",
-            if quick { " (quick)" } else { "" }
+            "== cargo bench --bench {bench}{}{}",
+            if quick { " (quick)" } else { "" },
+            if bench == "lag" {
+                format!(" (run {lag_runs} of {LAG_RUNS})")
+            } else {
+                String::new()
+            }
         );
         let start = Instant::now();
         let mut child = Command::new(&cargo)
@@ -158,7 +195,7 @@ pub(crate) fn run(out: &Path, quick: bool) -> Result<Run, String> {
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot run cargo bench --bench {bench}: {e}"))?;
-        let log_path = raw.join(format!("{bench}.txt"));
+        let log_path = raw.join(format!("{name}.txt"));
         let mut log = std::fs::File::create(&log_path)
             .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
         let stdout = child.stdout.take().expect("piped stdout");
@@ -174,8 +211,12 @@ pub(crate) fn run(out: &Path, quick: bool) -> Result<Run, String> {
                 log_path.display()
             ));
         }
-        run.seconds
-            .insert(bench.into(), start.elapsed().as_secs_f64());
+        if bench == "lag" {
+            let (from, to) = (raw.join("lag.json"), raw.join(format!("{name}.json")));
+            std::fs::rename(&from, &to)
+                .map_err(|e| format!("cannot move {} to {}: {e}", from.display(), to.display()))?;
+        }
+        run.seconds.insert(name, start.elapsed().as_secs_f64());
     }
     let json = serde_json::to_string_pretty(&run).map_err(|e| e.to_string())?;
     std::fs::write(raw.join("run.json"), json)
@@ -197,13 +238,29 @@ pub(crate) fn collect(out: &Path) -> Result<Results, String> {
         run,
         criterion: read_criterion(&out.join("criterion"))?,
         latency: read_json(&raw.join("latency.json"))?,
-        lag: read_json(&raw.join("lag.json"))?,
+        lag: read_lag(&raw)?,
         scan: read_json(&raw.join("scan.json"))?,
         memory: read_json(&raw.join("memory.json"))?,
         disk: read_json(&raw.join("disk.json"))?,
         object_store: read_json(&raw.join("object_store.json"))?,
         syscalls: read_json(&raw.join("syscalls.json"))?,
     })
+}
+
+/// The lag bench's runs (`lag-1.json`, `lag-2.json`, ...) merged into one table, or a single
+/// `lag.json` (a run of the bench by hand, or results written before it ran several times);
+/// `None` when there are neither.
+fn read_lag(raw: &Path) -> Result<Option<LagBench>, String> {
+    let mut runs = Vec::new();
+    while let Some(run) = read_json(&raw.join(format!("lag-{}.json", runs.len() + 1)))? {
+        runs.push(run);
+    }
+    if runs.is_empty() {
+        return read_json(&raw.join("lag.json"));
+    }
+    LagBench::merged(&runs)
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", raw.display()))
 }
 
 /// A JSON file, `None` when it does not exist.

@@ -163,14 +163,99 @@ pub struct LatencyCase {
 pub struct LagBench {
     /// Notes read per repetition.
     pub notes: usize,
-    /// Repetitions, interleaved.
+    /// Repetitions, interleaved (in each run, when [`runs`](Self::runs) is more than one).
     pub reps: usize,
+    /// Separate runs of the bench these figures merge ([`LagBench::merged`]); 1 for one run.
+    #[serde(default = "one")]
+    pub runs: usize,
     /// Threads of the `std::fs` baseline.
     pub threads: usize,
     /// The baseline's read rate, notes per second (mean over the repetitions).
     pub baseline_notes_per_s: f64,
     /// One row per runtime and workload.
     pub rows: Vec<LagRow>,
+}
+
+fn one() -> usize {
+    1
+}
+
+impl LagBench {
+    /// Several runs of the lag bench, taken apart in time, as one table: each figure is the
+    /// mean of the runs' figures, and a share's 95% interval is Student's t over the runs'
+    /// shares ([`stats::mean_interval`](smartnotes_measure::stats::mean_interval)), not over
+    /// the repetitions. The machine's state moves the library's rate in stretches longer than
+    /// a repetition, so one run's repetitions are not independent draws and its interval
+    /// leaves out the spread from run to run; runs apart in time are nearer to independent.
+    /// Lateness: the runs' mean `p50`, `p99` and p99 over idle, and the worst `max`.
+    /// One run comes back as it is.
+    ///
+    /// # Errors
+    /// If `runs` is empty, or the runs differ in notes, repetitions, threads or rows (each
+    /// error names the first difference).
+    pub fn merged(runs: &[LagBench]) -> Result<LagBench, String> {
+        let (first, rest) = runs.split_first().ok_or("no lag runs to merge")?;
+        if rest.is_empty() {
+            return Ok(first.clone());
+        }
+        for (i, run) in runs.iter().enumerate() {
+            let what = if run.notes != first.notes {
+                "notes"
+            } else if run.reps != first.reps {
+                "repetitions"
+            } else if run.threads != first.threads {
+                "threads"
+            } else if run.runs != 1 {
+                "runs (an already merged table)"
+            } else if run.rows.len() != first.rows.len()
+                || run.rows.iter().zip(&first.rows).any(|(a, b)| {
+                    (&a.runtime, &a.workload, a.idle) != (&b.runtime, &b.workload, b.idle)
+                })
+            {
+                "rows"
+            } else {
+                continue;
+            };
+            return Err(format!(
+                "lag run {} differs from run 1 in its {what}: not one bench to merge",
+                i + 1
+            ));
+        }
+        use smartnotes_measure::stats::{mean, mean_interval};
+        let rows = (0..first.rows.len())
+            .map(|i| {
+                let all: Vec<&LagRow> = runs.iter().map(|run| &run.rows[i]).collect();
+                let values = |f: fn(&LagRow) -> Option<f64>| -> Option<Vec<f64>> {
+                    all.iter().map(|r| f(r)).collect()
+                };
+                let late = |f: fn(&Lateness) -> f64| {
+                    mean(&all.iter().map(|r| f(&r.lateness)).collect::<Vec<_>>())
+                };
+                let share = values(|r| r.share_of_baseline).map(|s| mean_interval(&s));
+                LagRow {
+                    notes_per_s: values(|r| r.notes_per_s).map(|rates| mean(&rates)),
+                    share_of_baseline: share.map(|s| s.estimate),
+                    share_interval: share.map(|s| (s.low, s.high)),
+                    lateness: Lateness {
+                        p50_ms: late(|l| l.p50_ms),
+                        p99_ms: late(|l| l.p99_ms),
+                        max_ms: all.iter().map(|r| r.lateness.max_ms).fold(0.0, f64::max),
+                        p99_over_idle_ms: late(|l| l.p99_over_idle_ms),
+                    },
+                    ..all[0].clone()
+                }
+            })
+            .collect();
+        let baseline: Vec<f64> = runs.iter().map(|r| r.baseline_notes_per_s).collect();
+        Ok(LagBench {
+            notes: first.notes,
+            reps: first.reps,
+            runs: runs.len(),
+            threads: first.threads,
+            baseline_notes_per_s: mean(&baseline),
+            rows,
+        })
+    }
 }
 
 /// One workload of the lag bench on one runtime.
@@ -379,4 +464,85 @@ pub struct SyscallRow {
 /// The layout of the memory bench's vaults before it had a flat one.
 fn folders() -> String {
     "folders".to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(shares: [f64; 2], p99_over_idle: f64, max: f64) -> LagBench {
+        let row = |workload: &str, share: Option<f64>| LagRow {
+            runtime: "tokio (one thread)".into(),
+            workload: workload.into(),
+            idle: share.is_none(),
+            anti_pattern: false,
+            notes_per_s: share.map(|s| s * 1000.0),
+            share_of_baseline: share,
+            share_interval: share.map(|s| (s - 0.01, s + 0.01)),
+            lateness: Lateness {
+                p50_ms: 1.0,
+                p99_ms: 1.0 + p99_over_idle,
+                max_ms: max,
+                p99_over_idle_ms: p99_over_idle,
+            },
+        };
+        LagBench {
+            notes: 100,
+            reps: 8,
+            runs: 1,
+            threads: 2,
+            baseline_notes_per_s: 1000.0,
+            rows: vec![
+                row("idle (floor)", None),
+                row("a", Some(shares[0])),
+                row("b", Some(shares[1])),
+            ],
+        }
+    }
+
+    #[test]
+    fn merged_runs_take_their_interval_from_the_spread_between_runs() {
+        let runs = [
+            run([1.20, 0.90], 0.2, 3.0),
+            run([1.40, 0.91], 0.4, 9.0),
+            run([1.30, 0.92], 0.3, 5.0),
+        ];
+        let merged = LagBench::merged(&runs).unwrap();
+        assert_eq!((merged.runs, merged.reps, merged.rows.len()), (3, 8, 3));
+        let a = &merged.rows[1];
+        assert!((a.share_of_baseline.unwrap() - 1.30).abs() < 1e-12);
+        // Standard error 0.1 / sqrt(3), t(2) = 4.303: far wider than any one run's +-0.01.
+        let (low, high) = a.share_interval.unwrap();
+        assert!(
+            (high - 1.30 - 4.303 * 0.1 / 3f64.sqrt()).abs() < 1e-3,
+            "{high}"
+        );
+        assert!((1.30 - low - (high - 1.30)).abs() < 1e-12);
+        assert!((a.notes_per_s.unwrap() - 1300.0).abs() < 1e-9);
+        assert!((a.lateness.p99_over_idle_ms - 0.3).abs() < 1e-12);
+        assert_eq!(a.lateness.max_ms, 9.0);
+        let idle = &merged.rows[0];
+        assert_eq!((idle.share_of_baseline, idle.share_interval), (None, None));
+        // A narrow spread between runs gives a narrow interval.
+        let (low, high) = merged.rows[2].share_interval.unwrap();
+        assert!(high - low < 0.06 && low > 0.88, "{low} {high}");
+    }
+
+    #[test]
+    fn one_run_merges_to_itself_and_unlike_runs_do_not_merge() {
+        let single = run([1.2, 0.9], 0.2, 3.0);
+        assert_eq!(
+            LagBench::merged(std::slice::from_ref(&single)).unwrap(),
+            single
+        );
+        assert!(LagBench::merged(&[]).is_err());
+        let mut other = run([1.2, 0.9], 0.2, 3.0);
+        other.rows[2].workload = "c".into();
+        let err = LagBench::merged(&[single.clone(), other]).unwrap_err();
+        assert!(err.contains("run 2") && err.contains("rows"), "{err}");
+        let mut fewer = single.clone();
+        fewer.reps = 3;
+        let err = LagBench::merged(&[single, fewer]).unwrap_err();
+        assert!(err.contains("repetitions"), "{err}");
+    }
 }

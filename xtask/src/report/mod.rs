@@ -342,13 +342,33 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
          for 100 ms (the idle floor, pooled per runtime); each of {} repetitions runs every \
          case once, the multi-thread `std::fs` loop ({} threads, {:.0} notes/s on average) \
          among them, in rotating order. A case's share of the loop is the mean of its \
-         per-repetition ratios, with its 95% interval; lateness is pooled. \"std::fs inside the \
+         per-repetition ratios{}; lateness is pooled{}. \"std::fs inside the \
          task\" is the tutorials' anti-pattern: blocking calls straight in the async task (read \
          once). tokio's timer has 1 ms granularity, hence its ~1 ms floor.\n",
         thousands(lag.notes),
         lag.reps,
         lag.threads,
-        lag.baseline_notes_per_s
+        lag.baseline_notes_per_s,
+        if lag.runs > 1 {
+            format!(
+                " in a run. The bench ran {} times, apart in time (first, then after each long \
+                 bench, some 25 minutes in all): the machine's state moves the library's rate \
+                 in stretches of 10-35 s and from one quarter of an hour to the next, more than \
+                 one run's interval over its repetitions allows for (where the time goes, \
+                 below). The table gives the mean of the runs, and a share's 95% interval is \
+                 Student's t over the runs' shares ({} degrees of freedom): an interval for the \
+                 share this machine reads over time, which a run of `compare` estimates too",
+                lag.runs,
+                lag.runs - 1
+            )
+        } else {
+            ", with its 95% interval".into()
+        },
+        if lag.runs > 1 {
+            " in a run and averaged over the runs (max: the worst run's)"
+        } else {
+            ""
+        }
     );
     for anti in lag.rows.iter().filter(|l| l.anti_pattern) {
         let _ = writeln!(
@@ -949,6 +969,7 @@ mod tests {
             lag: Some(LagBench {
                 notes: 2000,
                 reps: 3,
+                runs: 1,
                 threads: 2,
                 baseline_notes_per_s: 100_000.0,
                 rows: vec![
