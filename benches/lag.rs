@@ -152,6 +152,7 @@ fn main() {
             notes_per_s: None,
             share_of_baseline: None,
             share_interval: None,
+            run_interval: None,
             lateness: floor,
         });
         for (w, (label, work)) in works.iter().enumerate() {
@@ -184,6 +185,7 @@ fn main() {
                 notes_per_s: Some(rate),
                 share_of_baseline: Some(share.estimate),
                 share_interval: Some((share.low, share.high)),
+                run_interval: None,
                 lateness: late,
             });
         }

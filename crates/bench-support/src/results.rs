@@ -187,6 +187,8 @@ impl LagBench {
     /// the repetitions. The machine's state moves the library's rate in stretches longer than
     /// a repetition, so one run's repetitions are not independent draws and its interval
     /// leaves out the spread from run to run; runs apart in time are nearer to independent.
+    /// Beside it, where one more run's share lands ([`LagRow::run_interval`]): the mean plus or
+    /// minus `t_975(runs - 1)` times the runs' standard deviation times `sqrt(1 + 1 / runs)`.
     /// Lateness: the runs' mean `p50`, `p99` and p99 over idle, and the worst `max`.
     /// One run comes back as it is.
     ///
@@ -221,7 +223,16 @@ impl LagBench {
                 i + 1
             ));
         }
-        use smartnotes_measure::stats::{mean, mean_interval};
+        use smartnotes_measure::stats::{mean, mean_interval, t_975};
+        let k = runs.len() as f64;
+        // A prediction interval: one more run differs from the runs' mean by its own spread
+        // and by the mean's.
+        let one_run = |shares: &[f64]| {
+            let m = mean(shares);
+            let sd = (shares.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (k - 1.0)).sqrt();
+            let half = t_975(runs.len() - 1) * sd * (1.0 + 1.0 / k).sqrt();
+            ((m - half).max(0.0), m + half)
+        };
         let rows = (0..first.rows.len())
             .map(|i| {
                 let all: Vec<&LagRow> = runs.iter().map(|run| &run.rows[i]).collect();
@@ -236,6 +247,7 @@ impl LagBench {
                     notes_per_s: values(|r| r.notes_per_s).map(|rates| mean(&rates)),
                     share_of_baseline: share.map(|s| s.estimate),
                     share_interval: share.map(|s| (s.low, s.high)),
+                    run_interval: values(|r| r.share_of_baseline).map(|s| one_run(&s)),
                     lateness: Lateness {
                         p50_ms: late(|l| l.p50_ms),
                         p99_ms: late(|l| l.p99_ms),
@@ -277,6 +289,11 @@ pub struct LagRow {
     /// Its 95% interval (low, high); absent in results written before it was measured.
     #[serde(default)]
     pub share_interval: Option<(f64, f64)>,
+    /// Where the share of one run (of [`LagBench::reps`] repetitions, as a run of `compare`
+    /// takes) lands, 95 times in 100: a prediction interval from the spread between the runs
+    /// of a merged table ([`LagBench::merged`]); `None` for a single run.
+    #[serde(default)]
+    pub run_interval: Option<(f64, f64)>,
     /// How late the heartbeat woke.
     #[serde(flatten)]
     pub lateness: Lateness,
@@ -479,6 +496,7 @@ mod tests {
             notes_per_s: share.map(|s| s * 1000.0),
             share_of_baseline: share,
             share_interval: share.map(|s| (s - 0.01, s + 0.01)),
+            run_interval: None,
             lateness: Lateness {
                 p50_ms: 1.0,
                 p99_ms: 1.0 + p99_over_idle,
@@ -518,11 +536,23 @@ mod tests {
             "{high}"
         );
         assert!((1.30 - low - (high - 1.30)).abs() < 1e-12);
+        // One more run: the runs' spread (0.1) itself, and the mean's, so wider still.
+        let (run_low, run_high) = a.run_interval.unwrap();
+        let half = 4.303 * 0.1 * (1.0 + 1.0 / 3.0f64).sqrt();
+        assert!((run_high - 1.30 - half).abs() < 1e-3 && (1.30 - run_low - half).abs() < 1e-3);
+        assert!(run_high > high && run_low < low);
         assert!((a.notes_per_s.unwrap() - 1300.0).abs() < 1e-9);
         assert!((a.lateness.p99_over_idle_ms - 0.3).abs() < 1e-12);
         assert_eq!(a.lateness.max_ms, 9.0);
         let idle = &merged.rows[0];
-        assert_eq!((idle.share_of_baseline, idle.share_interval), (None, None));
+        assert_eq!(
+            (
+                idle.share_of_baseline,
+                idle.share_interval,
+                idle.run_interval
+            ),
+            (None, None, None)
+        );
         // A narrow spread between runs gives a narrow interval.
         let (low, high) = merged.rows[2].share_interval.unwrap();
         assert!(high - low < 0.06 && low > 0.88, "{low} {high}");

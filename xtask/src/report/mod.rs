@@ -357,9 +357,15 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
                  one run's interval over its repetitions allows for (where the time goes, \
                  below). The table gives the mean of the runs, and a share's 95% interval is \
                  Student's t over the runs' shares ({} degrees of freedom): an interval for the \
-                 share this machine reads over time, which a run of `compare` estimates too",
+                 share this machine reads over time, which a run of `compare` estimates too. \
+                 \"One run\" is where the share of a single run of {} repetitions (a run of \
+                 `compare`) lands 95 times in 100, by the same runs' spread (a prediction \
+                 interval: the mean plus or minus t times the runs' standard deviation times \
+                 the square root of 1 + 1/{}): the interval to hold a run of `compare` against",
                 lag.runs,
-                lag.runs - 1
+                lag.runs - 1,
+                lag.reps,
+                lag.runs
             )
         } else {
             ", with its 95% interval".into()
@@ -380,7 +386,14 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
     let _ = writeln!(md);
     lateness_table(
         md,
-        ("notes/s", "% of baseline"),
+        (
+            "notes/s",
+            if lag.runs > 1 {
+                "% of baseline [95%]; one run [95%]"
+            } else {
+                "% of baseline"
+            },
+        ),
         lag.rows.iter().map(|l| {
             let rate = l.notes_per_s.map(|r| format!("{r:.0}"));
             LatenessRow::new(
@@ -389,6 +402,7 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
                 l.share_of_baseline.map(|share| (share, l.share_interval)),
                 &l.lateness,
             )
+            .one_run(l.run_interval)
         }),
     );
     let bars = lag
@@ -579,6 +593,8 @@ struct LatenessRow<'a> {
     rate: Option<String>,
     /// The share of the baseline, with its interval where one was measured.
     share: Option<(f64, Option<(f64, f64)>)>,
+    /// Where one run's share lands (a merged lag table's prediction interval).
+    one_run: Option<(f64, f64)>,
     /// The heartbeat's lateness.
     late: &'a Lateness,
 }
@@ -595,8 +611,14 @@ impl<'a> LatenessRow<'a> {
             workload,
             rate,
             share,
+            one_run: None,
             late,
         }
+    }
+
+    /// The row with where one run's share lands, printed after the share's interval.
+    fn one_run(self, one_run: Option<(f64, f64)>) -> Self {
+        Self { one_run, ..self }
     }
 }
 
@@ -632,7 +654,9 @@ fn lateness_table<'a>(
                     low * 100.0,
                     high * 100.0
                 ),
-            },
+            } + &row.one_run.map_or(String::new(), |(low, high)| {
+                format!("; one run [{:.0}, {:.0}]", low * 100.0, high * 100.0)
+            }),
         );
     }
 }
@@ -895,6 +919,7 @@ mod tests {
             notes_per_s: share.map(|s| s * 100_000.0),
             share_of_baseline: share,
             share_interval: share.map(|s| (s * 0.95, s * 1.05)),
+            run_interval: None,
             lateness: Lateness {
                 p50_ms: 1.0,
                 p99_ms: 1.0 + over_idle,
