@@ -875,7 +875,19 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   the next quarter of an hour, four `compare` runs alternated with eight lag runs read 1.34x \
   and 1.30x against 1.30x and 1.29x. The lag runs took `compare`'s order of cases (every \
   tokio case, then every smol one), four of them with its lean limit in the rotation as well: \
-  1.31x and 1.30x with it, 1.29x and 1.27x without, within the noise of four runs.\n\
+  1.31x and 1.30x with it, 1.29x and 1.27x without, within the noise of four runs. So the \
+  lag bench now runs five times, spread over the whole bench, and its table gives the runs' \
+  mean with an interval over the runs (the runs are apart in time, their repetitions are not), \
+  and where one run lands (a prediction interval from the runs' spread): on 9adf5e3 the five \
+  runs read the default at 1.31, 1.28, 1.28, 1.32 and 1.33 (tokio) and 1.31, 1.23, 1.28, 1.29 \
+  and 1.29 (smol), every run's own interval holding the five runs' mean. Three `compare` runs \
+  right after read it at 1.33x, 1.31x and 1.28x (tokio) and 1.28x, 1.33x and 1.28x (smol), \
+  inside the one-run intervals (124-137% and 119-137%), each of their intervals holding the \
+  bench's mean; of all ten cases, 29 of 30 agreed both ways, the miss `responsive` on tokio at \
+  1.25x against 127-139%. Three more after pauses agreed in 26 of 30: each miss a calm run whose \
+  narrow interval (1.32x [1.29, 1.35] on smol) left out the bench's mean. A run's interval is \
+  over its own repetitions and tells how well it measured its own minute; the one-run interval \
+  is the one that says how far a run lands from this machine's figure.\n\
 - **The consumer's help, judged per note**: on a single-threaded loop the consumer works a \
   batch itself when it would otherwise wait, as long as batches are quick; quick was 1 ms a \
   batch, and a page-cached batch of the default's 256 notes takes about that long here. In \
