@@ -3,7 +3,7 @@
 //! are listed in. No threshold lives here ([`crate::policy`] has them) and nothing is drawn
 //! ([`crate::report`] does that).
 
-use smartnotes_bench_support::results::{ObjectStoreBench, RatioCase, RatioGroup};
+use smartnotes_bench_support::results::{ObjectStoreBench, RatioCase, RatioGroup, Work};
 use smartnotes_bench_support::stats::{self, Interval};
 
 use crate::bench::{Measurement, Results};
@@ -104,7 +104,8 @@ pub(crate) fn ratio_group<'a>(r: &'a Results, name: &str) -> Option<&'a RatioGro
 
 /// The rows of a throughput group in the bench's order (`std::fs` first, then each runtime in
 /// the strategies' order). Each share is the mean of the per-repetition ratios of the case's
-/// rate to the baseline's, measured back to back, with its interval.
+/// rate to the baseline's, measured back to back, with its interval: for a read the arithmetic
+/// mean, for a pipeline the geometric one ([`stats::paired_ratio_geometric`]).
 pub(crate) fn throughput(r: &Results, group: &str) -> Vec<ThroughputRow> {
     let Some(g) = ratio_group(r, group) else {
         return Vec::new();
@@ -117,7 +118,12 @@ pub(crate) fn throughput(r: &Results, group: &str) -> Vec<ThroughputRow> {
         .filter(|c| !c.seconds.is_empty() && c.seconds.len() == base.seconds.len())
         .map(|c| {
             let rate = stats::mean_interval(&rates(g, c));
-            let share = stats::paired_ratio(&base.seconds, &c.seconds);
+            // A pipeline's ratios swing with the disk's write-back (0.2x to 20x between
+            // repetitions on the real disk): their geometric mean, the interval on the log scale.
+            let share = match g.work {
+                Work::Read => stats::paired_ratio(&base.seconds, &c.seconds),
+                Work::Pipeline => stats::paired_ratio_geometric(&base.seconds, &c.seconds),
+            };
             ThroughputRow {
                 id: c.id.clone(),
                 runtime: c.runtime.clone(),

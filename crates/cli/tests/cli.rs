@@ -517,6 +517,7 @@ fn compare_prints_intervals_a_verdict_and_cleans_up() {
         "heartbeat p99",
         "idle floor (the heartbeat alone): tokio ",
         "Differences under 20% are not named",
+        "its ratio is the geometric mean of the repetitions' ratios",
     ] {
         assert!(stdout.contains(needle), "{needle} missing from:\n{stdout}");
     }

@@ -153,18 +153,7 @@ fn bootstrap(base: &[f64], now: &[f64], change: impl Fn(f64, f64) -> f64) -> Int
 /// ```
 #[must_use]
 pub fn mean_interval(samples: &[f64]) -> Interval {
-    assert!(!samples.is_empty(), "empty series");
-    let n = samples.len();
-    let m = mean(samples);
-    if n == 1 {
-        return Interval {
-            estimate: m,
-            low: m,
-            high: m,
-        };
-    }
-    let variance = samples.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
-    let half = t_975(n - 1) * (variance / n as f64).sqrt();
+    let (m, half) = student(samples);
     // Rates, ratios and lateness cannot average below zero: a few repetitions' interval (12.7
     // standard errors either way for 2) is cut there rather than printed as a negative rate.
     let floor = if samples.iter().all(|x| *x >= 0.0) {
@@ -177,6 +166,19 @@ pub fn mean_interval(samples: &[f64]) -> Interval {
         low: (m - half).max(floor),
         high: m + half,
     }
+}
+
+/// The mean of `samples` and the half-width of its 95% interval (Student's t; 0 for a single
+/// sample).
+fn student(samples: &[f64]) -> (f64, f64) {
+    assert!(!samples.is_empty(), "empty series");
+    let n = samples.len();
+    let m = mean(samples);
+    if n == 1 {
+        return (m, 0.0);
+    }
+    let variance = samples.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+    (m, t_975(n - 1) * (variance / n as f64).sqrt())
 }
 
 /// Student's t quantile at 0.975 for `df` degrees of freedom: the half-width, in standard
@@ -232,6 +234,53 @@ pub fn paired_ratio(num: &[f64], den: &[f64]) -> Interval {
     );
     let ratios: Vec<f64> = num.iter().zip(den).map(|(a, b)| a / b).collect();
     mean_interval(&ratios)
+}
+
+/// The geometric mean of the per-repetition ratios `num[i] / den[i]`, with its 95% interval
+/// taken on the log scale (Student's t over the ratios' logarithms, then back): for ratios that swing by a factor of ten or more between repetitions, such as an
+/// export's on a real disk whose write-back comes and goes. There the arithmetic mean of
+/// [`paired_ratio`] follows its largest ratios (one repetition of 0.2x and one of 20x average
+/// to 10x, and their inverses to 10x as well) and its interval runs below 0; this one gives 2x
+/// and 0.5x for a ratio and its inverse, and an interval that stays above 0. Where the ratios
+/// move by a few percent the two agree to well under a percent.
+///
+/// # Panics
+/// If the series are empty or of different lengths, or a ratio is not a positive number.
+///
+/// # Examples
+/// ```
+/// use smartnotes_measure::stats::paired_ratio_geometric;
+/// let ours = [20.0, 2.0, 4.0, 2.0];
+/// let base = [1.0, 10.0, 2.0, 1.0];
+/// let ratio = paired_ratio_geometric(&ours, &base);
+/// assert!((ratio.estimate - 2.0).abs() < 1e-9);
+/// assert!(ratio.low > 0.0 && ratio.low < 2.0 && ratio.high > 2.0);
+/// // The inverse ratio is the inverse figure.
+/// let inverse = paired_ratio_geometric(&base, &ours);
+/// assert!((inverse.estimate - 0.5).abs() < 1e-9 && (inverse.high - 1.0 / ratio.low).abs() < 1e-9);
+/// ```
+#[must_use]
+pub fn paired_ratio_geometric(num: &[f64], den: &[f64]) -> Interval {
+    assert!(
+        !num.is_empty() && num.len() == den.len(),
+        "empty or unpaired series"
+    );
+    let logs: Vec<f64> = num
+        .iter()
+        .zip(den)
+        .map(|(a, b)| {
+            let ratio = a / b;
+            assert!(ratio > 0.0 && ratio.is_finite(), "ratio {a} / {b}");
+            ratio.ln()
+        })
+        .collect();
+    // Logarithms may be negative: no floor here (the ratio's floor, 0, is exp(-inf)).
+    let (m, half) = student(&logs);
+    Interval {
+        estimate: m.exp(),
+        low: (m - half).exp(),
+        high: (m + half).exp(),
+    }
 }
 
 /// How two cases measured side by side compare (higher is better).
@@ -456,6 +505,56 @@ mod tests {
             })
             .count();
         assert!((3720..=3880).contains(&held), "held {held} of 4000");
+    }
+
+    #[test]
+    fn geometric_ratios_follow_the_typical_repetition_not_the_largest() {
+        // An export on a disk whose write-back comes and goes: the baseline's rate swings.
+        let base = [1_000.0, 30_000.0, 2_000.0, 25_000.0, 1_500.0, 28_000.0];
+        let ours = [20_000.0, 33_000.0, 30_000.0, 30_000.0, 24_000.0, 31_000.0];
+        let arithmetic = paired_ratio(&ours, &base);
+        let geometric = paired_ratio_geometric(&ours, &base);
+        // 9.1x [0, 18.4]: three slow repetitions of the baseline carry the mean.
+        assert!(
+            arithmetic.estimate > 9.0 && arithmetic.low == 0.0,
+            "{arithmetic:?}"
+        );
+        // 4.4x [0.92, 20.7]: wide, as the data are, but above 0 and asymmetric.
+        assert!(
+            geometric.estimate > 4.0 && geometric.estimate < 5.0,
+            "{geometric:?}"
+        );
+        assert!(
+            geometric.low > 0.5 && geometric.high < 25.0,
+            "{geometric:?}"
+        );
+        // Symmetric as factors: as many times below the figure as above it.
+        let (below, above) = (
+            geometric.estimate / geometric.low,
+            geometric.high / geometric.estimate,
+        );
+        assert!((below - above).abs() < 1e-9, "{below} {above}");
+        // Every ratio above 1 (every logarithm positive): the interval is not cut at 1.
+        let above = paired_ratio_geometric(&[3.0, 1.1, 2.0], &[1.0, 1.0, 1.0]);
+        assert!(above.low < 1.0, "{above:?}");
+        // Calm repetitions: the two agree.
+        let base = [100.0, 102.0, 98.0, 101.0];
+        let ours = [130.0, 131.0, 129.0, 133.0];
+        let (a, g) = (
+            paired_ratio(&ours, &base),
+            paired_ratio_geometric(&ours, &base),
+        );
+        assert!((a.estimate - g.estimate).abs() < 0.001, "{a:?} {g:?}");
+        assert!((a.low - g.low).abs() < 0.005 && (a.high - g.high).abs() < 0.005);
+        // One repetition: its ratio, exactly.
+        let one = paired_ratio_geometric(&[3.0], &[2.0]);
+        assert!((one.estimate - 1.5).abs() < 1e-12 && one.low == one.estimate);
+    }
+
+    #[test]
+    #[should_panic(expected = "ratio")]
+    fn a_zero_rate_has_no_geometric_ratio() {
+        let _ = paired_ratio_geometric(&[0.0, 1.0], &[1.0, 1.0]);
     }
 
     #[test]

@@ -190,6 +190,12 @@ fn throughput_section(
          (`syncfs`) and every read group runs before any export. An export is timed once. \
          The % column is the mean of the per-repetition ratios to the baseline measured back to back, so a change of the \
          machine's load cancels out of it. Every figure has its 95% interval (Student's t over the repetitions). \
+         A pipeline's % is the geometric mean of those ratios, its interval taken on the log \
+         scale: on the real disk the ratios swing from 0.2x to 20x with the disk's write-back, \
+         and their arithmetic mean followed the few repetitions where the baseline's export \
+         waited for the disk (483% [142, 824] for the tokio `blocking-256x4` pipeline of \
+         10,000 notes on 8c7e718, 286% [143, 572] as a geometric mean; on tmpfs, where the \
+         ratios stay within 1.0-1.3x, the two agree within 1 point). \
          tokio is its multi-thread runtime, smol is `block_on` with `blocking`'s pool. \
          `blocking-BxF` is `Strategy::Blocking {{ batch: B, in_flight: F }}`; on 2 cores \
          `uring-256x4` is `Strategy::default()` and `uring-32x8` is \

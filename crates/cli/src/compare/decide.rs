@@ -210,7 +210,8 @@ impl Decision {
              The full pipeline adds writing every note into the temporary directory: the file \
              system's work, the same for every case,\nwhich swings with the disk's state \
              (std::fs's own ran at {} to {} notes/s between repetitions here), so it is shown \
-             but not ranked.",
+             but not ranked;\nits ratio is the geometric mean of the repetitions' ratios (their \
+             interval on the log scale), which no one slow repetition of std::fs can carry.",
             MARGIN * 100.0,
             rate(low),
             rate(high),

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use smartnotes::RuntimeKind;
-use smartnotes_measure::stats::{Interval, mean_interval, paired_ratio};
+use smartnotes_measure::stats::{Interval, mean_interval, paired_ratio, paired_ratio_geometric};
 
 use super::cases::{FEW_REPS, Row};
 use super::decide::Decision;
@@ -77,7 +77,9 @@ pub(super) fn report(
                 let idle = idle_floor.iter().find(|(k, _)| *k == kind).map(|f| f.1);
                 (
                     with_interval(paired_ratio(&row.read, &base.read), ratio),
-                    with_interval(paired_ratio(&row.pipeline, &base.pipeline), ratio),
+                    // The pipeline's ratios swing with the disk (0.2x to 20x between
+                    // repetitions): their geometric mean, the interval on the log scale.
+                    with_interval(paired_ratio_geometric(&row.pipeline, &base.pipeline), ratio),
                     format!(
                         "{} (idle {})",
                         with_interval(mean_interval(&row.p99), ms),
