@@ -247,9 +247,10 @@ pub(crate) fn collect(out: &Path) -> Result<Results, String> {
     })
 }
 
-/// The lag bench's runs (`lag-1.json`, `lag-2.json`, ...) merged into one table, or a single
-/// `lag.json` (a run of the bench by hand, or results written before it ran several times);
-/// `None` when there are neither.
+/// The lag bench's runs (`lag-1.json`, `lag-2.json`, ... up to the first number missing)
+/// merged into one table; when there is no `lag-1.json`, a single `lag.json` (a run of the
+/// bench by hand, or results written before it ran several times); `None` when there are
+/// neither.
 fn read_lag(raw: &Path) -> Result<Option<LagBench>, String> {
     let mut runs = Vec::new();
     while let Some(run) = read_json(&raw.join(format!("lag-{}.json", runs.len() + 1)))? {
@@ -389,6 +390,17 @@ mod tests {
     fn write(path: &Path, text: &str) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn the_schedule_runs_every_bench_and_the_lag_bench_lag_runs_times() {
+        for bench in BENCHES {
+            assert!(SCHEDULE.contains(&bench), "{bench} never runs");
+        }
+        assert!(SCHEDULE.iter().all(|b| BENCHES.contains(b)));
+        assert_eq!(SCHEDULE.iter().filter(|b| **b == "lag").count(), LAG_RUNS);
+        // Runs apart in time: never two lag runs back to back.
+        assert!(SCHEDULE.windows(2).all(|w| w != ["lag", "lag"]));
     }
 
     #[test]

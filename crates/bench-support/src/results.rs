@@ -188,17 +188,22 @@ impl LagBench {
     /// a repetition, so one run's repetitions are not independent draws and its interval
     /// leaves out the spread from run to run; runs apart in time are nearer to independent.
     /// Beside it, where one more run's share lands ([`LagRow::run_interval`]): the mean plus or
-    /// minus `t_975(runs - 1)` times the runs' standard deviation times `sqrt(1 + 1 / runs)`.
+    /// minus `t_975(runs - 1)` times the runs' standard deviation times `sqrt(1 + 1 / runs)`
+    /// (95 times in 100 while the machine keeps the spread these runs saw).
     /// Lateness: the runs' mean `p50`, `p99` and p99 over idle, and the worst `max`.
     /// One run comes back as it is.
     ///
     /// # Errors
-    /// If `runs` is empty, or the runs differ in notes, repetitions, threads or rows (each
-    /// error names the first difference).
+    /// If `runs` is empty, holds an already merged table, or the runs differ in notes,
+    /// repetitions, threads or rows (a row's runtime, workload, or which figures it has); each
+    /// error names the run and the difference.
     pub fn merged(runs: &[LagBench]) -> Result<LagBench, String> {
         let (first, rest) = runs.split_first().ok_or("no lag runs to merge")?;
         if rest.is_empty() {
             return Ok(first.clone());
+        }
+        if let Some(i) = runs.iter().position(|run| run.runs != 1) {
+            return Err(format!("lag run {} is already a merged table", i + 1));
         }
         for (i, run) in runs.iter().enumerate() {
             let what = if run.notes != first.notes {
@@ -207,11 +212,11 @@ impl LagBench {
                 "repetitions"
             } else if run.threads != first.threads {
                 "threads"
-            } else if run.runs != 1 {
-                "runs (an already merged table)"
             } else if run.rows.len() != first.rows.len()
                 || run.rows.iter().zip(&first.rows).any(|(a, b)| {
                     (&a.runtime, &a.workload, a.idle) != (&b.runtime, &b.workload, b.idle)
+                        || a.share_of_baseline.is_some() != b.share_of_baseline.is_some()
+                        || a.notes_per_s.is_some() != b.notes_per_s.is_some()
                 })
             {
                 "rows"
@@ -570,6 +575,13 @@ mod tests {
         other.rows[2].workload = "c".into();
         let err = LagBench::merged(&[single.clone(), other]).unwrap_err();
         assert!(err.contains("run 2") && err.contains("rows"), "{err}");
+        let mut without = single.clone();
+        without.rows[1].share_of_baseline = None;
+        let err = LagBench::merged(&[single.clone(), without]).unwrap_err();
+        assert!(err.contains("run 2") && err.contains("rows"), "{err}");
+        let merged = LagBench::merged(&[single.clone(), single.clone()]).unwrap();
+        let err = LagBench::merged(&[merged, single.clone()]).unwrap_err();
+        assert!(err.contains("run 1 is already a merged table"), "{err}");
         let mut fewer = single.clone();
         fewer.reps = 3;
         let err = LagBench::merged(&[single, fewer]).unwrap_err();

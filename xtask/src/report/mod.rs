@@ -71,7 +71,7 @@ fn header(md: &mut String, r: &Results) {
          the figures to compare are the ratios taken in the same run (each table's % column: \
          ours against the `std::fs` loop a user would write instead, timed beside it), not \
          absolute figures across runs. Charts: grey is `std::fs`, blue tokio, orange smol; \
-         whiskers are 95% intervals of the mean.\n"
+         whiskers are 95% intervals of the mean (of the geometric mean, for a pipeline's share).\n"
     );
 }
 
@@ -194,8 +194,8 @@ fn throughput_section(
          scale: on the real disk the ratios swing from 0.2x to 20x with the disk's write-back, \
          and their arithmetic mean followed the few repetitions where the baseline's export \
          waited for the disk (483% [142, 824] for the tokio `blocking-256x4` pipeline of \
-         10,000 notes on 8c7e718, 286% [143, 572] as a geometric mean; on tmpfs, where the \
-         ratios stay within 1.0-1.3x, the two agree within 1 point). \
+         10,000 notes in the run on e7ae308, 286% [143, 572] as a geometric mean; on tmpfs \
+         the two agree within 1.2 points at 10,000 notes and 2.6 points at 1,000). \
          tokio is its multi-thread runtime, smol is `block_on` with `blocking`'s pool. \
          `blocking-BxF` is `Strategy::Blocking {{ batch: B, in_flight: F }}`; on 2 cores \
          `uring-256x4` is `Strategy::default()` and `uring-32x8` is \
@@ -358,16 +358,17 @@ fn lag_section(md: &mut String, r: &Results, dir: &Path, prefix: &str) -> Result
         if lag.runs > 1 {
             format!(
                 " in a run. The bench ran {} times, apart in time (first, then after each long \
-                 bench, some 25 minutes in all): the machine's state moves the library's rate \
+                 bench): the machine's state moves the library's rate \
                  in stretches of 10-35 s and from one quarter of an hour to the next, more than \
                  one run's interval over its repetitions allows for (where the time goes, \
                  below). The table gives the mean of the runs, and a share's 95% interval is \
                  Student's t over the runs' shares ({} degrees of freedom): an interval for the \
                  share this machine reads over time, which a run of `compare` estimates too. \
-                 \"One run\" is where the share of a single run of {} repetitions (a run of \
-                 `compare`) lands 95 times in 100, by the same runs' spread (a prediction \
-                 interval: the mean plus or minus t times the runs' standard deviation times \
-                 the square root of 1 + 1/{}): the interval to hold a run of `compare` against",
+                 \"One run\" is where the share of a single run of {} repetitions (`compare` \
+                 takes 8) lands 95 times in 100 while the machine keeps the spread these runs \
+                 saw (a prediction interval: the mean plus or minus t times the runs' standard \
+                 deviation times the square root of 1 + 1/{}): the interval to hold a run of \
+                 `compare` against",
                 lag.runs,
                 lag.runs - 1,
                 lag.reps,
@@ -884,7 +885,7 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   1.31x and 1.30x with it, 1.29x and 1.27x without, within the noise of four runs. So the \
   lag bench now runs five times, spread over the whole bench, and its table gives the runs' \
   mean with an interval over the runs (the runs are apart in time, their repetitions are not), \
-  and where one run lands (a prediction interval from the runs' spread): on 9adf5e3 the five \
+  and where one run lands (a prediction interval from the runs' spread): on e7ae308 the five \
   runs read the default at 1.31, 1.28, 1.28, 1.32 and 1.33 (tokio) and 1.31, 1.23, 1.28, 1.29 \
   and 1.29 (smol), every run's own interval holding the five runs' mean. Three `compare` runs \
   right after read it at 1.33x, 1.31x and 1.28x (tokio) and 1.28x, 1.33x and 1.28x (smol), \

@@ -211,7 +211,7 @@ impl Decision {
              system's work, the same for every case,\nwhich swings with the disk's state \
              (std::fs's own ran at {} to {} notes/s between repetitions here), so it is shown \
              but not ranked;\nits ratio is the geometric mean of the repetitions' ratios (their \
-             interval on the log scale), which no one slow repetition of std::fs can carry.",
+             interval on the log scale), which a few slow repetitions of std::fs sway much less.",
             MARGIN * 100.0,
             rate(low),
             rate(high),

@@ -21,8 +21,13 @@ pub(super) fn with_interval(i: Interval, f: impl Fn(f64) -> String) -> String {
     format!("{} [{}, {}]", f(i.estimate), f(i.low), f(i.high))
 }
 
+/// `1.23x`; `?` for a ratio that could not be taken (NaN: a case that did no work).
 pub(super) fn ratio(v: f64) -> String {
-    format!("{v:.2}x")
+    if v.is_nan() {
+        "?".into()
+    } else {
+        format!("{v:.2}x")
+    }
 }
 
 pub(super) fn ms(v: f64) -> String {
@@ -35,5 +40,21 @@ pub(super) fn join(names: &[&str], word: &str) -> String {
         [] => String::new(),
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} {word} {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ratio_that_could_not_be_taken_prints_as_unknown() {
+        assert_eq!(ratio(1.234), "1.23x");
+        let none = Interval {
+            estimate: f64::NAN,
+            low: f64::NAN,
+            high: f64::NAN,
+        };
+        assert_eq!(with_interval(none, ratio), "? [?, ?]");
     }
 }
