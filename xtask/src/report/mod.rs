@@ -893,8 +893,8 @@ cores; the loops and the library in one process, 20-40 interleaved repetitions):
   bench's mean; of all ten cases, 29 of 30 agreed both ways, the miss `responsive` on tokio at \
   1.25x against 127-139%. Three more after pauses agreed in 26 of 30: each miss a calm run whose \
   narrow interval (1.32x [1.29, 1.35] on smol) left out the bench's mean; a seventh, started \
-  right after a release build, read tokio at 1.18x, and two main jobs in fresh clones agreed \
-  in all ten cases (83 of 90 cases in the nine runs). A run's interval is \
+  right after a release build, read tokio at 1.18x, and three main jobs in fresh clones agreed \
+  in all ten cases (93 of 100 cases in the ten runs). A run's interval is \
   over its own repetitions and tells how well it measured its own minute; the one-run interval \
   is the one that says how far a run lands from this machine's figure.\n\
 - **The consumer's help, judged per note**: on a single-threaded loop the consumer works a \
