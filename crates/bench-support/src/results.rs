@@ -228,15 +228,14 @@ impl LagBench {
                 i + 1
             ));
         }
-        use smartnotes_measure::stats::{mean, mean_interval, t_975};
-        let k = runs.len() as f64;
-        // A prediction interval: one more run differs from the runs' mean by its own spread
-        // and by the mean's.
-        let one_run = |shares: &[f64]| {
-            let m = mean(shares);
-            let sd = (shares.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (k - 1.0)).sqrt();
-            let half = t_975(runs.len() - 1) * sd * (1.0 + 1.0 / k).sqrt();
-            ((m - half).max(0.0), m + half)
+        use smartnotes_measure::stats::{Interval, mean, mean_interval};
+        // A prediction interval: one more run differs from the runs' mean by its own spread and
+        // by the mean's, t·sd·sqrt(1 + 1/k), which is the mean's half-width t·sd/sqrt(k) times
+        // sqrt(k + 1).
+        let widen = (runs.len() as f64 + 1.0).sqrt();
+        let one_run = |s: Interval| {
+            let half = (s.high - s.estimate) * widen;
+            ((s.estimate - half).max(0.0), s.estimate + half)
         };
         let rows = (0..first.rows.len())
             .map(|i| {
@@ -252,7 +251,7 @@ impl LagBench {
                     notes_per_s: values(|r| r.notes_per_s).map(|rates| mean(&rates)),
                     share_of_baseline: share.map(|s| s.estimate),
                     share_interval: share.map(|s| (s.low, s.high)),
-                    run_interval: values(|r| r.share_of_baseline).map(|s| one_run(&s)),
+                    run_interval: share.map(one_run),
                     lateness: Lateness {
                         p50_ms: late(|l| l.p50_ms),
                         p99_ms: late(|l| l.p99_ms),
