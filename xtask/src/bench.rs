@@ -40,7 +40,7 @@ pub(crate) const BENCHES: [&str; 7] = [
 pub(crate) const LAG_RUNS: usize = 5;
 
 /// The order the benches run in: the lag bench first and then after every long bench, so that
-/// its runs spread over the whole bench (some 25 minutes).
+/// its runs spread over the whole bench (22 minutes on a 2-core machine).
 const SCHEDULE: [&str; 11] = [
     "lag",
     "latency",

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use smartnotes_io::Strategy;
 
 pub use smartnotes_measure::lag::Lateness;
+use smartnotes_measure::stats::{Interval, mean, mean_interval};
 
 /// The strategies the disk and lag benches compare, in the report's order: the two per-file
 /// ones, then batched blocking work from small batches to large, then the same batches with
@@ -228,7 +229,6 @@ impl LagBench {
                 i + 1
             ));
         }
-        use smartnotes_measure::stats::{Interval, mean, mean_interval};
         // A prediction interval: one more run differs from the runs' mean by its own spread and
         // by the mean's, t·sd·sqrt(1 + 1/k), which is the mean's half-width t·sd/sqrt(k) times
         // sqrt(k + 1).

@@ -228,17 +228,22 @@ pub fn t_975(df: usize) -> f64 {
 /// ```
 #[must_use]
 pub fn paired_ratio(num: &[f64], den: &[f64]) -> Interval {
+    mean_interval(&ratios(num, den))
+}
+
+/// `num[i] / den[i]` for each repetition.
+fn ratios(num: &[f64], den: &[f64]) -> Vec<f64> {
     assert!(
         !num.is_empty() && num.len() == den.len(),
         "empty or unpaired series"
     );
-    let ratios: Vec<f64> = num.iter().zip(den).map(|(a, b)| a / b).collect();
-    mean_interval(&ratios)
+    num.iter().zip(den).map(|(a, b)| a / b).collect()
 }
 
 /// The geometric mean of the per-repetition ratios `num[i] / den[i]`, with its 95% interval
-/// taken on the log scale (Student's t over the ratios' logarithms, then back): for ratios that swing by a factor of ten or more between repetitions, such as an
-/// export's on a real disk whose write-back comes and goes. There the arithmetic mean of
+/// taken on the log scale (Student's t over the ratios' logarithms, then back): for ratios
+/// that swing by a factor of ten or more between repetitions, such as an export's on a real
+/// disk whose write-back comes and goes. There the arithmetic mean of
 /// [`paired_ratio`] follows its largest ratios (one repetition of 0.2x and one of 20x average
 /// to 10x, while the inverse ratios, 5x and 0.05x, average to 2.5x: the figure depends on
 /// which side is divided by which) and its interval reaches 0, where it is cut; this one gives
@@ -265,11 +270,7 @@ pub fn paired_ratio(num: &[f64], den: &[f64]) -> Interval {
 /// ```
 #[must_use]
 pub fn paired_ratio_geometric(num: &[f64], den: &[f64]) -> Interval {
-    assert!(
-        !num.is_empty() && num.len() == den.len(),
-        "empty or unpaired series"
-    );
-    let logs: Vec<f64> = num.iter().zip(den).map(|(a, b)| (a / b).ln()).collect();
+    let logs: Vec<f64> = ratios(num, den).into_iter().map(f64::ln).collect();
     if logs.iter().any(|l| !l.is_finite()) {
         return Interval {
             estimate: f64::NAN,
